@@ -1,0 +1,65 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { ErrorCode, IsoKitError } from '../errors/index.js';
+import { clampRead, throwIfAborted, type ByteSource, type ReadOptions } from '../io/index.js';
+import { ioError } from './errors.js';
+
+/**
+ * A ByteSource over a local file or block device. Reads are synchronous `pread`s: for the metadata-heavy
+ * access pattern of an ISO reader they are several times cheaper than thread-pool round trips.
+ */
+export class FileSource implements ByteSource {
+  private fd: number | undefined;
+  constructor(
+    fd: number,
+    readonly byteLength: number,
+    readonly name: string,
+  ) {
+    this.fd = fd;
+  }
+  async read(byteOffset: number, byteLength: number, opts?: ReadOptions): Promise<Uint8Array> {
+    return this.readSync(byteOffset, byteLength, opts);
+  }
+  readSync(byteOffset: number, byteLength: number, opts?: ReadOptions): Uint8Array {
+    throwIfAborted(opts?.signal);
+    const n = clampRead(this, byteOffset, byteLength);
+    const out = new Uint8Array(n);
+    if (this.fd === undefined) throw new IsoKitError(ErrorCode.IO, `${this.name} is closed`);
+    let done = 0;
+    while (done < n) {
+      let got: number;
+      try {
+        got = readSync(this.fd, out, done, n - done, byteOffset + done);
+      } catch (e) {
+        throw ioError(e, this.name, byteOffset + done);
+      }
+      if (got === 0) return out.subarray(0, done);
+      done += got;
+    }
+    return out;
+  }
+  async close(): Promise<void> {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+/** Open a file or block device for reading. Block devices report their real size. */
+export async function openFileSource(path: string): Promise<FileSource> {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw ioError(e, path);
+  }
+  const st = fstatSync(fd);
+  if (st.isDirectory()) {
+    closeSync(fd);
+    throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `${path} is a directory, not an image`);
+  }
+  let size = st.size;
+  if (st.isBlockDevice()) {
+    const { blockDeviceSize } = await import('./block-size.js');
+    size = blockDeviceSize(fd, path);
+  }
+  return new FileSource(fd, size, path);
+}

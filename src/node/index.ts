@@ -1,0 +1,9 @@
+/**
+ * `isokit/node`: the Node adapters (files, devices, processes) on top of the browser-safe core.
+ * The only layer allowed to import node:*.
+ */
+export * from '../index.js';
+export { FileSource, openFileSource } from './file-source.js';
+export { AtomicFileSink, partialName } from './atomic-file.js';
+export { ioError } from './errors.js';
+export { openSource } from './open-source.js';
