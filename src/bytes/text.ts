@@ -3,6 +3,7 @@
 const latin1 = new TextDecoder('latin1');
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 const utf8Enc = new TextEncoder();
+const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** a-characters (ECMA-119 7.4.1, Appendix A): A-Z 0-9 space and !"%&'()*+,-./:;<=>?_ */
 export const A_CHARS = /^[A-Z0-9 !"%&'()*+,\-./:;<=>?_]*$/;
@@ -69,8 +70,12 @@ export const decodeUtf8 = (b: Uint8Array): string => utf8.decode(b);
 export function decodeName(b: Uint8Array): string {
   for (let i = 0; i < b.length; i++) {
     if ((b[i] as number) >= 0x80) {
-      const u = utf8.decode(b);
-      return u.includes('\uFFFD') ? latin1.decode(b) : u;
+      // fatal decoder: a name that really contains U+FFFD stays UTF-8; only invalid UTF-8 falls back to Latin-1
+      try {
+        return utf8Strict.decode(b);
+      } catch {
+        return latin1.decode(b);
+      }
     }
   }
   return latin1.decode(b);

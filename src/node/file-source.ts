@@ -37,6 +37,23 @@ export class FileSource implements ByteSource {
     }
     return out;
   }
+  /** pread into `target` (no allocation); returns the bytes read (fewer only at the end of the source). */
+  readIntoSync(byteOffset: number, target: Uint8Array): number {
+    const n = clampRead(this, byteOffset, target.length);
+    if (this.fd === undefined) throw new IsoKitError(ErrorCode.IO, `${this.name} is closed`);
+    let done = 0;
+    while (done < n) {
+      let got: number;
+      try {
+        got = readSync(this.fd, target, done, n - done, byteOffset + done);
+      } catch (e) {
+        throw ioError(e, this.name, byteOffset + done);
+      }
+      if (got === 0) break;
+      done += got;
+    }
+    return done;
+  }
   async close(): Promise<void> {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;

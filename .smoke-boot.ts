@@ -1,0 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { memorySource, Findings } from './src/index.js';
+import { readBootCatalog } from './src/read/boot.js';
+import { readPartitionTables } from './src/read/partitions.js';
+const f = process.argv[2]!;
+const bytes = new Uint8Array(readFileSync(f));
+const src = memorySource(bytes);
+const fi = new Findings();
+const bc = await readBootCatalog(src, bytes.subarray(17*2048, 18*2048), fi);
+const pt = await readPartitionTables(src, fi);
+const rep = (k: string, v: unknown) => v instanceof Uint8Array ? `<${v.length} bytes>` : v;
+console.log(JSON.stringify({ images: bc?.images.map(i => ({...i, entry: undefined})), kinds: pt.kinds, mbr: pt.mbr && { kind: pt.mbr.bootCodeKind, hy: pt.mbr.isohybridBootImage512Lba, parts: pt.mbr.partitions.filter(p=>!p.empty).map(p => [p.index, p.status, p.type, p.startLba, p.sectorCount]) }, gpt: pt.gpt && { h: pt.gpt.header.diskGuid, crc: pt.gpt.arrayCrcOk, backup: pt.gpt.backup.status, parts: pt.gpt.partitions.map(p => [p.index, p.typeName, p.firstLba, p.lastLba, p.name, p.attributes])}, apm: pt.apm?.entries.map(e => [e.name, e.type, e.startBlock, e.blockCount]), cov: pt.isoCoveredBy, findings: fi.list }, rep));

@@ -1,0 +1,124 @@
+/**
+ * Build options (one typed object, documented defaults) and their resolution.
+ *
+ * Defaults follow what `xorriso -as mkisofs -R -J` produces for a plain data disc: ISO 9660 level 3,
+ * Joliet, Rock Ridge, deep directories kept in place (xorriso's `deep_paths` compliance default; see
+ * `relocateDeepDirectories`), dates in UTC, 300 KiB of trailing padding.
+ */
+import { ErrorCode, IsoKitError } from '../errors/index.js';
+import type { TreeNode } from '../model/index.js';
+import type { BootHook } from './hooks.js';
+import { toDChars } from './names/iso9660.js';
+
+export type IsoLevel = 1 | 2 | 3 | 4;
+export type RripVersion = '1.10' | '1.12';
+
+export interface BuildOptions {
+  /** ISO 9660 interchange level: 1 (8.3), 2 (31 chars), 3 (31 chars + multi-extent), 4 (ISO 9660:1999 EVD, 207-byte names). Default 3. */
+  isoLevel?: IsoLevel;
+  /** Joliet tree: true (64 UCS-2 units, default), 'long' (103 units, like -joliet-long) or false. */
+  joliet?: boolean | 'long';
+  /** Rock Ridge (POSIX names, modes, owners, times, symlinks, devices, hard links). Default true. */
+  rockRidge?: boolean;
+  /** RRIP version written by PX/ER. Default '1.12' (PX carries inode serials: hard links survive in bsdtar/Linux). */
+  rripVersion?: RripVersion;
+  /**
+   * Move directories deeper than 8 levels into `/rr_moved` with RE/CL/PL (RRIP 4.1.5), as genisoimage -R does.
+   * Default false: like xorriso's `deep_paths` compliance default, deep trees stay in place (every reader in the
+   * test matrix — Linux, libarchive, 7-Zip, xorriso — reads them), and the Rock Ridge view is identical either way.
+   * Forced on by `strictIso9660` for levels 1–3.
+   */
+  relocateDeepDirectories?: boolean;
+  /** Enforce the ECMA-119 depth limit (levels 1–3) by relocation. Default false. */
+  strictIso9660?: boolean;
+  volumeId?: string;
+  volumeSetId?: string;
+  publisherId?: string;
+  dataPreparerId?: string;
+  applicationId?: string;
+  systemId?: string;
+  /**
+   * The build date in ms (volume creation/modification dates; `SOURCE_DATE_EPOCH` × 1000 for reproducible builds).
+   * Default: the newest mtime in the tree (keeps planImage pure); the CLI passes the clock or SOURCE_DATE_EPOCH.
+   */
+  dateMs?: number;
+  /** Clamp every file time (mtime/atime/ctime) newer than `dateMs` to it (SOURCE_DATE_EPOCH semantics). Default false. */
+  clampTimes?: boolean;
+  /** Store identical contents once. Needs `contentKeys` from `findDuplicateContents()` (hashing is async). */
+  contentKeys?: ReadonlyMap<TreeNode, string>;
+  /** Trailing zero blocks after the file data (xorriso/genisoimage pad 150 blocks = 300 KiB). Default 150. */
+  paddingBlockCount?: number;
+  /** Hooks for bootable images (system area, extra descriptors/regions, file-content patches). */
+  boot?: BootHook;
+}
+
+export interface ResolvedOptions {
+  readonly isoLevel: IsoLevel;
+  readonly joliet: false | 64 | 103;
+  readonly rockRidge: boolean;
+  readonly rripVersion: RripVersion;
+  readonly relocateDeep: boolean;
+  /** PVD volume id; the Joliet SVD's */
+  readonly volumeId: string;
+  readonly jolietVolumeId: string;
+  readonly volumeSetId: string;
+  readonly publisherId: string;
+  readonly dataPreparerId: string;
+  readonly applicationId: string;
+  readonly systemId: string;
+  readonly dateMs: number | undefined;
+  readonly clampTimes: boolean;
+  readonly contentKeys: ReadonlyMap<TreeNode, string> | undefined;
+  readonly paddingBlockCount: number;
+  readonly boot: BootHook | undefined;
+}
+
+export const DEFAULT_APPLICATION_ID = 'ISOKIT';
+
+function checkText(name: string, v: string | undefined, max: number): string {
+  if (v === undefined) return '';
+  if (typeof v !== 'string') throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `${name} must be a string`);
+  if (v.length > max) throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `${name} is ${v.length} characters long; at most ${max} fit`);
+  return v;
+}
+
+export function resolveOptions(o: BuildOptions, root: TreeNode): ResolvedOptions {
+  const isoLevel = o.isoLevel ?? 3;
+  if (![1, 2, 3, 4].includes(isoLevel)) throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `ISO level must be 1, 2, 3 or 4, got ${String(isoLevel)}`);
+  const joliet = o.joliet === false ? false : o.joliet === 'long' ? 103 : 64;
+  const rripVersion = o.rripVersion ?? '1.12';
+  if (rripVersion !== '1.10' && rripVersion !== '1.12') throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `RRIP version must be 1.10 or 1.12`);
+  const padding = o.paddingBlockCount ?? 150;
+  if (!Number.isSafeInteger(padding) || padding < 0) throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `padding must be a block count ≥ 0`);
+  if (o.dateMs !== undefined && !Number.isFinite(o.dateMs)) throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `build date is not a valid time`);
+  return {
+    isoLevel,
+    joliet,
+    rockRidge: o.rockRidge ?? true,
+    rripVersion,
+    relocateDeep: (o.rockRidge ?? true) && isoLevel !== 4 && (o.relocateDeepDirectories ?? o.strictIso9660 ?? false),
+    volumeId: o.volumeId !== undefined ? checkText('volume id', o.volumeId, 32) : toDChars(root.name ?? '').slice(0, 32) || 'CDROM',
+    jolietVolumeId: o.volumeId !== undefined ? o.volumeId : (root.name ?? '').slice(0, 16) || 'CDROM',
+    volumeSetId: checkText('volume set id', o.volumeSetId, 128),
+    publisherId: checkText('publisher', o.publisherId, 128),
+    dataPreparerId: checkText('preparer', o.dataPreparerId, 128),
+    applicationId: checkText('application id', o.applicationId ?? DEFAULT_APPLICATION_ID, 128),
+    systemId: checkText('system id', o.systemId, 32),
+    dateMs: o.dateMs ?? newestMtime(root),
+    clampTimes: o.clampTimes ?? false,
+    contentKeys: o.contentKeys,
+    paddingBlockCount: padding,
+    boot: o.boot,
+  };
+}
+
+function newestMtime(root: TreeNode): number | undefined {
+  let best: number | undefined;
+  const stack: TreeNode[] = [root];
+  while (stack.length) {
+    const n = stack.pop() as TreeNode;
+    if (n.mtimeMs !== undefined && (best === undefined || n.mtimeMs > best)) best = n.mtimeMs;
+    if (n.children) for (const c of n.children) stack.push(c);
+  }
+  return best;
+}

@@ -1,0 +1,103 @@
+/**
+ * File data (ECMA-119 6.5): each stored content once (hard links and deduplicated files share it), each
+ * starting on a block boundary and padded with zeros to the next. Ordered by sort weight (higher first),
+ * then by the breadth-first order of the tree. A source that changed since planning is padded with zeros or
+ * cut to its planned length and reported (libisofs filesrc.c does the same).
+ */
+import { throwIfAborted } from '../../io/index.js';
+import type { ChunkWriter } from '../chunk-writer.js';
+import { hasReader } from '../content-reader.js';
+import type { ContentPatch } from '../hooks.js';
+import { pathOf, type BData, type BuildImage } from '../tree.js';
+import { BLOCK_SIZE, type EmitContext, type Extent, type Region } from '../types.js';
+
+export function fileDataRegion(): Region {
+  let image: BuildImage | undefined;
+  return {
+    name: 'file-data',
+    plan(startLba, ctx) {
+      image = ctx.image;
+      let lba = startLba;
+      for (const d of ctx.image.data) {
+        d.lba = lba;
+        lba += d.blockCount;
+      }
+      return lba - startLba;
+    },
+    *extents(): Generator<Extent> {
+      for (const d of image?.data ?? []) yield { lba: d.lba, blockCount: d.blockCount, what: `data of ${pathOf(d.first)}` };
+    },
+    async *emit(out: ChunkWriter, ctx: EmitContext) {
+      for (const d of ctx.layout.image.data) {
+        throwIfAborted(ctx.signal);
+        yield* emitData(d, out, ctx);
+        ctx.fileDone();
+      }
+    },
+  };
+}
+
+function applyPatches(patches: readonly ContentPatch[] | undefined, buf: Uint8Array, fileOffset: number): void {
+  if (!patches) return;
+  for (const p of patches) {
+    const from = Math.max(p.byteOffset, fileOffset);
+    const to = Math.min(p.byteOffset + p.bytes.length, fileOffset + buf.length);
+    if (from < to) buf.set(p.bytes.subarray(from - p.byteOffset, to - p.byteOffset), from - fileOffset);
+  }
+}
+
+async function* emitData(d: BData, out: ChunkWriter, ctx: EmitContext): AsyncGenerator<Uint8Array, void, undefined> {
+  const want = d.byteLength;
+  const patches = ctx.patches.get(d);
+  const content = d.content;
+  let done = 0;
+  let problem: string | undefined;
+  let actual: number | undefined;
+  if (content && hasReader(content)) {
+    const reader = content.openReader(ctx.signal ? { signal: ctx.signal } : {});
+    try {
+      while (done < want) {
+        if (out.isFull) yield out.take() as Uint8Array;
+        const space = out.space();
+        const n = Math.min(space.length, want - done);
+        const r = reader.read(space, 0, n, done);
+        const got = typeof r === 'number' ? r : await r;
+        if (got <= 0) {
+          problem = 'it became shorter';
+          actual = done;
+          break;
+        }
+        applyPatches(patches, space.subarray(0, got), done);
+        out.advance(got);
+        done += got;
+      }
+    } finally {
+      const changed = reader.close();
+      if (changed && !problem) problem = changed;
+    }
+  } else if (content) {
+    for await (const chunk of content.stream({ ...(ctx.signal ? { signal: ctx.signal } : {}), chunkSize: 1 << 20 })) {
+      if (done + chunk.length > want) {
+        problem = 'it became longer';
+        actual = done + chunk.length;
+      }
+      const use = chunk.subarray(0, Math.min(chunk.length, want - done));
+      if (patches) {
+        const copy = use.slice();
+        applyPatches(patches, copy, done);
+        yield* out.put(copy);
+      } else yield* out.put(use);
+      done += use.length;
+      if (done >= want) break;
+    }
+    if (done < want && !problem) {
+      problem = 'it became shorter';
+      actual = done;
+    }
+  }
+  if (problem) {
+    ctx.fileChanged({ path: pathOf(d.first), plannedByteLength: want, ...(actual !== undefined ? { actualByteLength: actual } : {}), reason: problem });
+  }
+  // zeros for a short source, then up to the block boundary
+  yield* out.zeros(want - done + (d.blockCount * BLOCK_SIZE - want));
+}

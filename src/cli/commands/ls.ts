@@ -1,0 +1,48 @@
+import { parseCommandArgs } from '../args.js';
+import { Exit, UsageError, type CliContext } from '../context.js';
+import { NAMESPACE_OPTION, parseNamespace } from '../render/namespace.js';
+
+export const summary = 'list the files in an image';
+export const usage = `usage: isokit ls IMAGE [PATH] [-l] [-R] [--json] [--namespace rr|joliet|iso9660]
+
+List the directory PATH of IMAGE (default: the root). A PATH that is a file lists that file.
+IMAGE is a file, a block device or an http(s) URL (read with range requests).
+
+  -l, --long          mode, links, uid, gid, size, mtime (UTC), name, "-> target" for symlinks,
+                      "major, minor" for device nodes
+  -R, --recursive     everything below PATH, with paths relative to PATH
+  --namespace NS      rr (Rock Ridge), joliet or iso9660 (default: Rock Ridge, else Joliet, else ISO 9660)
+  --json              {"path","entries":[{path,type,mode,nlink,uid,gid,size,mtime,target,extents,…}]}
+`;
+
+export async function run(argv: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    long: { type: 'boolean', short: 'l' },
+    recursive: { type: 'boolean', short: 'R' },
+    ...NAMESPACE_OPTION,
+  });
+  if (positionals.length < 1) throw new UsageError('ls needs an IMAGE (see: isokit ls --help)');
+  if (positionals.length > 2) throw new UsageError(`ls takes IMAGE and at most one PATH, got ${positionals.length - 1} paths`);
+  const [imagePath, path = '/'] = positionals as [string, string?];
+  const namespace = parseNamespace(values.namespace);
+  const { openImageFile } = await import('../../node/open-image.js');
+  const { findImagePath } = await import('../render/find.js');
+  const { listEntries, entryJson, formatLong, formatShort } = await import('../render/ls.js');
+  const image = await openImageFile(imagePath, { namespace, signal: ctx.signal });
+  try {
+    const node = findImagePath(image.tree, path);
+    const entries = listEntries(node, { recursive: !!values.recursive });
+    if (values.json) {
+      // One entry per line: readable, and large listings stay cheap to produce and to grep.
+      const head = JSON.stringify({ ok: true, image: imagePath, namespace: image.namespace, path }).slice(0, -1);
+      const body = entries.map((e) => JSON.stringify(entryJson(e))).join(',\n');
+      ctx.stdout.write(`${head},"entries":[${body ? '\n' + body + '\n' : ''}]}\n`);
+    } else {
+      const lines = values.long ? formatLong(entries) : formatShort(entries);
+      if (lines.length) ctx.stdout.write(lines.join('\n') + '\n');
+    }
+  } finally {
+    await image.source.close?.();
+  }
+  return Exit.OK;
+}

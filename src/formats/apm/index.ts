@@ -1,0 +1,2 @@
+/** Apple Partition Map (read side). */
+export * from './apm.js';

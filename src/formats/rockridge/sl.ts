@@ -1,0 +1,93 @@
+/**
+ * RRIP 4.1.3 SL "symbolic link". BP5 flags (CONTINUE: the link goes on in the next SL entry), then
+ * component records: `flags, length, content`. Component flags: CONTINUE (the component goes on in the next
+ * record), CURRENT ".", PARENT "..", ROOT "/", VOLROOT (the mount point of this volume), HOST (the host name).
+ */
+import { encodeUtf8 } from '../../bytes/index.js';
+import type { Findings } from '../../errors/index.js';
+import { MAX_SUSP_ENTRY_LENGTH, serializeSuspEntry, type SuspEntry } from './susp.js';
+
+export const SlFlag = { CONTINUE: 1 } as const;
+export const SlComponentFlag = { CONTINUE: 1, CURRENT: 2, PARENT: 4, ROOT: 8, VOLROOT: 16, HOST: 32 } as const;
+
+export interface SlComponent {
+  readonly flags: number;
+  readonly content: Uint8Array;
+}
+export interface RripSl {
+  readonly flags: number;
+  readonly components: SlComponent[];
+}
+
+/** Bytes of component records that fit in one SL entry (255 minus the 4-byte header and the flags byte). */
+export const SL_COMPONENT_AREA_BYTES = MAX_SUSP_ENTRY_LENGTH - 5;
+
+export function parseSL(e: SuspEntry, findings: Findings): RripSl | undefined {
+  const d = e.data;
+  if (d.length < 1) {
+    findings.warn('RR_BAD_SL', 'SL entry without flags byte', e.byteOffset, 'RockRidge SL');
+    return undefined;
+  }
+  const components: SlComponent[] = [];
+  let p = 1;
+  while (p < d.length) {
+    if (p + 2 > d.length || p + 2 + (d[p + 1] as number) > d.length) {
+      findings.warn('RR_BAD_SL', `SL component record at +${p} overruns the entry (rest ignored)`, e.byteOffset, 'RockRidge SL');
+      break;
+    }
+    const len = d[p + 1] as number;
+    components.push({ flags: d[p] as number, content: d.subarray(p + 2, p + 2 + len) });
+    p += 2 + len;
+  }
+  return { flags: d[0] as number, components };
+}
+
+interface PlainComponent {
+  flags: number;
+  bytes: Uint8Array;
+}
+
+function componentsOf(target: string): PlainComponent[] {
+  const comps: PlainComponent[] = [];
+  if (target.startsWith('/')) comps.push({ flags: SlComponentFlag.ROOT, bytes: new Uint8Array(0) });
+  for (const part of target.split('/')) {
+    if (part === '') continue;
+    if (part === '.') comps.push({ flags: SlComponentFlag.CURRENT, bytes: new Uint8Array(0) });
+    else if (part === '..') comps.push({ flags: SlComponentFlag.PARENT, bytes: new Uint8Array(0) });
+    else comps.push({ flags: 0, bytes: encodeUtf8(part) });
+  }
+  if (!comps.length) comps.push({ flags: 0, bytes: new Uint8Array(0) });
+  return comps;
+}
+
+/**
+ * Encode a symlink target as SL entries (each ≤ 255 bytes). Repeated and trailing slashes are dropped
+ * (`a//b/` → `a/b`); a component that does not fit is split with the component CONTINUE flag, and every
+ * SL entry but the last carries the SL CONTINUE flag.
+ */
+export function serializeSL(target: string): Uint8Array[] {
+  const entries: number[][] = [];
+  let cur: number[] = [];
+  let room = SL_COMPONENT_AREA_BYTES;
+  const flush = () => {
+    entries.push(cur);
+    cur = [];
+    room = SL_COMPONENT_AREA_BYTES;
+  };
+  for (const comp of componentsOf(target)) {
+    // keep a component whole when it fits in a fresh entry
+    if (2 + comp.bytes.length > room && 2 + comp.bytes.length <= SL_COMPONENT_AREA_BYTES) flush();
+    let rest = comp.bytes;
+    for (;;) {
+      if (room < (rest.length ? 3 : 2)) flush();
+      const n = Math.min(rest.length, room - 2, 255);
+      const more = n < rest.length;
+      cur.push(comp.flags | (more ? SlComponentFlag.CONTINUE : 0), n, ...rest.subarray(0, n));
+      room -= 2 + n;
+      rest = rest.subarray(n);
+      if (!more) break;
+    }
+  }
+  if (cur.length) flush();
+  return entries.map((recs, i) => serializeSuspEntry('SL', 1, [i < entries.length - 1 ? SlFlag.CONTINUE : 0, ...recs]));
+}

@@ -1,0 +1,154 @@
+/**
+ * System Use Sharing Protocol (SUSP 1.12, IEEE P1281).
+ *
+ * Every entry: `BP1-2` signature, `BP3` length (including the 4-byte header), `BP4` entry version, then data.
+ * Entries defined here (SUSP 5): CE continuation area (5.1), PD padding (5.2), SP indicator (5.3),
+ * ST terminator (5.4), ER extensions reference (5.5), ES extension selector (5.6).
+ *
+ * `parseSuspArea` walks one area (a directory record's System Use field, or one continuation area) and
+ * reports the CE pointer it found; the reader follows CE chains (bounded) and calls it again per area.
+ */
+import { readU32Both, writeU32Both } from '../../bytes/index.js';
+import { ErrorCode, IsoKitError, type Findings } from '../../errors/index.js';
+
+/** One SUSP entry; `data` is the payload after the 4-byte header (a view into the input). */
+export interface SuspEntry {
+  readonly signature: string;
+  readonly version: number;
+  readonly data: Uint8Array;
+  /** where the entry starts in the image (or in whatever coordinate the caller passed) */
+  readonly byteOffset: number;
+}
+
+/** Where the next continuation area is (SUSP 5.1). */
+export interface SuspContinuation {
+  readonly lba: number;
+  readonly offsetInBlock: number;
+  readonly byteLength: number;
+}
+
+export interface SuspArea {
+  entries: SuspEntry[];
+  continuation?: SuspContinuation;
+}
+
+export interface ParseSuspOptions {
+  /** SP LEN_SKP (SUSP 5.3): bytes to skip at the start of this area (directory records other than the root's `.`) */
+  skipBytes?: number;
+}
+
+/** SUSP 5.1: the CE entry is always 28 bytes. */
+export const CE_ENTRY_LENGTH = 28;
+/** SUSP 5.3: the SP entry is 7 bytes. */
+export const SP_ENTRY_LENGTH = 7;
+/** SUSP 5.4: the ST entry is 4 bytes. */
+export const ST_ENTRY_LENGTH = 4;
+/** Largest entry (BP3 is one byte). */
+export const MAX_SUSP_ENTRY_LENGTH = 255;
+
+const sig = (a: Uint8Array, o: number) => String.fromCharCode(a[o] ?? 0, a[o + 1] ?? 0);
+
+/**
+ * Walk one System Use area. Stops at ST, when fewer than 4 bytes remain, at zero padding, or at a length
+ * byte that is < 4 or overruns the area (a finding: damaged but the entries before it are kept). Never throws
+ * except through a strict `Findings`.
+ */
+export function parseSuspArea(area: Uint8Array, byteOffset: number, findings: Findings, opts: ParseSuspOptions = {}): SuspArea {
+  const entries: SuspEntry[] = [];
+  let continuation: SuspContinuation | undefined;
+  let pos = Math.max(0, opts.skipBytes ?? 0);
+  while (area.length - pos >= 4) {
+    const at = byteOffset + pos;
+    const len = area[pos + 2] as number;
+    if (len === 0 && area[pos] === 0 && area[pos + 1] === 0) break; // zero padding up to the end
+    const signature = sig(area, pos);
+    if (len < 4 || pos + len > area.length) {
+      findings.warn('SUSP_BAD_LENGTH', `entry "${printable(signature)}" has length ${len} but ${area.length - pos} bytes remain in the area (rest ignored)`, at, 'SUSP entry');
+      break;
+    }
+    const version = area[pos + 3] as number;
+    const data = area.subarray(pos + 4, pos + len);
+    pos += len;
+    if (signature === 'ST') break;
+    if (signature === 'PD') continue;
+    if (signature === 'CE') {
+      const ce = parseCE(data, at, findings);
+      if (ce && continuation) findings.warn('SUSP_MULTIPLE_CE', 'more than one CE entry in one area; the first is followed', at, 'SUSP CE');
+      else if (ce) continuation = ce;
+      continue;
+    }
+    entries.push({ signature, version, data, byteOffset: at });
+  }
+  return continuation ? { entries, continuation } : { entries };
+}
+
+function printable(s: string): string {
+  return s.replace(/[^\x20-\x7e]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** SUSP 5.1 CE: BP5-12 block location, BP13-20 offset, BP21-28 length of the continuation area (all both-endian). */
+export function parseCE(data: Uint8Array, byteOffset: number, findings: Findings): SuspContinuation | undefined {
+  if (data.length < 24) {
+    findings.warn('SUSP_BAD_CE', `CE entry is ${data.length + 4} bytes, expected 28 (continuation ignored)`, byteOffset, 'SUSP CE');
+    return undefined;
+  }
+  const lba = readU32Both(data, 0), off = readU32Both(data, 8), len = readU32Both(data, 16);
+  if (lba.mismatch || off.mismatch || len.mismatch) {
+    findings.warn('SUSP_ENDIAN_MISMATCH', 'CE both-endian fields disagree (little-endian halves used)', byteOffset, 'SUSP CE');
+  }
+  return { lba: lba.value, offsetInBlock: off.value, byteLength: len.value };
+}
+
+/** Build one SUSP entry: header + payload. Throws INVALID_ARGUMENT when it cannot fit in 255 bytes. */
+export function serializeSuspEntry(signature: string, version: number, payload: Uint8Array | readonly number[] = []): Uint8Array {
+  const len = 4 + payload.length;
+  if (signature.length !== 2 || len > MAX_SUSP_ENTRY_LENGTH) {
+    throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `SUSP entry "${signature}" of ${len} bytes cannot be encoded (max 255)`, { structure: 'SUSP entry' });
+  }
+  const out = new Uint8Array(len);
+  out[0] = signature.charCodeAt(0);
+  out[1] = signature.charCodeAt(1);
+  out[2] = len;
+  out[3] = version;
+  out.set(payload, 4);
+  return out;
+}
+
+function checkU32(v: number, what: string, structure: string): number {
+  if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) {
+    throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `${what} ${v} does not fit in 32 bits`, { structure });
+  }
+  return v;
+}
+export { checkU32 as checkU32Field };
+
+/** SUSP 5.1 CE entry (28 bytes) pointing at a continuation area. */
+export function serializeCE(lba: number, offsetInBlock: number, byteLength: number): Uint8Array {
+  const p = new Uint8Array(24);
+  writeU32Both(p, 0, checkU32(lba, 'CE block', 'SUSP CE'));
+  writeU32Both(p, 8, checkU32(offsetInBlock, 'CE offset', 'SUSP CE'));
+  writeU32Both(p, 16, checkU32(byteLength, 'CE length', 'SUSP CE'));
+  return serializeSuspEntry('CE', 1, p);
+}
+
+/** SUSP 5.3 SP entry (7 bytes): check bytes BE EF and LEN_SKP. Must be first in the root's `.` record. */
+export function serializeSP(lenSkp = 0): Uint8Array {
+  if (!Number.isInteger(lenSkp) || lenSkp < 0 || lenSkp > 255) {
+    throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `SP LEN_SKP ${lenSkp} out of range 0..255`, { structure: 'SUSP SP' });
+  }
+  return serializeSuspEntry('SP', 1, [0xbe, 0xef, lenSkp]);
+}
+
+/** SUSP 5.4 ST terminator. */
+export function serializeST(): Uint8Array {
+  return serializeSuspEntry('ST', 1);
+}
+
+/** SUSP 5.3: returns LEN_SKP, or undefined (with a finding) when the check bytes are wrong. */
+export function parseSP(e: SuspEntry, findings: Findings): number | undefined {
+  if (e.data.length < 3 || e.data[0] !== 0xbe || e.data[1] !== 0xef) {
+    findings.warn('SUSP_BAD_SP', 'SP entry without check bytes BE EF', e.byteOffset, 'SUSP SP');
+    return undefined;
+  }
+  return e.data[2] as number;
+}

@@ -1,0 +1,228 @@
+/**
+ * Fast hashing of files and block devices with node:crypto (OpenSSL).
+ * - One digest: `fs.readSync` into a reused buffer on the calling thread (hashes at the OpenSSL limit).
+ * - Several digests: the calling thread only reads, into a SharedArrayBuffer ring; worker threads (one per
+ *   group of algorithms, balanced by cost) hash each slot, so md5+sha1+sha256+sha512 use both cores.
+ * This file is also the worker's entry point.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { ErrorCode, IsoKitError } from '../errors/index.js';
+import { ProgressMeter, type ProgressCallback } from '../io/index.js';
+import type { Digests, HashAlgorithm, Hasher, HasherFactory } from '../verify/index.js';
+import { ioError } from './errors.js';
+
+class NodeHasher implements Hasher {
+  constructor(
+    readonly algorithm: HashAlgorithm,
+    private readonly h: Hash = createHash(algorithm),
+  ) {}
+  update(data: Uint8Array): void {
+    this.h.update(data);
+  }
+  digest(): Uint8Array {
+    return new Uint8Array(this.h.digest());
+  }
+  clone(): Hasher {
+    return new NodeHasher(this.algorithm, this.h.copy());
+  }
+}
+
+/** node:crypto hashers behind the core's Hasher interface (clone = hash.copy()). */
+export const createNodeHasher: HasherFactory = (algorithm) => new NodeHasher(algorithm);
+
+/** Relative CPU cost per byte (openssl speed on the reference VM), used to balance worker groups. */
+const COST: Record<HashAlgorithm, number> = { md5: 1.53, sha1: 0.66, sha256: 0.67, sha512: 1.72 };
+
+export interface HashFileOptions {
+  signal?: AbortSignal;
+  onProgress?: ProgressCallback;
+  /** hash only the first `byteLength` bytes (default: the whole file or device) */
+  byteLength?: number;
+  /** use worker threads for several digests (default true) */
+  workers?: boolean;
+  /** read size (default 4 MiB) */
+  chunkByteLength?: number;
+}
+
+/** Split algorithms into at most `groups` sets with balanced cost (longest-processing-time first). */
+export function balanceAlgorithms(algorithms: readonly HashAlgorithm[], groups: number): HashAlgorithm[][] {
+  const bins: { cost: number; algos: HashAlgorithm[] }[] = Array.from({ length: Math.min(groups, algorithms.length) }, () => ({ cost: 0, algos: [] }));
+  for (const a of [...algorithms].sort((x, y) => COST[y] - COST[x])) {
+    const bin = bins.reduce((m, b) => (b.cost < m.cost ? b : m));
+    bin.algos.push(a);
+    bin.cost += COST[a];
+  }
+  return bins.map((b) => b.algos);
+}
+
+function openForHash(path: string): { fd: number; byteLength: number } {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw ioError(e, path);
+  }
+  const st = fstatSync(fd);
+  if (st.isDirectory()) {
+    closeSync(fd);
+    throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `${path} is a directory`);
+  }
+  return { fd, byteLength: st.size };
+}
+
+async function deviceLength(path: string, fd: number, size: number): Promise<number> {
+  if (!fstatSync(fd).isBlockDevice()) return size;
+  const { blockDeviceSize } = await import('./block-size.js');
+  return blockDeviceSize(fd, path);
+}
+
+/** Read loop shared by both modes: calls `consume(buffer, n)` for each chunk; returns bytes read. */
+function readChunkSync(fd: number, path: string, buf: Uint8Array, position: number, want: number): number {
+  let got = 0;
+  while (got < want) {
+    let n: number;
+    try {
+      n = readSync(fd, buf, got, want - got, position + got);
+    } catch (e) {
+      throw ioError(e, path, position + got);
+    }
+    if (n === 0) break;
+    got += n;
+  }
+  return got;
+}
+
+function hashOnThread(fd: number, path: string, total: number, algorithms: readonly HashAlgorithm[], opts: HashFileOptions): Promise<Digests> {
+  const hashes = algorithms.map((a) => createHash(a));
+  const buf = new Uint8Array(opts.chunkByteLength ?? 4 << 20);
+  const meter = opts.onProgress ? new ProgressMeter('hashing', total) : undefined;
+  return new Promise((resolve, reject) => {
+    let done = 0;
+    const step = (): void => {
+      try {
+        const sliceEnd = Math.min(total, done + (256 << 20));
+        while (done < sliceEnd) {
+          const n = readChunkSync(fd, path, buf, done, Math.min(buf.length, total - done));
+          if (n === 0) break;
+          const view = n === buf.length ? buf : buf.subarray(0, n);
+          for (const h of hashes) h.update(view);
+          done += n;
+          if (n < buf.length && done < total) break;
+        }
+        if (meter && opts.onProgress) opts.onProgress(meter.update(done));
+        if (opts.signal?.aborted) throw new IsoKitError(ErrorCode.ABORTED, 'aborted');
+        if (done < total && done === sliceEnd) return void setImmediate(step);
+        if (done < total) throw new IsoKitError(ErrorCode.TRUNCATED, `${path} ended after ${done} of ${total} bytes`, { byteOffset: done });
+        const out: Digests = {};
+        hashes.forEach((h, i) => (out[algorithms[i] as HashAlgorithm] = h.digest('hex')));
+        resolve(out);
+      } catch (e) {
+        reject(e);
+      }
+    };
+    step();
+  });
+}
+
+const SLOTS = 8;
+const SLOT_BYTES = 4 << 20;
+/** control words: seq[SLOTS] (chunk number + 1 in each slot), len[SLOTS], pending[SLOTS] */
+const SEQ = 0, LEN = SLOTS, PENDING = 2 * SLOTS;
+
+interface WorkerInit {
+  kind: 'isokit-hash';
+  algorithms: HashAlgorithm[];
+  data: SharedArrayBuffer;
+  control: SharedArrayBuffer;
+}
+
+function workerMain(init: WorkerInit): void {
+  const ctrl = new Int32Array(init.control);
+  const hashes = init.algorithms.map((a) => createHash(a));
+  for (let s = 0; ; s++) {
+    const slot = s % SLOTS;
+    for (let v = Atomics.load(ctrl, SEQ + slot); v !== s + 1; v = Atomics.load(ctrl, SEQ + slot)) Atomics.wait(ctrl, SEQ + slot, v);
+    const n = Atomics.load(ctrl, LEN + slot);
+    if (n < 0) break;
+    if (n > 0) {
+      const view = new Uint8Array(init.data, slot * SLOT_BYTES, n);
+      for (const h of hashes) h.update(view);
+    }
+    Atomics.sub(ctrl, PENDING + slot, 1);
+    Atomics.notify(ctrl, PENDING + slot);
+  }
+  const out: Digests = {};
+  hashes.forEach((h, i) => (out[init.algorithms[i] as HashAlgorithm] = h.digest('hex')));
+  parentPort?.postMessage(out);
+}
+
+if (!isMainThread && (workerData as WorkerInit | undefined)?.kind === 'isokit-hash') workerMain(workerData as WorkerInit);
+
+type AtomicsWaitAsync = { waitAsync(a: Int32Array, i: number, v: number): { async: boolean; value: Promise<string> | string } };
+
+async function waitUntilFree(ctrl: Int32Array, slot: number): Promise<void> {
+  for (let v = Atomics.load(ctrl, PENDING + slot); v > 0; v = Atomics.load(ctrl, PENDING + slot)) {
+    const r = (Atomics as unknown as AtomicsWaitAsync).waitAsync(ctrl, PENDING + slot, v);
+    if (r.async) await r.value;
+  }
+}
+
+async function hashWithWorkers(fd: number, path: string, total: number, algorithms: readonly HashAlgorithm[], opts: HashFileOptions): Promise<Digests> {
+  const groups = balanceAlgorithms(algorithms, 2);
+  const data = new SharedArrayBuffer(SLOTS * SLOT_BYTES);
+  const control = new SharedArrayBuffer(3 * SLOTS * 4);
+  const ctrl = new Int32Array(control);
+  const workers = groups.map((g) => new Worker(new URL(import.meta.url), { workerData: { kind: 'isokit-hash', algorithms: g, data, control } satisfies WorkerInit }));
+  const results = workers.map(
+    (w) =>
+      new Promise<Digests>((resolve, reject) => {
+        w.once('message', resolve);
+        w.once('error', reject);
+        w.once('exit', (code) => reject(new IsoKitError(ErrorCode.INTERNAL, `hash worker exited (${code})`)));
+      }),
+  );
+  for (const r of results) r.catch(() => undefined);
+  const meter = opts.onProgress ? new ProgressMeter('hashing', total) : undefined;
+  let lastReport = 0;
+  try {
+    let done = 0;
+    for (let s = 0; ; s++) {
+      const slot = s % SLOTS;
+      await waitUntilFree(ctrl, slot);
+      const aborted = opts.signal?.aborted;
+      const n = done < total && !aborted ? readChunkSync(fd, path, new Uint8Array(data, slot * SLOT_BYTES, SLOT_BYTES), done, Math.min(SLOT_BYTES, total - done)) : 0;
+      const end = n === 0;
+      Atomics.store(ctrl, LEN + slot, end ? -1 : n);
+      Atomics.store(ctrl, PENDING + slot, end ? 0 : workers.length);
+      Atomics.store(ctrl, SEQ + slot, s + 1);
+      Atomics.notify(ctrl, SEQ + slot);
+      if (aborted) throw new IsoKitError(ErrorCode.ABORTED, 'aborted');
+      if (end) break;
+      done += n;
+      if (meter && opts.onProgress && (done - lastReport >= 64 << 20 || done === total)) {
+        lastReport = done;
+        opts.onProgress(meter.update(done));
+      }
+    }
+    if (done < total) throw new IsoKitError(ErrorCode.TRUNCATED, `${path} ended after ${done} of ${total} bytes`, { byteOffset: done });
+    const parts = await Promise.all(results);
+    return Object.assign({}, ...parts) as Digests;
+  } finally {
+    for (const w of workers) void w.terminate();
+  }
+}
+
+/** Digest a file or block device (or its first `byteLength` bytes) with one or more algorithms in one read pass. */
+export async function hashFile(path: string, algorithms: readonly HashAlgorithm[], opts: HashFileOptions = {}): Promise<Digests> {
+  const { fd, byteLength } = openForHash(path);
+  try {
+    const size = await deviceLength(path, fd, byteLength);
+    const total = opts.byteLength !== undefined ? Math.min(opts.byteLength, size) : size;
+    const useWorkers = (opts.workers ?? true) && algorithms.length > 1 && total > 64 << 20;
+    return useWorkers ? await hashWithWorkers(fd, path, total, algorithms, opts) : await hashOnThread(fd, path, total, algorithms, opts);
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * Read-back verification after a write. Each target is reopened with O_DIRECT (so the bytes come from the
+ * medium, not from the page cache; block devices also get `blockdev --flushbufs` first). Where O_DIRECT
+ * is refused the read is buffered after fsync + reopen: then the kernel may serve cached pages and a
+ * medium that silently drops writes can go unnoticed (page-cache caveat, see README).
+ *
+ * Two methods: `compare` re-reads a plain local image and compares bytes (exact first differing range);
+ * `digest` compares SHA-256 per 1 MiB block against the digests taken while a streamed (compressed or
+ * downloaded) image was written. Several targets are read in lockstep; the second and later targets are
+ * compared byte-wise with the first, so the hashing cost does not grow with the number of targets.
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, constants, fstatSync, openSync, read as fsRead } from 'node:fs';
+import { ErrorCode, IsoKitError, asIsoKitError } from '../../errors/index.js';
+import { errnoText, withByteOffset } from '../device-sink.js';
+import { AlignedPool, alignUp } from './aligned.js';
+import { TargetMeter, type TargetResult, type WriteProgressCallback } from './progress.js';
+import type { ImageReader } from './source.js';
+import { flushBuffers } from './targets.js';
+
+export interface ReadbackTarget {
+  path: string;
+}
+
+export interface VerifyTargetsOptions {
+  reader: ImageReader;
+  imageByteLength: number;
+  /** SHA-256 per `digestBlock` bytes (streamed sources); without them the source is re-read */
+  digests?: Uint8Array[];
+  digestBlock?: number;
+  chunkByteLength?: number;
+  signal?: AbortSignal;
+  onProgress?: WriteProgressCallback;
+}
+
+export type ReadbackResult = Pick<TargetResult, 'verified' | 'mismatch' | 'verifyMethod' | 'verifyMs'> & { error?: IsoKitError };
+
+interface Reading {
+  path: string;
+  fd: number;
+  direct: boolean;
+  buf: Uint8Array;
+  got: number;
+  result?: ReadbackResult;
+  meter: TargetMeter;
+  t0: number;
+}
+
+const preadAsync = (fd: number, buf: Uint8Array, off: number, len: number, pos: number) =>
+  new Promise<number>((resolve, reject) => fsRead(fd, buf, off, len, pos, (e, n) => (e ? reject(e) : resolve(n))));
+
+async function openForReadback(path: string): Promise<{ fd: number; direct: boolean }> {
+  let fd = openSync(path, constants.O_RDONLY);
+  const isBlock = fstatSync(fd).isBlockDevice();
+  closeSync(fd);
+  if (isBlock) await flushBuffers(path);
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_DIRECT ?? 0));
+    return { fd, direct: constants.O_DIRECT !== undefined };
+  } catch {
+    return { fd: openSync(path, constants.O_RDONLY), direct: false };
+  }
+}
+
+/** Read `len` bytes at `pos` into r.buf (O_DIRECT reads are rounded up to whole pages). */
+async function readChunk(r: Reading, pos: number, len: number): Promise<void> {
+  const want = r.direct ? Math.min(alignUp(len, 4096), r.buf.length) : len;
+  let done = 0;
+  while (done < want) {
+    let n: number;
+    try {
+      n = await preadAsync(r.fd, r.buf, done, want - done, pos + done);
+    } catch (e) {
+      if (r.direct && (e as NodeJS.ErrnoException).code === 'EINVAL') {
+        // This file system or device refuses O_DIRECT reads after all: reopen buffered.
+        closeSync(r.fd);
+        r.fd = openSync(r.path, constants.O_RDONLY);
+        r.direct = false;
+        return readChunk(r, pos, len);
+      }
+      throw withByteOffset(new IsoKitError(ErrorCode.IO, `${r.path}: read-back failed at byte ${pos + done}: ${errnoText(e)}`, { cause: e }), pos + done);
+    }
+    if (n === 0) break;
+    done += n;
+  }
+  r.got = Math.min(done, len);
+}
+
+/** First differing byte of two views and the end of that run (a gap of 512 equal bytes ends it). */
+export function firstDifference(a: Uint8Array, b: Uint8Array): { start: number; end: number } | undefined {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a[i] === b[i]) i++;
+  if (i === n) return a.length === b.length ? undefined : { start: n, end: Math.max(a.length, b.length) };
+  let end = i + 1;
+  let equalRun = 0;
+  for (let j = i + 1; j < n && equalRun < 512; j++) {
+    if (a[j] === b[j]) equalRun++;
+    else {
+      equalRun = 0;
+      end = j + 1;
+    }
+  }
+  return { start: i, end };
+}
+
+const bytesEqual = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
+
+/** Digest mode: check one chunk of the first live target against the stored block digests. */
+function digestMismatch(data: Uint8Array, pos: number, digests: Uint8Array[], block: number): { byteOffset: number; byteLength: number } | undefined {
+  for (let o = 0; o < data.length; o += block) {
+    const part = data.subarray(o, Math.min(data.length, o + block));
+    const want = digests[(pos + o) / block];
+    const got = createHash('sha256').update(part).digest();
+    if (!want || !bytesEqual(got, want)) return { byteOffset: pos + o, byteLength: part.length };
+  }
+  return undefined;
+}
+
+function finish(r: Reading, verified: boolean, method: 'compare' | 'digest', mismatch?: { byteOffset: number; byteLength: number }): void {
+  r.result = { verified, verifyMethod: method, verifyMs: Date.now() - r.t0, ...(mismatch ? { mismatch } : {}) };
+}
+
+/** Compare one chunk for every live target. */
+async function checkChunk(live: Reading[], pos: number, len: number, opts: VerifyTargetsOptions, srcBuf: Uint8Array | undefined, block: number): Promise<void> {
+  const method = srcBuf ? 'compare' : 'digest';
+  let reference: Uint8Array | undefined;
+  if (srcBuf) {
+    const n = await opts.reader.readAt!(pos, srcBuf.subarray(0, len));
+    if (n !== len) throw new IsoKitError(ErrorCode.IO, `${opts.reader.info.name} changed while it was written: it now ends at byte ${pos + n}`);
+    reference = srcBuf.subarray(0, len);
+  }
+  for (const r of live) {
+    const data = r.buf.subarray(0, r.got);
+    if (r.got < len) {
+      finish(r, false, method, { byteOffset: pos + r.got, byteLength: len - r.got });
+      continue;
+    }
+    if (reference) {
+      if (bytesEqual(data, reference)) continue;
+      const d = firstDifference(data, reference) as { start: number; end: number };
+      finish(r, false, method, { byteOffset: pos + d.start, byteLength: d.end - d.start });
+      continue;
+    }
+    // digest mode: hash the first target; later ones are compared with it byte-wise
+    const m = digestMismatch(data, pos, opts.digests ?? [], block);
+    if (m) finish(r, false, method, m);
+    else reference = data;
+  }
+}
+
+/** Read every target back and compare with the image. Returns a result per path. */
+export async function verifyTargets(targets: ReadbackTarget[], opts: VerifyTargetsOptions): Promise<Map<string, ReadbackResult>> {
+  const out = new Map<string, ReadbackResult>();
+  const chunk = opts.chunkByteLength ?? 4 << 20;
+  const block = opts.digestBlock ?? 1 << 20;
+  const useCompare = !opts.digests && !!opts.reader.readAt;
+  if (!useCompare && !opts.digests) {
+    for (const t of targets) out.set(t.path, { error: new IsoKitError(ErrorCode.INTERNAL, 'no reference to verify against') });
+    return out;
+  }
+  const pool = new AlignedPool(chunk, targets.length + 1);
+  const readings: Reading[] = [];
+  for (const t of targets) {
+    try {
+      const { fd, direct } = await openForReadback(t.path);
+      const meter = new TargetMeter(t.path, 'verifying', opts.imageByteLength, opts.onProgress);
+      readings.push({ path: t.path, fd, direct, buf: await pool.acquire(), got: 0, meter, t0: Date.now() });
+    } catch (e) {
+      out.set(t.path, { error: asIsoKitError(e) });
+    }
+  }
+  const srcBuf = useCompare ? await pool.acquire() : undefined;
+  try {
+    for (let pos = 0; pos < opts.imageByteLength; pos += pool.chunkByteLength) {
+      if (opts.signal?.aborted) throw new IsoKitError(ErrorCode.ABORTED, 'aborted', { cause: opts.signal.reason });
+      const live = readings.filter((r) => !r.result);
+      if (!live.length) break;
+      const len = Math.min(pool.chunkByteLength, opts.imageByteLength - pos);
+      const failed = await Promise.all(live.map((r) => readChunk(r, pos, len).then(() => undefined, (e: unknown) => ({ r, e }))));
+      for (const f of failed) if (f) f.r.result = { error: asIsoKitError(f.e) };
+      await checkChunk(live.filter((r) => !r.result), pos, len, opts, srcBuf, block);
+      for (const r of live) r.meter.update(pos + len, pos + len === opts.imageByteLength);
+    }
+    for (const r of readings) if (!r.result) finish(r, true, useCompare ? 'compare' : 'digest');
+  } finally {
+    for (const r of readings) {
+      try {
+        closeSync(r.fd);
+      } catch {
+        /* closed */
+      }
+      out.set(r.path, r.result ?? { error: new IsoKitError(ErrorCode.ABORTED, 'verification did not finish') });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,85 @@
+/** Public types of the image reader (contract 4). */
+import type { Finding } from '../errors/index.js';
+import type { ByteSource } from '../io/index.js';
+import type { Namespace, TreeNode } from '../model/index.js';
+import type { BootCatalogInfo } from './boot.js';
+import type { PartitionTables } from './partitions.js';
+
+export type NamespaceChoice = 'auto' | 'rockridge' | 'joliet' | 'iso9660';
+
+export interface OpenImageOptions {
+  /** which namespace `tree` is built from (default 'auto': Rock Ridge, else Joliet, else ISO 9660) */
+  namespace?: NamespaceChoice;
+  /** turn findings (warnings and errors) into thrown IsoKitErrors (default false) */
+  strict?: boolean;
+  signal?: AbortSignal;
+}
+
+/** Identification of the volume, from the PVD (the newest session's). Dates are ms since the epoch (UTC). */
+export interface VolumeInfo {
+  readonly systemId: string;
+  readonly volumeId: string;
+  readonly volumeSetId: string;
+  readonly publisherId: string;
+  readonly dataPreparerId: string;
+  readonly applicationId: string;
+  readonly copyrightFileId: string;
+  readonly abstractFileId: string;
+  readonly bibliographicFileId: string;
+  readonly creationMs?: number;
+  readonly modificationMs?: number;
+  readonly expirationMs?: number;
+  readonly effectiveMs?: number;
+  /** volume space size (ECMA-119 8.4.8), in blocks */
+  readonly blockCount: number;
+  /** logical block size (always 2048 for images isokit reads) */
+  readonly blockSize: number;
+  /** blockCount × blockSize */
+  readonly byteLength: number;
+  /** the Joliet volume id when it differs (it can carry Unicode) */
+  readonly jolietVolumeId?: string;
+}
+
+export interface VolumeDescriptorSummary {
+  readonly lba: number;
+  /** descriptor type byte (0 boot, 1 primary, 2 supplementary/enhanced, 3 partition, 255 terminator) */
+  readonly type: number;
+  readonly kind: 'primary' | 'supplementary' | 'enhanced' | 'boot' | 'terminator' | 'partition' | 'unknown' | 'udf';
+  readonly version: number;
+  /** e.g. "CD001", "BEA01", "NSR02", "TEA01" */
+  readonly identifier: string;
+  readonly volumeId?: string;
+  readonly joliet?: 1 | 2 | 3;
+  readonly bootSystemId?: string;
+}
+
+export interface NamespacesInfo {
+  iso9660: { level: 1 | 2 | 3 };
+  iso9660_1999?: true;
+  joliet?: { level: 1 | 2 | 3 };
+  rockridge?: { version: string; extensionId?: string };
+  udf?: { seen: true };
+}
+
+export interface SessionInfo {
+  readonly startLba: number;
+  readonly blockCount: number;
+}
+
+export interface IsoImage {
+  readonly source: ByteSource;
+  readonly volume: VolumeInfo;
+  readonly descriptors: VolumeDescriptorSummary[];
+  readonly namespaces: NamespacesInfo;
+  /** the namespace `tree` was built from */
+  readonly namespace: Namespace;
+  readonly tree: TreeNode;
+  readonly bootCatalog?: BootCatalogInfo;
+  readonly partitions: PartitionTables;
+  /** sessions of a multi-session image (oldest first); the newest is what `tree` shows */
+  readonly sessions: SessionInfo[];
+  /** findings so far (trees built later by openTree add theirs) */
+  readonly findings: Finding[];
+  /** Build (once, then cached) the tree of another namespace. Throws NOT_FOUND when the image lacks it. */
+  openTree(ns: Namespace): Promise<TreeNode>;
+}

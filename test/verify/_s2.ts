@@ -1,0 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { readKeyring, verifyDetachedSignature, verifyClearsigned } from '../../src/verify/signature.js';
+const d = '/tmp/vx/g/';
+const r = (n: string) => new Uint8Array(readFileSync(d + n));
+const all = await readKeyring([{ name: 'signer.gpg', bytes: r('signer.gpg') }, { name: 'old.asc', bytes: r('old.asc') }]);
+const old = await readKeyring([{ name: 'old.asc', bytes: r('old.asc') }]);
+const data = r('SHA256SUMS');
+console.log(await verifyDetachedSignature(data, { name: 'sig', bytes: r('SHA256SUMS.sig') }, all));
+console.log((await verifyDetachedSignature(new TextEncoder().encode('abd  x.iso\n'), { name: 'sig', bytes: r('SHA256SUMS.sig') }, all)).status);
+console.log((await verifyDetachedSignature(data, { name: 'sig', bytes: r('SHA256SUMS.sig') }, old)).status);
+console.log((await verifyDetachedSignature(data, { name: 'sig', bytes: r('SHA256SUMS.sig') }, undefined)).status);
+console.log(await verifyDetachedSignature(data, { name: 'old', bytes: r('OLD.gpg') }, all));
+console.log(await verifyClearsigned(readFileSync(d + 'SHA256SUMS.asc', 'utf8'), 'asc', all));
+console.log((await verifyClearsigned(readFileSync(d + 'SHA256SUMS.asc', 'utf8').replace('abc', 'abd'), 'asc', all)).message);
