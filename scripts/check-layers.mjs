@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const src = path.join(root, 'src');
-const rank = { errors: 0, bytes: 1, io: 2, formats: 3, model: 4, read: 5, build: 6, verify: 6, index: 6, node: 7, cli: 8, web: 8 };
+const rank = { errors: 0, bytes: 1, io: 2, formats: 3, model: 4, read: 5, build: 6, verify: 6, index: 6.5, node: 7, cli: 8, web: 8 };
 const NODE_RANK = rank.node;
 
 function* walk(dir) {

@@ -11,3 +11,7 @@ export * from './formats/mbr/index.js';
 export * from './formats/gpt/index.js';
 export * from './formats/apm/index.js';
 export * from './formats/fat/index.js';
+export * from './build/index.js';
+export * from './formats/iso9660/index.js';
+export * from './formats/joliet/index.js';
+export * from './read/index.js';

@@ -22,7 +22,6 @@ export type RegionName =
   | 'path-tables'
   | 'directories-iso9660'
   | 'directories-joliet'
-  | 'rr-continuation'
   | 'file-data'
   | 'padding'
   | 'end';

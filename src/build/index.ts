@@ -4,7 +4,7 @@
  */
 export { planImage, describeLayout } from './plan.js';
 export { emitImage, type EmitOptions } from './emit.js';
-export type { BuildOptions, ResolvedOptions, IsoLevel, RripVersion } from './options.js';
+export type { BuildOptions, ResolvedOptions, IsoLevel } from './options.js';
 export type { BootHook, ContentPatch, RegionName } from './hooks.js';
 export type { ImageLayout, PlacedRegion, Region, Extent, FileChange, LayoutStats, EmitContext, PlanContext } from './types.js';
 export { BLOCK_SIZE } from './types.js';

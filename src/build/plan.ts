@@ -3,7 +3,8 @@
  * tree and options give the same layout and, through emitImage, the same bytes. Knows the exact size.
  *
  * Region order (design guide §2; libisofs ecma119.c writes the same): system area, volume descriptors, path
- * tables, ISO 9660 directories, Joliet directories, Rock Ridge continuation areas, file data, padding.
+ * tables, ISO 9660 directories (each followed by its Rock Ridge continuation areas), Joliet directories, file
+ * data, padding.
  * BootHook.regions insert more before any of these (or at 'end').
  */
 import { ErrorCode, IsoKitError } from '../errors/index.js';
@@ -16,7 +17,6 @@ import { jolietDirectoriesRegion } from './regions/directories-joliet.js';
 import { fileDataRegion } from './regions/file-data.js';
 import { paddingRegion } from './regions/padding.js';
 import { pathTablesRegion } from './regions/path-tables.js';
-import { rrContinuationRegion } from './regions/rr-continuation.js';
 import { systemAreaRegion } from './regions/system-area.js';
 import { volumeDescriptorsRegion } from './regions/volume-descriptors.js';
 import { relocateDeepDirectories } from './relocate.js';
@@ -30,7 +30,6 @@ function regionList(o: ResolvedOptions): Region[] {
     ['path-tables', pathTablesRegion()],
     ['directories-iso9660', iso9660DirectoriesRegion()],
     ['directories-joliet', o.joliet ? jolietDirectoriesRegion() : undefined],
-    ['rr-continuation', o.rockRidge ? rrContinuationRegion() : undefined],
     ['file-data', fileDataRegion()],
     ['padding', paddingRegion()],
   ];

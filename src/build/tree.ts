@@ -49,6 +49,12 @@ export interface DirState {
   /** continuation areas of the "." and ".." records */
   selfCe?: CeArea;
   parentCe?: CeArea;
+  /**
+   * Inline System Use bytes (without CE) of this directory's ISO 9660 records, packed at measure time in record
+   * order ("." "..", children): one buffer and end offsets per directory keep 100,000 entries small.
+   */
+  suPack?: Uint8Array;
+  suEnds?: Uint32Array;
   /** RRIP relocation: this directory was moved to rr_moved; its ".." carries PL → this original parent */
   relocatedFrom?: BEntry;
 }
@@ -71,9 +77,6 @@ export interface BEntry {
   mtimeMs: number | undefined;
   atimeMs: number | undefined;
   ctimeMs: number | undefined;
-  /** record bytes this entry takes in its parent's extents (several records for multi-extent files) */
-  isoRecordByteLength: number;
-  jolietRecordByteLength: number;
   ce?: CeArea;
   /** RRIP relocation: a placeholder file record whose CL points at this moved directory */
   clTarget?: BEntry;
@@ -136,7 +139,6 @@ export function buildTree(root: TreeNode, o: ResolvedOptions): BuildImage {
     const e: BEntry = {
       node, kind: node.kind, name: node.name, parent: parent as BEntry, isoParent: parent as BEntry, isoName: '', jolietName: '',
       data: undefined, nlink: 1, ino: 0, mtimeMs: clamp(node.mtimeMs), atimeMs: clamp(node.atimeMs ?? node.mtimeMs), ctimeMs: clamp(node.ctimeMs ?? node.mtimeMs),
-      isoRecordByteLength: 0, jolietRecordByteLength: 0,
     };
     if (!parent) e.parent = e.isoParent = e;
     if (byNode.has(node)) throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `${pathOf(e)}: the same tree node appears twice (use linkGroup for hard links)`);

@@ -78,5 +78,6 @@ export function decodeName(b: Uint8Array): string {
       }
     }
   }
-  return latin1.decode(b);
+  // ASCII: short names are decoded much faster without TextDecoder (directory listings of 100k files)
+  return b.length <= 256 ? String.fromCharCode.apply(null, b as unknown as number[]) : latin1.decode(b);
 }

@@ -9,63 +9,65 @@ import { checkEntryName, printable } from './safe-path.js';
 
 export interface PlanEntry {
   readonly node: TreeNode;
-  /** image path components below the image root ([] for the root itself) */
-  readonly parts: readonly string[];
+  /** image path below the image root, '/'-joined ('' for the root itself) */
+  readonly rel: string;
+  /** `rel` of the parent directory ('' for entries in the root) */
+  readonly dir: string;
+  readonly name: string;
 }
 
 export interface ExtractPlan {
   /** every selected node, parents before children */
   readonly entries: PlanEntry[];
-  /** directories above a selected node that are created without image metadata */
-  readonly ancestors: (readonly string[])[];
+  /** directories above a selected node (`rel` paths), created without image metadata */
+  readonly ancestors: string[];
 }
+
+const entryOf = (node: TreeNode, dir: string): PlanEntry => ({ node, rel: dir ? `${dir}/${node.name}` : node.name, dir, name: node.name });
 
 /** Resolve one exact image path (exact names first, then case-insensitive, like `findNode`). */
 function resolvePath(root: TreeNode, path: string): PlanEntry | undefined {
   const want = normaliseImagePath(path);
-  const parts: string[] = [];
-  let cur: TreeNode = root;
+  let e: PlanEntry = { node: root, rel: '', dir: '', name: '' };
   for (const p of want ? want.split('/') : []) {
-    const kids = cur.children;
+    const kids = e.node.children;
     if (!kids) return undefined;
     const next = kids.find((k) => k.name === p) ?? kids.find((k) => k.name.toLowerCase() === p.toLowerCase());
     if (!next) return undefined;
-    parts.push(next.name);
-    cur = next;
+    e = entryOf(next, e.rel);
   }
-  return { node: cur, parts };
+  return e;
 }
 
-/** All nodes (parents first) with their component lists. */
-function* walkParts(node: TreeNode, parts: readonly string[]): Generator<PlanEntry> {
-  const stack: PlanEntry[] = [{ node, parts }];
+/** All nodes below and including `start` (parents first). */
+function* walkEntries(start: PlanEntry): Generator<PlanEntry> {
+  const stack: PlanEntry[] = [start];
   while (stack.length) {
     const e = stack.pop() as PlanEntry;
     yield e;
     const kids = e.node.children;
-    if (kids) for (let i = kids.length - 1; i >= 0; i--) {
-      const k = kids[i] as TreeNode;
-      stack.push({ node: k, parts: [...e.parts, k.name] });
-    }
+    if (kids) for (let i = kids.length - 1; i >= 0; i--) stack.push(entryOf(kids[i] as TreeNode, e.rel));
   }
 }
 
+const ROOT_ENTRY = (root: TreeNode): PlanEntry => ({ node: root, rel: '', dir: '', name: '' });
+
 /** The selected subtrees: whole image when `select` is empty; otherwise paths or globs (each must match). */
 export function selectEntries(root: TreeNode, select: readonly string[] = []): PlanEntry[] {
-  if (!select.length) return [{ node: root, parts: [] }];
+  if (!select.length) return [ROOT_ENTRY(root)];
   const picked = new Map<string, PlanEntry>();
   for (const pattern of select) {
     if (!hasGlobChars(pattern)) {
       const e = resolvePath(root, pattern);
       if (!e) throw new IsoKitError(ErrorCode.NOT_FOUND, `${printable(pattern)}: no such file or directory in the image`);
-      picked.set(e.parts.join('/'), e);
+      picked.set(e.rel, e);
       continue;
     }
     const re = globToRegExp(pattern);
     let n = 0;
-    for (const e of walkParts(root, [])) {
-      if (e.parts.length && re.test(e.parts.join('/'))) {
-        picked.set(e.parts.join('/'), e);
+    for (const e of walkEntries(ROOT_ENTRY(root))) {
+      if (e.rel && re.test(e.rel)) {
+        picked.set(e.rel, e);
         n++;
       }
     }
@@ -87,18 +89,20 @@ export function selectEntries(root: TreeNode, select: readonly string[] = []): P
 /** Build the plan: selected subtrees expanded, every name checked (UNSAFE_PATH before anything is written). */
 export function planExtraction(root: TreeNode, select: readonly string[] = []): ExtractPlan {
   const entries: PlanEntry[] = [];
-  const ancestors = new Map<string, readonly string[]>();
+  const ancestors = new Set<string>();
   for (const sel of selectEntries(root, select)) {
-    for (let i = 1; i < sel.parts.length; i++) {
-      const a = sel.parts.slice(0, i);
-      checkEntryName(a[i - 1] as string, a.join('/'));
-      ancestors.set(a.join('/'), a);
+    let a = sel.dir;
+    while (a) {
+      ancestors.add(a);
+      const i = a.lastIndexOf('/');
+      checkEntryName(a.slice(i + 1), a);
+      a = i < 0 ? '' : a.slice(0, i);
     }
-    for (const e of walkParts(sel.node, sel.parts)) {
-      if (e.parts.length) checkEntryName(e.parts[e.parts.length - 1] as string, e.parts.join('/'));
+    for (const e of walkEntries(sel)) {
+      if (e.rel) checkEntryName(e.name, e.rel);
       entries.push(e);
     }
   }
-  for (const e of entries) ancestors.delete(e.parts.join('/'));
-  return { entries, ancestors: [...ancestors.values()] };
+  for (const e of entries) ancestors.delete(e.rel);
+  return { entries, ancestors: [...ancestors].sort() };
 }

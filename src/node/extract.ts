@@ -26,7 +26,7 @@ import {
 } from 'node:fs';
 import { ErrorCode, IsoKitError } from '../errors/index.js';
 import { ProgressMeter, type ProgressCallback } from '../io/index.js';
-import type { NodeKind, TreeNode } from '../model/index.js';
+import type { NodeKind, SourceRange, TreeNode } from '../model/index.js';
 import { planExtraction, type PlanEntry } from './extract-plan.js';
 import { FileSource } from './file-source.js';
 import { DirGuard, fsError, printable } from './safe-path.js';
@@ -59,6 +59,8 @@ export interface ExtractSummary {
   /** bytes of file content written (hard-linked copies count once) */
   bytes: number;
   skipped: { path: string; kind: NodeKind; reason: string }[];
+  /** files whose content could not be read from the image (not written; the rest was extracted) */
+  failed: { path: string; code: string; message: string }[];
 }
 
 const O_CREATE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
@@ -87,7 +89,6 @@ export async function extractTree(root: TreeNode, destDir: string, opts: Extract
 interface Placed {
   readonly entry: PlanEntry;
   readonly dir: string;
-  readonly name: string;
   readonly path: string;
   readonly fresh: boolean;
 }
@@ -99,12 +100,27 @@ const dataOffset = (n: TreeNode): number => {
   return x ? x.lba * 2048 : 0;
 };
 
+/** Content stored as plain ranges of local files: copied with synchronous pread/pwrite. */
+function fileRanges(n: TreeNode): readonly SourceRange[] | undefined {
+  const c = n.content;
+  const ranges = c?.ranges;
+  if (!c || !ranges) return undefined;
+  let total = 0;
+  for (const r of ranges) {
+    if (!(r.source instanceof FileSource)) return undefined;
+    total += r.byteLength;
+  }
+  return total === c.byteLength ? ranges : undefined;
+}
+
 class Extractor {
   readonly summary: ExtractSummary;
   private readonly guard: DirGuard;
   private readonly permissions: boolean;
   private readonly owners: boolean;
   private readonly umask: number;
+  private readonly euid: number;
+  private readonly egid: number;
   private readonly buf: Uint8Array;
   private inflight: string | undefined;
   private tmpSeq = 0;
@@ -120,20 +136,22 @@ class Extractor {
   ) {
     this.guard = new DirGuard(dest);
     this.permissions = opts.permissions ?? true;
-    this.owners = opts.owners ?? process.getuid?.() === 0;
+    this.euid = process.geteuid?.() ?? -1;
+    this.egid = process.getegid?.() ?? -1;
+    this.owners = opts.owners ?? this.euid === 0;
     this.umask = process.umask();
     this.buf = new Uint8Array(opts.chunkSize ?? 1 << 20);
-    this.summary = { destination: dest, files: 0, dirs: 0, symlinks: 0, hardlinks: 0, devices: 0, fifos: 0, bytes: 0, skipped: [] };
+    this.summary = { destination: dest, files: 0, dirs: 0, symlinks: 0, hardlinks: 0, devices: 0, fifos: 0, bytes: 0, skipped: [], failed: [] };
   }
 
-  async run(entries: PlanEntry[], ancestors: (readonly string[])[]): Promise<void> {
+  async run(entries: PlanEntry[], ancestors: string[]): Promise<void> {
     for (const a of ancestors) this.guard.ensure(a, 0o777);
     const dirs: PlanEntry[] = [];
     const files: PlanEntry[] = [];
     const others: PlanEntry[] = [];
     for (const e of entries) (e.node.kind === 'dir' ? dirs : e.node.kind === 'file' ? files : others).push(e);
     for (const d of dirs) {
-      if (d.parts.length) this.mkdir(d);
+      if (d.rel) this.mkdir(d);
       await this.tick();
     }
     await this.writeFiles(files);
@@ -148,7 +166,7 @@ class Extractor {
     }
     for (let i = dirs.length - 1; i >= 0; i--) {
       const d = dirs[i] as PlanEntry;
-      if (d.parts.length) this.dirMetadata(d);
+      if (d.rel) this.dirMetadata(d);
       await this.tick();
     }
     this.report(true);
@@ -169,14 +187,15 @@ class Extractor {
   // ---- placement -------------------------------------------------------------------------------------
 
   private place(e: PlanEntry): Placed {
-    const name = e.parts[e.parts.length - 1] as string;
-    const { path: dir } = this.guard.ensure(e.parts.slice(0, -1), 0o777);
-    return { entry: e, dir, name, path: `${dir}/${name}`, fresh: this.guard.isFresh(dir) };
+    const d = this.guard.get(e.dir) ?? this.guard.ensure(e.dir, 0o777);
+    return { entry: e, dir: d.abs, path: `${d.abs}/${e.name}`, fresh: d.fresh };
   }
 
   private tmpPath(p: Placed): string {
-    const byteLength = new TextEncoder().encode(p.name).length;
-    const tmp = byteLength <= 240 ? `${p.dir}/.${p.name}${TMP_SUFFIX}` : `${p.dir}/.isokit-${process.pid}-${++this.tmpSeq}${TMP_SUFFIX}`;
+    const name = p.entry.name;
+    const tmp = name.length <= 80 || new TextEncoder().encode(name).length <= 240
+      ? `${p.dir}/.${name}${TMP_SUFFIX}`
+      : `${p.dir}/.isokit-${process.pid}-${++this.tmpSeq}${TMP_SUFFIX}`;
     try {
       unlinkSync(tmp); // a stale temporary from an interrupted run (unlink never follows links)
     } catch {
@@ -226,13 +245,13 @@ class Extractor {
 
   private mkdir(e: PlanEntry): void {
     const restore = this.permissions && e.node.mode !== undefined;
-    this.guard.ensure(e.parts, restore ? 0o700 : 0o777);
+    this.guard.ensure(e.rel, restore ? 0o700 : 0o777);
     this.summary.dirs++;
   }
 
   private dirMetadata(e: PlanEntry): void {
     const n = e.node;
-    const path = this.guard.ensure(e.parts).path;
+    const path = this.guard.ensure(e.rel).abs;
     try {
       if (this.owners && n.uid !== undefined && n.gid !== undefined) lchownSync(path, n.uid, n.gid);
       if (this.permissions && n.mode !== undefined) chmodSync(path, n.mode & 0o7777);
@@ -246,8 +265,8 @@ class Extractor {
 
   private async writeFiles(files: PlanEntry[]): Promise<void> {
     files.sort((a, b) => dataOffset(a.node) - dataOffset(b.node));
-    const firstOfGroup = new Map<string, string>();
-    const links: { e: PlanEntry; target: string }[] = [];
+    const firstOfGroup = new Map<string, PlanEntry>();
+    const links: { e: PlanEntry; target: PlanEntry }[] = [];
     let totalBytes = 0;
     const writes: PlanEntry[] = [];
     for (const e of files) {
@@ -257,19 +276,34 @@ class Extractor {
         links.push({ e, target: prior });
         continue;
       }
-      if (g !== undefined) firstOfGroup.set(g, `${this.guard.root}/${e.parts.join('/')}`);
+      if (g !== undefined) firstOfGroup.set(g, e);
       writes.push(e);
       totalBytes += e.node.content?.byteLength ?? 0;
     }
     this.meter = new ProgressMeter('extract', totalBytes);
     this.totalFiles = writes.length;
     for (const e of writes) {
-      await this.writeFile(this.place(e));
+      const p = this.place(e);
+      const ranges = fileRanges(e.node);
+      try {
+        if (ranges && (ranges.length !== 1 || (ranges[0] as SourceRange).byteLength <= this.buf.length)) this.writeSmallFile(p, ranges);
+        else await this.writeFile(p);
+      } catch (err) {
+        // Damaged content (truncated image, bad zisofs block): drop that file, go on with the others.
+        if (!(err instanceof IsoKitError) || (err.code !== ErrorCode.TRUNCATED && err.code !== ErrorCode.CORRUPT)) throw err;
+        this.cleanup();
+        this.summary.failed.push({ path: e.rel, code: err.code, message: err.message });
+      }
       this.doneFiles++;
-      await this.tick();
+      if (this.doneFiles % 64 === 0) await this.tick();
     }
+    const failed = new Set(this.summary.failed.map((f) => f.path));
     for (const { e, target } of links) {
-      this.hardlink(this.place(e), target);
+      if (failed.has(target.rel)) {
+        this.summary.failed.push({ path: e.rel, code: ErrorCode.TRUNCATED, message: `${e.rel}: hard link to ${target.rel}, which could not be read` });
+        continue;
+      }
+      this.hardlink(this.place(e), this.place(target).path);
       await this.tick();
     }
   }
@@ -278,38 +312,80 @@ class Extractor {
     return this.permissions && n.mode !== undefined ? n.mode & 0o7777 : 0o666;
   }
 
-  private async writeFile(p: Placed): Promise<void> {
+  /** Create the output file (final name in a fresh directory, else a temporary); returns fd and the name used. */
+  private createFile(p: Placed, mode: number): { fd: number; target: string; fresh: boolean } {
     this.checkFree(p);
-    const n = p.entry.node;
-    let target = p.fresh ? p.path : this.tmpPath(p);
-    const mode = this.fileMode(n);
-    let fd: number;
-    try {
-      fd = openSync(target, O_CREATE_NEW, mode);
-    } catch (e) {
-      // A name given twice in the image, inside a new directory: with --overwrite the later one wins.
-      if (!(p.fresh && this.opts.overwrite && (e as NodeJS.ErrnoException).code === 'EEXIST')) throw fsError(e, target);
-      target = this.tmpPath(p);
-      fd = openSync(target, O_CREATE_NEW, mode);
-      p = { ...p, fresh: false };
+    if (p.fresh) {
+      try {
+        return { fd: openSync(p.path, O_CREATE_NEW, mode), target: p.path, fresh: true };
+      } catch (e) {
+        // A name given twice in the image, inside a new directory: with --overwrite the later one wins.
+        if (!(this.opts.overwrite && (e as NodeJS.ErrnoException).code === 'EEXIST')) throw fsError(e, p.path);
+      }
     }
+    const target = this.tmpPath(p);
+    try {
+      return { fd: openSync(target, O_CREATE_NEW, mode), target, fresh: false };
+    } catch (e) {
+      throw fsError(e, target);
+    }
+  }
+
+  /** Files of plain local ranges: fully synchronous (no promise per file). */
+  private writeSmallFile(p: Placed, ranges: readonly SourceRange[]): void {
+    const n = p.entry.node;
+    const mode = this.fileMode(n);
+    const { fd, target, fresh } = this.createFile(p, mode);
     this.inflight = target;
     try {
-      await this.copyContent(fd, n, p.path);
-      this.fileMetadata(fd, n, mode);
+      let pos = 0;
+      for (const r of ranges) {
+        const src = r.source as FileSource;
+        for (let done = 0; done < r.byteLength; ) {
+          const want = Math.min(this.buf.length, r.byteLength - done);
+          const chunk = want === this.buf.length ? this.buf : this.buf.subarray(0, want);
+          const got = src.readIntoSync(r.byteOffset + done, chunk);
+          if (got < want) throw truncated(p.entry.rel, src.byteLength, src.name);
+          this.writeAll(fd, chunk, want, pos);
+          done += want;
+          pos += want;
+        }
+      }
+      this.summary.bytes += pos;
+      this.fileMetadata(fd, n, mode, fresh);
     } catch (e) {
       closeSync(fd);
       throw fsError(e, p.path);
     }
     closeSync(fd);
-    if (!p.fresh) this.commit(target, p);
+    if (!fresh) this.commit(target, p);
     this.inflight = undefined;
     this.summary.files++;
   }
 
-  private fileMetadata(fd: number, n: TreeNode, mode: number): void {
+  /** Large or non-local content: streamed, yielding between chunks. */
+  private async writeFile(p: Placed): Promise<void> {
+    const n = p.entry.node;
+    const mode = this.fileMode(n);
+    const { fd, target, fresh } = this.createFile(p, mode);
+    this.inflight = target;
+    try {
+      await this.copyContent(fd, n, p.entry.rel);
+      this.fileMetadata(fd, n, mode, fresh);
+    } catch (e) {
+      closeSync(fd);
+      throw fsError(e, p.path);
+    }
+    closeSync(fd);
+    if (!fresh) this.commit(target, p);
+    this.inflight = undefined;
+    this.summary.files++;
+  }
+
+  private fileMetadata(fd: number, n: TreeNode, mode: number, fresh: boolean): void {
     let chowned = false;
-    if (this.owners && n.uid !== undefined && n.gid !== undefined) {
+    // A new file already belongs to us; in a directory we created (no set-gid bit yet) also to our group.
+    if (this.owners && n.uid !== undefined && n.gid !== undefined && !(fresh && n.uid === this.euid && n.gid === this.egid)) {
       fchownSync(fd, n.uid, n.gid);
       chowned = true;
     }
@@ -321,23 +397,21 @@ class Extractor {
   private async copyContent(fd: number, n: TreeNode, path: string): Promise<void> {
     const c = n.content;
     if (!c || c.byteLength === 0) return;
-    const ranges = c.ranges;
-    let rangeTotal = 0;
-    for (const r of ranges ?? []) rangeTotal += r.byteLength;
     let pos = 0;
-    if (ranges && rangeTotal === c.byteLength && ranges.every((r) => r.source instanceof FileSource)) {
+    const ranges = fileRanges(n);
+    if (ranges) {
       for (const r of ranges) {
         const src = r.source as FileSource;
         for (let done = 0; done < r.byteLength; ) {
           const want = Math.min(this.buf.length, r.byteLength - done);
           const chunk = want === this.buf.length ? this.buf : this.buf.subarray(0, want);
           const got = src.readIntoSync(r.byteOffset + done, chunk);
-          if (got < want) throw truncated(path, r.byteOffset + done + got, src.name);
+          if (got < want) throw truncated(path, src.byteLength, src.name);
           this.writeAll(fd, chunk, want, pos);
           done += want;
           pos += want;
           this.summary.bytes += want;
-          if (want === this.buf.length) await this.tick();
+          await this.tick();
         }
       }
       return;
@@ -379,7 +453,7 @@ class Extractor {
     const n = e.node;
     const target = n.symlinkTarget ?? '';
     if (!target || target.includes('\0')) {
-      this.summary.skipped.push({ path: e.parts.join('/'), kind: n.kind, reason: 'symbolic link without a usable target' });
+      this.summary.skipped.push({ path: e.rel, kind: n.kind, reason: 'symbolic link without a usable target' });
       return;
     }
     try {
@@ -390,7 +464,7 @@ class Extractor {
         symlinkSync(target, tmp);
         this.commit(tmp, p);
       }
-      this.guard.forget(p.path);
+      this.guard.forget(e.rel);
       if (this.owners && n.uid !== undefined && n.gid !== undefined) lchownSync(p.path, n.uid, n.gid);
       if (n.mtimeMs !== undefined) lutimesSync(p.path, (n.atimeMs ?? n.mtimeMs) / 1000, n.mtimeMs / 1000);
     } catch (err) {
@@ -402,11 +476,11 @@ class Extractor {
   /** Device nodes and FIFOs: Node has no mknod(2), so the mknod and mkfifo commands create them. */
   private special(e: PlanEntry): void {
     const n = e.node;
-    const rel = e.parts.join('/');
     const isDev = n.kind === 'chardev' || n.kind === 'blockdev';
-    if (n.kind === 'socket') return void this.summary.skipped.push({ path: rel, kind: n.kind, reason: 'sockets cannot be extracted' });
-    if (!this.opts.devices) return void this.summary.skipped.push({ path: rel, kind: n.kind, reason: 'device nodes and FIFOs need --devices' });
-    if (isDev && !n.device) return void this.summary.skipped.push({ path: rel, kind: n.kind, reason: 'no device number recorded' });
+    const skip = (reason: string) => void this.summary.skipped.push({ path: e.rel, kind: n.kind, reason });
+    if (n.kind === 'socket') return skip('sockets cannot be extracted');
+    if (!this.opts.devices) return skip('device nodes and FIFOs need --devices');
+    if (isDev && !n.device) return skip('no device number recorded');
     const p = this.place(e);
     this.checkFree(p);
     const path = p.fresh || !this.opts.overwrite ? p.path : this.tmpPath(p);
@@ -451,7 +525,7 @@ class Extractor {
   }
 }
 
-function truncated(path: string, byteOffset?: number, source?: string, detail?: string): IsoKitError {
-  const why = detail ?? `the image${source ? ` (${source})` : ''} ends before the file's data`;
-  return new IsoKitError(ErrorCode.TRUNCATED, `${printable(path)}: ${why}`, byteOffset !== undefined ? { byteOffset } : {});
+function truncated(path: string, imageByteLength?: number, source?: string, detail?: string): IsoKitError {
+  const why = detail ?? `the image${source ? ` ${source}` : ''} ends${imageByteLength !== undefined ? ` at byte ${imageByteLength}` : ''}, before the end of the file's data`;
+  return new IsoKitError(ErrorCode.TRUNCATED, `${printable(path)}: ${why}`);
 }

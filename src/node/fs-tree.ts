@@ -5,7 +5,7 @@
  * loop now and then so SIGINT is seen. Children are sorted by name, so traversal order never matters.
  */
 import { lstatSync, readdirSync, readlinkSync, statSync, type Stats } from 'node:fs';
-import path from 'node:path';
+import * as path from 'node:path';
 import { ErrorCode, IsoKitError } from '../errors/index.js';
 import { throwIfAborted, type ProgressCallback } from '../io/index.js';
 import type { TreeNode } from '../model/index.js';

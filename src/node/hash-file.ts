@@ -3,11 +3,10 @@
  * - One digest: `fs.readSync` into a reused buffer on the calling thread (hashes at the OpenSSL limit).
  * - Several digests: the calling thread only reads, into a SharedArrayBuffer ring; worker threads (one per
  *   group of algorithms, balanced by cost) hash each slot, so md5+sha1+sha256+sha512 use both cores.
- * This file is also the worker's entry point.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { ErrorCode, IsoKitError } from '../errors/index.js';
 import { ProgressMeter, type ProgressCallback } from '../io/index.js';
 import type { Digests, HashAlgorithm, Hasher, HasherFactory } from '../verify/index.js';
@@ -40,8 +39,8 @@ export interface HashFileOptions {
   onProgress?: ProgressCallback;
   /** hash only the first `byteLength` bytes (default: the whole file or device) */
   byteLength?: number;
-  /** use worker threads for several digests (default true) */
-  workers?: boolean;
+  /** worker threads for several digests: 'auto' (default: when > 64 MiB), true (always), false (never) */
+  workers?: boolean | 'auto';
   /** read size (default 4 MiB) */
   chunkByteLength?: number;
 }
@@ -132,33 +131,39 @@ const SLOT_BYTES = 4 << 20;
 const SEQ = 0, LEN = SLOTS, PENDING = 2 * SLOTS;
 
 interface WorkerInit {
-  kind: 'isokit-hash';
   algorithms: HashAlgorithm[];
   data: SharedArrayBuffer;
   control: SharedArrayBuffer;
+  slots: number;
+  slotBytes: number;
 }
 
-function workerMain(init: WorkerInit): void {
-  const ctrl = new Int32Array(init.control);
-  const hashes = init.algorithms.map((a) => createHash(a));
-  for (let s = 0; ; s++) {
-    const slot = s % SLOTS;
-    for (let v = Atomics.load(ctrl, SEQ + slot); v !== s + 1; v = Atomics.load(ctrl, SEQ + slot)) Atomics.wait(ctrl, SEQ + slot, v);
-    const n = Atomics.load(ctrl, LEN + slot);
-    if (n < 0) break;
-    if (n > 0) {
-      const view = new Uint8Array(init.data, slot * SLOT_BYTES, n);
-      for (const h of hashes) h.update(view);
-    }
-    Atomics.sub(ctrl, PENDING + slot, 1);
-    Atomics.notify(ctrl, PENDING + slot);
+/**
+ * The worker body, evaluated as a script (`eval: true`) so it runs the same from dist/ and under tsx.
+ * It must be self-contained: it only uses `require` and `workerData`.
+ */
+const WORKER_SOURCE = `
+const { createHash } = require('node:crypto');
+const { parentPort, workerData: w } = require('node:worker_threads');
+const ctrl = new Int32Array(w.control);
+const SEQ = 0, LEN = w.slots, PENDING = 2 * w.slots;
+const hashes = w.algorithms.map((a) => createHash(a));
+for (let s = 0; ; s++) {
+  const slot = s % w.slots;
+  for (let v = Atomics.load(ctrl, SEQ + slot); v !== s + 1; v = Atomics.load(ctrl, SEQ + slot)) Atomics.wait(ctrl, SEQ + slot, v);
+  const n = Atomics.load(ctrl, LEN + slot);
+  if (n < 0) break;
+  if (n > 0) {
+    const view = new Uint8Array(w.data, slot * w.slotBytes, n);
+    for (const h of hashes) h.update(view);
   }
-  const out: Digests = {};
-  hashes.forEach((h, i) => (out[init.algorithms[i] as HashAlgorithm] = h.digest('hex')));
-  parentPort?.postMessage(out);
+  Atomics.sub(ctrl, PENDING + slot, 1);
+  Atomics.notify(ctrl, PENDING + slot);
 }
-
-if (!isMainThread && (workerData as WorkerInit | undefined)?.kind === 'isokit-hash') workerMain(workerData as WorkerInit);
+const out = {};
+hashes.forEach((h, i) => (out[w.algorithms[i]] = h.digest('hex')));
+parentPort.postMessage(out);
+`;
 
 type AtomicsWaitAsync = { waitAsync(a: Int32Array, i: number, v: number): { async: boolean; value: Promise<string> | string } };
 
@@ -174,7 +179,9 @@ async function hashWithWorkers(fd: number, path: string, total: number, algorith
   const data = new SharedArrayBuffer(SLOTS * SLOT_BYTES);
   const control = new SharedArrayBuffer(3 * SLOTS * 4);
   const ctrl = new Int32Array(control);
-  const workers = groups.map((g) => new Worker(new URL(import.meta.url), { workerData: { kind: 'isokit-hash', algorithms: g, data, control } satisfies WorkerInit }));
+  const workers = groups.map(
+    (g) => new Worker(WORKER_SOURCE, { eval: true, workerData: { algorithms: g, data, control, slots: SLOTS, slotBytes: SLOT_BYTES } satisfies WorkerInit }),
+  );
   const results = workers.map(
     (w) =>
       new Promise<Digests>((resolve, reject) => {
@@ -220,7 +227,8 @@ export async function hashFile(path: string, algorithms: readonly HashAlgorithm[
   try {
     const size = await deviceLength(path, fd, byteLength);
     const total = opts.byteLength !== undefined ? Math.min(opts.byteLength, size) : size;
-    const useWorkers = (opts.workers ?? true) && algorithms.length > 1 && total > 64 << 20;
+    const mode = opts.workers ?? 'auto';
+    const useWorkers = algorithms.length > 1 && (mode === true || (mode === 'auto' && total > 64 << 20));
     return useWorkers ? await hashWithWorkers(fd, path, total, algorithms, opts) : await hashOnThread(fd, path, total, algorithms, opts);
   } finally {
     closeSync(fd);

@@ -7,3 +7,6 @@ export { FileSource, openFileSource } from './file-source.js';
 export { AtomicFileSink, partialName } from './atomic-file.js';
 export { ioError } from './errors.js';
 export { openSource } from './open-source.js';
+export { treeFromFileSystem, parseGraftSource, type GraftSource, type FsTreeOptions } from './fs-tree.js';
+export { FileContent } from './fs-content.js';
+export { createImageFile, checkFreeSpace, type CreateImageOptions, type CreateReport } from './create.js';

@@ -30,50 +30,51 @@ export function printable(s: string): string {
   return s.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
+/** A directory inside the destination known to be real (not a symlink): its absolute path, and whether this
+ * extraction created it (then it started empty and only this extraction writes into it). */
+export interface DirState {
+  readonly abs: string;
+  readonly fresh: boolean;
+}
+
 /**
- * Directories known to be real directories (not symlinks) inside the destination, created or checked by
- * this extraction. `fresh` marks the ones this extraction created itself (they started empty).
+ * Directories known to be real directories inside the destination, created or checked by this extraction,
+ * keyed by their path relative to the destination ('' = the destination itself).
  */
 export class DirGuard {
-  private readonly known = new Map<string, { fresh: boolean }>();
+  private readonly known = new Map<string, DirState>();
   constructor(readonly root: string) {
-    this.known.set(root, { fresh: false });
+    this.known.set('', { abs: root, fresh: false });
   }
 
-  isFresh(dir: string): boolean {
-    return this.known.get(dir)?.fresh === true;
+  /** The state of an already ensured directory. */
+  get(rel: string): DirState | undefined {
+    return this.known.get(rel);
   }
 
-  /** Forget `path` (something that is not a directory was created there). */
-  forget(path: string): void {
-    this.known.delete(path);
+  /** Forget `rel` (something that is not a directory was created there). */
+  forget(rel: string): void {
+    this.known.delete(rel);
   }
 
   /**
-   * Make sure `root/parts[0]/…/parts[n-1]` exists as a chain of real directories, creating missing ones
-   * with `mode`. Returns the absolute path and whether the last component was created now.
+   * Make sure `root/rel` exists as a chain of real directories, creating missing ones (one component at a
+   * time) with `mode`; an existing component that is a symlink or not a directory is refused.
    */
-  ensure(parts: readonly string[], mode = 0o700): { path: string; created: boolean } {
-    let cur = this.root;
-    let created = false;
-    for (const p of parts) {
-      const next = `${cur}/${p}`;
-      if (this.known.has(next)) {
-        cur = next;
-        created = false;
-        continue;
-      }
-      created = this.mkdirOne(next, mode);
-      cur = next;
-    }
-    return { path: cur, created };
+  ensure(rel: string, mode = 0o700): DirState {
+    const hit = this.known.get(rel);
+    if (hit) return hit;
+    const i = rel.lastIndexOf('/');
+    const parent = this.ensure(i < 0 ? '' : rel.slice(0, i), mode);
+    const abs = `${parent.abs}/${rel.slice(i + 1)}`;
+    const state = { abs, fresh: this.mkdirOne(abs, mode) };
+    this.known.set(rel, state);
+    return state;
   }
 
   private mkdirOne(path: string, mode: number): boolean {
-    // A child of a directory we created ourselves cannot exist yet unless the image names it twice.
     try {
       mkdirSync(path, mode);
-      this.known.set(path, { fresh: true });
       return true;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw fsError(e, path);
@@ -85,7 +86,6 @@ export class DirGuard {
     if (!st.isDirectory()) {
       throw new IsoKitError(ErrorCode.EXISTS, `${printable(path)} exists and is not a directory`);
     }
-    this.known.set(path, { fresh: false });
     return false;
   }
 }

@@ -66,7 +66,7 @@ export interface FileExtentRef {
 
 const MAX_CATALOG_SECTORS = 32;
 const HEAD_BYTES = 4096;
-const MAX_CHECKSUM_BYTES = 32 << 20;
+const MAX_CHECKSUM_BYTES = 4 << 20;
 
 /**
  * Read the El Torito boot catalog named by a boot record volume descriptor (`bootRecordSector`, 2048 bytes).

@@ -138,25 +138,30 @@ function queueDirectory(ctx: Ctx, parent: Job, node: TreeNode, dir: { lba: numbe
 
 const badName = (n: string | undefined): boolean => !n || n === '.' || n === '..' || n.includes('/') || n.includes('\0');
 
-function nodeName(ctx: Ctx, entry: DirEntry, info: RockRidgeInfo | undefined): string {
+/** The node's name in this tree and, for Rock Ridge, the underlying ISO 9660 name. */
+function nodeNames(ctx: Ctx, entry: DirEntry, info: RockRidgeInfo | undefined): { name: string; isoName: string | undefined } {
   const id = entry.record.identifier;
   const mode = ctx.opts.mode;
-  let name = mode === 'joliet' ? decodeJolietName(id) : decodeIsoFileIdentifier(id);
-  if (mode !== 'joliet') noteIsoLevel(ctx.stats, name, (entry.flags & DirFlag.DIRECTORY) !== 0);
+  if (mode === 'joliet') return { name: usableName(ctx, entry, decodeJolietName(id)), isoName: undefined };
+  const isoName = decodeIsoFileIdentifier(id);
+  if (!ctx.stats.longNames) noteIsoLevel(ctx.stats, isoName, (entry.flags & DirFlag.DIRECTORY) !== 0);
+  let name = isoName;
   if (mode === 'rockridge' && info?.name !== undefined) {
     if (badName(info.name)) ctx.findings.warn('RR_BAD_NAME', `Rock Ridge name ${JSON.stringify(info.name)} is not usable; using the ISO 9660 name`, entry.record.byteOffset, 'RockRidge NM');
     else name = info.name;
   }
-  if (badName(name)) {
-    ctx.findings.warn('BAD_NAME', `file identifier ${JSON.stringify(name)} is not usable as a name`, entry.record.byteOffset, 'DirectoryRecord');
-    name = (name || '_').replace(/[/\0]/g, '_');
-    if (name === '.' || name === '..') name = `_${name}`;
-  }
-  return name;
+  return { name: usableName(ctx, entry, name), isoName };
+}
+
+function usableName(ctx: Ctx, entry: DirEntry, name: string): string {
+  if (!badName(name)) return name;
+  ctx.findings.warn('BAD_NAME', `file identifier ${JSON.stringify(name)} is not usable as a name`, entry.record.byteOffset, 'DirectoryRecord');
+  let n = (name || '_').replace(/[/\0]/g, '_');
+  if (n === '.' || n === '..') n = `_${n}`;
+  return n;
 }
 
 function noteIsoLevel(stats: TreeStats, name: string, isDir: boolean): void {
-  if (stats.longNames) return;
   if (isDir) {
     if (name.length > 8) stats.longNames = true;
     return;
@@ -169,8 +174,9 @@ function noteIsoLevel(stats: TreeStats, name: string, isDir: boolean): void {
 
 function kindOf(ctx: Ctx, entry: DirEntry, info: RockRidgeInfo | undefined): NodeKind {
   const isoDir = (entry.flags & DirFlag.DIRECTORY) !== 0;
-  const rrKind = info?.mode !== undefined ? kindFromMode(info.mode) : undefined;
-  if (info?.childLinkLba !== undefined) return 'dir';
+  if (info === undefined) return isoDir ? 'dir' : 'file';
+  if (info.childLinkLba !== undefined) return 'dir';
+  const rrKind = info.mode !== undefined ? kindFromMode(info.mode) : undefined;
   if (rrKind === undefined) return isoDir ? 'dir' : 'file';
   if (isoDir !== (rrKind === 'dir')) {
     ctx.findings.warn('RR_TYPE_MISMATCH', `Rock Ridge says ${rrKind} but the directory record says ${isoDir ? 'directory' : 'file'}`, entry.record.byteOffset, 'RockRidge PX');
@@ -179,26 +185,33 @@ function kindOf(ctx: Ctx, entry: DirEntry, info: RockRidgeInfo | undefined): Nod
   return rrKind;
 }
 
+/** One node; built as one object literal per namespace (a stable shape keeps large listings fast). */
 function makeNode(ctx: Ctx, entry: DirEntry, info: RockRidgeInfo | undefined): { node: TreeNode; dir?: { lba: number; dataLength: number | undefined } } {
   const r = entry.record;
   const kind = kindOf(ctx, entry, info);
-  const node: TreeNode = { name: nodeName(ctx, entry, info), kind, size: 0 };
-  const isoName = ctx.opts.mode === 'joliet' ? undefined : decodeIsoFileIdentifier(r.identifier);
-  node.names = ctx.opts.mode === 'joliet' ? { joliet: node.name } : ctx.opts.mode === 'rockridge' ? { iso9660: isoName as string, rockridge: node.name } : { iso9660: node.name };
-  if (r.recordedAtMs !== undefined) node.mtimeMs = r.recordedAtMs;
-  if (entry.flags & DirFlag.HIDDEN) node.hidden = true;
-  if (entry.flags & DirFlag.ASSOCIATED) node.associated = true;
-  if (entry.extents.length > 1) ctx.stats.multiExtent = true;
-  if (info) applyRockRidge(node, info);
-  node.kind = kind;
+  const { name, isoName } = nodeNames(ctx, entry, info);
+  const mode = ctx.opts.mode;
+  const names = mode === 'joliet' ? { joliet: name } : mode === 'rockridge' ? { iso9660: isoName as string, rockridge: name } : { iso9660: name };
+  // PX sets mode, nlink, uid and gid together
+  const node: TreeNode = info?.mode !== undefined
+    ? { name, names, kind, size: 0, mode: info.mode, uid: info.uid as number, gid: info.gid as number, nlink: info.nlink as number }
+    : { name, names, kind, size: 0 };
+  const mtimeMs = info?.mtimeMs ?? r.recordedAtMs;
+  if (mtimeMs !== undefined) node.mtimeMs = mtimeMs;
+  if (info) applyRareRockRidge(node, info);
+  if (entry.flags & (DirFlag.HIDDEN | DirFlag.ASSOCIATED)) {
+    if (entry.flags & DirFlag.HIDDEN) node.hidden = true;
+    if (entry.flags & DirFlag.ASSOCIATED) node.associated = true;
+  }
   if (kind === 'dir') {
     node.children = [];
     if (info?.childLinkLba !== undefined) return { node, dir: { lba: info.childLinkLba, dataLength: undefined } };
-    node.extents = entry.extents.slice(0, 1);
+    node.extents = entry.extents.length === 1 ? entry.extents : entry.extents.slice(0, 1);
     return { node, dir: { lba: r.lba, dataLength: r.dataLength } };
   }
   if (kind !== 'file') return { node };
   node.extents = entry.extents;
+  if (entry.extents.length > 1) ctx.stats.multiExtent = true;
   checkExtents(ctx, entry);
   if (info?.zisofs && entry.extents.length === 1) {
     const ranges = entry.extents.map((e: ImageExtent) => ({ source: ctx.source, byteOffset: e.lba * SECTOR_SIZE, byteLength: e.byteLength }));
@@ -226,8 +239,13 @@ function applyRockRidge(node: TreeNode, info: RockRidgeInfo): void {
   if (info.uid !== undefined) node.uid = info.uid;
   if (info.gid !== undefined) node.gid = info.gid;
   if (info.nlink !== undefined) node.nlink = info.nlink;
-  if (info.ino !== undefined) node.ino = info.ino;
   if (info.mtimeMs !== undefined) node.mtimeMs = info.mtimeMs;
+  applyRareRockRidge(node, info);
+}
+
+/** The Rock Ridge fields most nodes lack. */
+function applyRareRockRidge(node: TreeNode, info: RockRidgeInfo): void {
+  if (info.ino !== undefined) node.ino = info.ino;
   if (info.atimeMs !== undefined) node.atimeMs = info.atimeMs;
   if (info.ctimeMs !== undefined) node.ctimeMs = info.ctimeMs;
   if (info.birthtimeMs !== undefined) node.birthtimeMs = info.birthtimeMs;

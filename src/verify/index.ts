@@ -11,3 +11,4 @@ export * from './md5-tags.js';
 export * from './md5-tags-files.js';
 export * from './report.js';
 export * from './verify-image.js';
+export * from './check.js';

@@ -44,7 +44,7 @@ export interface Md5TagsOptions {
 }
 
 /** Find the superblock tag (blocks 16…80) and follow next= to the tree and session tags. */
-async function findTagChain(source: ByteSource, signal?: AbortSignal): Promise<{ tag: Md5Tag; byteOffset: number }[]> {
+async function findTagChain(source: ByteSource, signal?: AbortSignal): Promise<{ chain: { tag: Md5Tag; byteOffset: number }[]; missingLba?: number }> {
   const head = await source.read(0, Math.min(source.byteLength, 96 * BLOCK), signal ? { signal } : {});
   const chain: { tag: Md5Tag; byteOffset: number }[] = [];
   let sb: { tag: Md5Tag; byteOffset: number } | undefined;
@@ -56,18 +56,17 @@ async function findTagChain(source: ByteSource, signal?: AbortSignal): Promise<{
     if (tag.type === 'relocated-superblock') chain.push({ tag, byteOffset: lba * BLOCK });
     else if (tag.type === 'superblock' && !sb) sb = { tag, byteOffset: lba * BLOCK };
   }
-  if (!sb) return chain;
+  if (!sb) return { chain };
   chain.push(sb);
   let next = sb.tag.next;
   for (let hops = 0; next !== undefined && hops < 2; hops++) {
     const at = next * BLOCK;
-    if (at + BLOCK > source.byteLength) break;
-    const tag = parseMd5Tag(await source.read(at, BLOCK, signal ? { signal } : {}));
-    if (!tag) break;
+    const tag = at + BLOCK <= source.byteLength ? parseMd5Tag(await source.read(at, BLOCK, signal ? { signal } : {})) : undefined;
+    if (!tag) return { chain, missingLba: next };
     chain.push({ tag, byteOffset: at });
     next = tag.next;
   }
-  return chain;
+  return { chain };
 }
 
 /** Hash [startByte, endByte) once, returning the digest at each requested cut (ascending byte offsets). */
@@ -107,7 +106,7 @@ function selfOk(tag: Md5Tag, factory: HasherFactory): boolean {
 /** Verify the tags of the first session. `absent` when the image carries none. */
 export async function verifyMd5Tags(source: ByteSource, opts: Md5TagsOptions = {}): Promise<Md5TagsReport> {
   const factory = opts.factory ?? createJsHasher;
-  const chain = await findTagChain(source, opts.signal);
+  const { chain, missingLba } = await findTagChain(source, opts.signal);
   if (!chain.length) return { status: 'absent', tags: [], message: 'no xorriso MD5 checksum tags' };
   const tags: Md5TagCheck[] = [];
   const groups = new Map<number, { tag: Md5Tag; byteOffset: number }[]>();
@@ -140,6 +139,15 @@ export async function verifyMd5Tags(source: ByteSource, opts: Md5TagsOptions = {
       prevEnd = Math.max(prevEnd, endByte);
     }
   }
+  if (missingLba !== undefined) {
+    const last = tags[tags.length - 1];
+    return {
+      status: 'fail',
+      tags,
+      damagedRange: { startByteOffset: missingLba * BLOCK, endByteOffset: (missingLba + 1) * BLOCK, what: 'the expected checksum tag block' },
+      message: `xorriso MD5 tags FAILED: the ${last?.type ?? ''} tag points to a tag at block ${missingLba}, but there is none (overwritten or truncated)`,
+    };
+  }
   const firstBad = tags.find((t) => t.status !== 'ok');
   const wantFiles = opts.files ?? 'on-failure';
   let files: FileMd5Report | undefined;
@@ -154,9 +162,11 @@ export async function verifyMd5Tags(source: ByteSource, opts: Md5TagsOptions = {
   }
   const damagedRange = badFile
     ? { startByteOffset: badFile.byteOffset, endByteOffset: badFile.byteOffset + badFile.byteLength, what: `file ${badFile.path}` }
-    : firstBad
-      ? { ...firstBad.newRange, what: `blocks covered by the ${firstBad.type} tag but not by the tags before it` }
-      : undefined;
+    : firstBad && firstBad.status !== 'mismatch'
+      ? { startByteOffset: firstBad.byteOffset, endByteOffset: firstBad.byteOffset + BLOCK, what: `the ${firstBad.type} tag block itself (${firstBad.status})` }
+      : firstBad
+        ? { ...firstBad.newRange, what: `blocks covered by the ${firstBad.type} tag but not by the tags before it` }
+        : undefined;
   const where = damagedRange
     ? ` — damage in bytes 0x${damagedRange.startByteOffset.toString(16)}–0x${damagedRange.endByteOffset.toString(16)} (${damagedRange.what})`
     : '';

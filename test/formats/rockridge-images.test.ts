@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import { strict as assert } from 'node:assert';
 import { lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync, linkSync, lutimesSync, utimesSync } from 'node:fs';
-import path from 'node:path';
+import * as path from 'node:path';
 import { Findings } from '../../src/errors/index.js';
 import { parseSuspArea } from '../../src/formats/rockridge/index.js';
 import { needTools, sh, tmpDir } from '../helpers/index.js';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import * as path from 'node:path';
 import fc from 'fast-check';
 import { IsoKitError } from '../../src/errors/index.js';
 import { collect, memorySource, type ByteSource } from '../../src/io/index.js';

@@ -2,15 +2,18 @@
  * Directory extents (ECMA-119 6.8.1, 9.1) shared by the ISO 9660 and Joliet trees: "." and ".." first, then
  * the children in record order; a record never crosses a sector boundary (the rest of the sector is zero);
  * files over 4 GiB − 1 get one record per extent with the multi-extent flag on all but the last (9.1.6,
- * extents of 4 GiB − 2 KiB like xorriso). Measuring and serializing walk the same record list.
+ * extents of 4 GiB − 2 KiB like xorriso). Measuring and serializing walk the same record list; measuring
+ * caches each record's identifier and inline System Use bytes so emit does not build them again.
  */
 import { encodeUtf8 } from '../../bytes/index.js';
 import { encodeJolietName } from '../../formats/joliet/index.js';
-import { DirFlag, PARENT_IDENTIFIER, SELF_IDENTIFIER, serializeDirectoryRecord, sizeOfDirectoryRecord } from '../../formats/iso9660/index.js';
+import { DirFlag, PARENT_IDENTIFIER, SELF_IDENTIFIER, serializeDirectoryRecord, sizeOfDirectoryRecord, type DirectoryRecordInit } from '../../formats/iso9660/index.js';
+import { CE_ENTRY_LENGTH, serializeCE } from '../../formats/rockridge/index.js';
 import type { ResolvedOptions } from '../options.js';
-import { inlineSystemUse, planSystemUse, systemUseBudget, systemUseEntries, type RecordRole } from '../system-use.js';
+import { planSystemUse, systemUseBudget, systemUseEntries, type RecordRole } from '../system-use.js';
 import { MAX_EXTENT_BYTES, MULTI_EXTENT_STEP_BYTES, type BDir, type BEntry, type CeArea } from '../tree.js';
 import { BLOCK_SIZE } from '../types.js';
+import { ErrorCode, IsoKitError } from '../../errors/index.js';
 
 export type TreeKind = 'iso9660' | 'joliet';
 
@@ -25,87 +28,140 @@ export function placeRecord(pos: number, byteLength: number): number {
   return used + byteLength > BLOCK_SIZE ? pos + (BLOCK_SIZE - used) : pos;
 }
 
-const identifierOf = (e: BEntry, kind: TreeKind): Uint8Array =>
-  kind === 'joliet' ? encodeJolietName(e.jolietName) : encodeUtf8(e.isoName);
-
-interface RecordSpec {
-  entry: BEntry;
-  role: RecordRole;
-  identifier: Uint8Array;
+/** ISO 9660 identifiers are ASCII for levels 1-3 (fast path) and UTF-8 for level 4. */
+function isoIdentifier(name: string): Uint8Array {
+  const out = new Uint8Array(name.length);
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c > 0x7f) return encodeUtf8(name);
+    out[i] = c;
+  }
+  return out;
 }
 
-function* recordSpecs(d: BDir, kind: TreeKind): Generator<RecordSpec> {
-  yield { entry: d, role: 'self', identifier: SELF_IDENTIFIER };
-  yield { entry: d, role: 'parent', identifier: PARENT_IDENTIFIER };
-  for (const c of kind === 'joliet' ? d.dir.jolietChildren : d.dir.children) yield { entry: c, role: 'child', identifier: identifierOf(c, kind) };
+function identifierOf(e: BEntry, kind: TreeKind): Uint8Array {
+  return kind === 'joliet' ? encodeJolietName(e.jolietName) : isoIdentifier(e.isoName);
 }
 
-function ceSlot(s: RecordSpec): CeArea | undefined {
-  if (s.role === 'child') return s.entry.ce;
-  const dir = (s.entry as BDir).dir;
-  return s.role === 'self' ? dir.selfCe : dir.parentCe;
-}
-function setCeSlot(s: RecordSpec, ce: CeArea | undefined): void {
-  if (s.role === 'child') s.entry.ce = ce;
-  else if (s.role === 'self') (s.entry as BDir).dir.selfCe = ce;
-  else (s.entry as BDir).dir.parentCe = ce;
+function ceOf(e: BEntry, role: RecordRole): CeArea | undefined {
+  if (role === 'child') return e.ce;
+  return role === 'self' ? (e as BDir).dir.selfCe : (e as BDir).dir.parentCe;
 }
 
-const recordsOf = (s: RecordSpec) => (s.role === 'child' && s.entry.data ? extentCount(s.entry.data.byteLength) : 1);
+function setCe(e: BEntry, role: RecordRole, ce: CeArea | undefined): void {
+  if (role === 'child') e.ce = ce;
+  else if (role === 'self') (e as BDir).dir.selfCe = ce;
+  else (e as BDir).dir.parentCe = ce;
+}
+
+/** Plan one record's Rock Ridge System Use; returns its inline entries (without CE) and the inline length with CE. */
+function planRecordSu(e: BEntry, role: RecordRole, idLen: number, o: ResolvedOptions, isRoot: boolean): { inline: Uint8Array[]; byteLength: number } {
+  const entries = systemUseEntries(e, role, o, isRoot);
+  const planned = planSystemUse(entries, systemUseBudget(idLen));
+  const inlineLen = planned.ce ? planned.inlineByteLength - CE_ENTRY_LENGTH : planned.inlineByteLength;
+  let n = 0, i = 0;
+  while (i < entries.length && n + (entries[i] as Uint8Array).length <= inlineLen) n += (entries[i++] as Uint8Array).length;
+  if (n !== inlineLen) throw new IsoKitError(ErrorCode.INTERNAL, 'System Use split does not match its plan');
+  setCe(e, role, planned.ce);
+  return { inline: entries.slice(0, i), byteLength: planned.inlineByteLength };
+}
 
 /** Measure one directory extent (bytes, a multiple of 2048), planning Rock Ridge continuation areas. */
 export function measureDirectory(d: BDir, kind: TreeKind, o: ResolvedOptions, root: BDir): number {
-  let pos = 0;
   const rr = kind === 'iso9660' && o.rockRidge;
-  for (const s of recordSpecs(d, kind)) {
+  const kids = kind === 'joliet' ? d.dir.jolietChildren : d.dir.children;
+  const parts: Uint8Array[] = [];
+  const ends = rr ? new Uint32Array(kids.length + 2) : undefined;
+  let packed = 0;
+  let pos = 0;
+  let index = 0;
+  const one = (e: BEntry, role: RecordRole, idLen: number, records: number) => {
     let suLength = 0;
     if (rr) {
-      const planned = planSystemUse(systemUseEntries(s.entry, s.role, o, d === root && s.role === 'self'), systemUseBudget(s.identifier.length));
-      suLength = planned.inlineByteLength;
-      setCeSlot(s, planned.ce);
+      const su = planRecordSu(e, role, idLen, o, d === root && role === 'self');
+      suLength = su.byteLength;
+      for (const x of su.inline) {
+        parts.push(x);
+        packed += x.length;
+      }
+      (ends as Uint32Array)[index++] = packed;
     }
-    const len = sizeOfDirectoryRecord(s.identifier.length, suLength);
-    for (let i = recordsOf(s); i > 0; i--) pos = placeRecord(pos, len) + len;
+    const len = sizeOfDirectoryRecord(idLen, suLength);
+    for (let i = records; i > 0; i--) pos = placeRecord(pos, len) + len;
+  };
+  one(d, 'self', 1, 1);
+  one(d, 'parent', 1, 1);
+  for (const c of kids) one(c, 'child', identifierOf(c, kind).length, c.data && !c.clTarget ? extentCount(c.data.byteLength) : 1);
+  if (rr) {
+    const pack = new Uint8Array(packed);
+    let at = 0;
+    for (const x of parts) {
+      pack.set(x, at);
+      at += x.length;
+    }
+    d.dir.suPack = pack;
+    d.dir.suEnds = ends;
   }
   return Math.max(1, Math.ceil(pos / BLOCK_SIZE)) * BLOCK_SIZE;
 }
 
+/** The inline System Use of record `index` of directory `d` (from the pack), with CE appended when it has one. */
+function systemUseOf(d: BDir, index: number, e: BEntry, role: RecordRole): Uint8Array {
+  const ends = d.dir.suEnds as Uint32Array;
+  const su = (d.dir.suPack as Uint8Array).subarray(index ? (ends[index - 1] as number) : 0, ends[index] as number);
+  const ce = ceOf(e, role);
+  if (!ce) return su;
+  const first = ce.parts[0];
+  if (!first) throw new IsoKitError(ErrorCode.INTERNAL, 'Rock Ridge continuation area used before it was placed');
+  const ceEntry = serializeCE(first.lba, first.offsetInBlock, ce.partByteLengths[0] as number);
+  const out = new Uint8Array(su.length + ceEntry.length);
+  out.set(su);
+  out.set(ceEntry, su.length);
+  return out;
+}
+
 /** Serialize one directory extent exactly as measured. */
-export function serializeDirectory(d: BDir, kind: TreeKind, o: ResolvedOptions, root: BDir): Uint8Array {
-  const ext = kind === 'joliet' ? { lba: d.dir.jolietLba, len: d.dir.jolietByteLength } : { lba: d.dir.isoLba, len: d.dir.isoByteLength };
-  const out = new Uint8Array(ext.len);
+export function serializeDirectory(d: BDir, kind: TreeKind, o: ResolvedOptions): Uint8Array {
+  const joliet = kind === 'joliet';
+  const out = new Uint8Array(joliet ? d.dir.jolietByteLength : d.dir.isoByteLength);
+  const rr = !joliet && o.rockRidge;
   let pos = 0;
-  const rr = kind === 'iso9660' && o.rockRidge;
-  for (const s of recordSpecs(d, kind)) {
-    let su: Uint8Array | undefined;
-    if (rr) su = inlineSystemUse(systemUseEntries(s.entry, s.role, o, d === root && s.role === 'self'), systemUseBudget(s.identifier.length), ceSlot(s));
-    for (const rec of recordsFor(s, kind, su)) {
-      pos = placeRecord(pos, rec.length);
-      out.set(rec, pos);
-      pos += rec.length;
+  const put = (rec: Uint8Array) => {
+    pos = placeRecord(pos, rec.length);
+    if (pos + rec.length > out.length) throw new IsoKitError(ErrorCode.INTERNAL, `directory records overflow the planned ${out.length} bytes`);
+    out.set(rec, pos);
+    pos += rec.length;
+  };
+  const dirRecord = (target: BEntry, id: Uint8Array, su: Uint8Array | undefined, hidden: number) => {
+    const t = target.dir as NonNullable<BEntry['dir']>;
+    put(serializeDirectoryRecord(init(joliet ? t.jolietLba : t.isoLba, joliet ? t.jolietByteLength : t.isoByteLength, target.mtimeMs, DirFlag.DIRECTORY | hidden, id, su)));
+  };
+  dirRecord(d, SELF_IDENTIFIER, rr ? systemUseOf(d, 0, d, 'self') : undefined, 0);
+  dirRecord(joliet ? d.parent : d.isoParent, PARENT_IDENTIFIER, rr ? systemUseOf(d, 1, d, 'parent') : undefined, 0);
+  let index = 2;
+  for (const c of joliet ? d.dir.jolietChildren : d.dir.children) {
+    const id = identifierOf(c, kind);
+    const su = rr ? systemUseOf(d, index++, c, 'child') : undefined;
+    const hidden = c.node.hidden ? DirFlag.HIDDEN : 0;
+    if (c.dir && !c.clTarget) {
+      dirRecord(c, id, su, hidden);
+      continue;
+    }
+    const data = c.clTarget ? undefined : c.data;
+    if (!data || data.byteLength === 0) {
+      put(serializeDirectoryRecord(init(0, 0, c.mtimeMs, hidden, id, su)));
+      continue;
+    }
+    const n = extentCount(data.byteLength);
+    for (let i = 0; i < n; i++) {
+      const last = i === n - 1;
+      const len = last ? data.byteLength - i * MULTI_EXTENT_STEP_BYTES : MULTI_EXTENT_STEP_BYTES;
+      put(serializeDirectoryRecord(init(data.lba + i * (MULTI_EXTENT_STEP_BYTES / BLOCK_SIZE), len, c.mtimeMs, hidden | (last ? 0 : DirFlag.MULTI_EXTENT), id, su)));
     }
   }
   return out;
 }
 
-function recordsFor(s: RecordSpec, kind: TreeKind, systemUse: Uint8Array | undefined): Uint8Array[] {
-  const target = s.role === 'child' ? (s.entry.clTarget ? undefined : s.entry) : s.role === 'self' ? s.entry : s.entry.isoParent;
-  const base = { recordedAtMs: (target ?? s.entry).mtimeMs, gmtOffset: 0, identifier: s.identifier, ...(systemUse ? { systemUse } : {}) };
-  const hidden = s.role === 'child' && s.entry.node.hidden ? DirFlag.HIDDEN : 0;
-  if (target?.dir) {
-    const lba = kind === 'joliet' ? target.dir.jolietLba : target.dir.isoLba;
-    const dataLength = kind === 'joliet' ? target.dir.jolietByteLength : target.dir.isoByteLength;
-    return [serializeDirectoryRecord({ ...base, lba, dataLength, flags: DirFlag.DIRECTORY | hidden })];
-  }
-  const data = target?.data;
-  if (!data || data.byteLength === 0) return [serializeDirectoryRecord({ ...base, lba: 0, dataLength: 0, flags: hidden })];
-  const n = extentCount(data.byteLength);
-  const out: Uint8Array[] = [];
-  for (let i = 0; i < n; i++) {
-    const last = i === n - 1;
-    const dataLength = last ? data.byteLength - i * MULTI_EXTENT_STEP_BYTES : MULTI_EXTENT_STEP_BYTES;
-    const lba = data.lba + i * (MULTI_EXTENT_STEP_BYTES / BLOCK_SIZE);
-    out.push(serializeDirectoryRecord({ ...base, lba, dataLength, flags: hidden | (last ? 0 : DirFlag.MULTI_EXTENT) }));
-  }
-  return out;
+function init(lba: number, dataLength: number, recordedAtMs: number | undefined, flags: number, identifier: Uint8Array, systemUse: Uint8Array | undefined): DirectoryRecordInit {
+  return { lba, dataLength, recordedAtMs, gmtOffset: 0, flags, volumeSequenceNumber: 1, identifier, systemUse };
 }

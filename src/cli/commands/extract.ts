@@ -60,12 +60,20 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
       const { saveBootImages } = await import('../../node/extract-boot.js');
       bootImages = await saveBootImages(image, values['boot-images'], { overwrite: !!values.overwrite, signal: ctx.signal });
     }
+    const ok = summary.failed.length === 0;
     if (values.json) {
-      ctx.stdout.write(JSON.stringify({ ok: true, image: imagePath, namespace: image.namespace, ...summary, ...(bootImages ? { bootImages } : {}) }, null, 2) + '\n');
+      ctx.stdout.write(JSON.stringify({ ok, image: imagePath, namespace: image.namespace, ...summary, ...(bootImages ? { bootImages } : {}) }, null, 2) + '\n');
     } else {
-      for (const s of summary.skipped) ctx.stderr.write(`isokit: skipped ${s.path}: ${s.reason}\n`);
+      const sk = summary.skipped;
+      if (sk.length) {
+        const list = sk.slice(0, 5).map((s) => s.path).join(', ') + (sk.length > 5 ? `, … (${sk.length - 5} more)` : '');
+        ctx.stderr.write(`isokit: note: skipped ${sk.length} entr${sk.length > 1 ? 'ies' : 'y'} (${sk[0]?.reason}${sk.some((s) => s.reason !== sk[0]?.reason) ? ', …' : ''}): ${list}\n`);
+      }
       for (const b of bootImages ?? []) ctx.stderr.write(`isokit: boot image saved: ${b.path} (${b.byteLength} bytes)\n`);
+      const f = summary.failed;
+      if (f.length) ctx.stderr.write(`isokit: error: ${f.length} file${f.length > 1 ? 's' : ''} could not be read from the image and ${f.length > 1 ? 'were' : 'was'} not extracted (first: ${f[0]?.message})\n`);
     }
+    if (!ok) return Exit.FAILED;
   } finally {
     bar.done();
     await image.source.close?.();

@@ -7,6 +7,7 @@
  *
  * GRUB2 boot info (xorriso `--grub2-boot-info`): the 64-bit LE value at bytes 2548–2555 of the boot image is the
  * image's 512-byte sector address + 5 (where the rest of GRUB's core follows the first 2560 bytes).
+ * Patch GRUB2 boot info first, then the boot info table: xorriso's checksum covers the GRUB2 value.
  */
 import { readU32LE, readU64LE, writeU32LE, writeU64LE } from '../../bytes/index.js';
 import { ErrorCode, IsoKitError } from '../../errors/index.js';
@@ -81,7 +82,7 @@ export function readGrub2BootInfo(image: Uint8Array): number | undefined {
 
 /**
  * Patch GRUB2 boot info into `imageCopy`: bytes 2548–2555 = bootImage512Lba + 5, where bootImage512Lba is the
- * image's address in 512-byte sectors (2048-byte LBA × 4).
+ * image's address in 512-byte sectors (2048-byte LBA × 4). Call before `patchBootInfoTable`.
  */
 export function patchGrub2BootInfo(imageCopy: Uint8Array, bootImage512Lba: number): Uint8Array {
   if (imageCopy.length < GRUB2_BOOT_INFO_OFFSET + 8) {

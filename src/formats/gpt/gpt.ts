@@ -24,6 +24,12 @@ export interface GptInit {
   /** Backup array LBA; default alternateLba − array sectors. */
   readonly backupPartitionEntryLba?: number;
   readonly revision?: number;
+  /**
+   * Accept partitions outside the usable range and overlapping each other: xorriso's isohybrid GPT
+   * (`-isohybrid-gpt-basdat`) has partition 1 cover the whole ISO from sector 0, over the GPT itself, with the
+   * ESP nested inside it (man xorriso calls this formally invalid; firmware accepts it).
+   */
+  readonly allowOverlap?: boolean;
 }
 
 export interface SerializedGpt {
@@ -54,7 +60,7 @@ export function serializeGpt(init: GptInit): SerializedGpt {
     throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `a disk of ${init.diskSectorCount} sectors is too small for a GPT with ${entryCount} entries`);
   }
   const sorted = [...init.partitions].sort((a, b) => a.firstLba - b.firstLba);
-  sorted.forEach((p, i) => {
+  if (!init.allowOverlap) sorted.forEach((p, i) => {
     if (p.firstLba < firstUsableLba || p.lastLba > lastUsableLba) {
       throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `GPT partition ${p.firstLba}..${p.lastLba} lies outside the usable sectors ${firstUsableLba}..${lastUsableLba}`);
     }

@@ -220,3 +220,59 @@ export function diskSignatureFromSeed(seed: string): number {
   const v = crc32(encodeUtf8(seed));
   return v === 0 ? 1 : v;
 }
+
+/** CHS 1023/254/63 (bytes FE FF FF): what syslinux isohybrid.c and xorriso write for an ESP nested inside the ISO. */
+const CHS_MAX: Chs = { cylinder: 1023, head: 254, sector: 63 };
+
+export interface IsohybridMbrInit {
+  /** isohdpfx.bin (ISOLINUX) or boot_hybrid.img (GRUB2): the first 432 bytes are used. */
+  readonly bootCode: Uint8Array;
+  /**
+   * Value for bytes 432–439: ISOLINUX wants the 512-byte address of isolinux.bin (2048-byte LBA × 4), GRUB2's
+   * boot_hybrid.img that address + 4 (the image then also needs `patchGrub2BootInfo`).
+   */
+  readonly bootImage512Lba: number;
+  /** 512-byte sectors of partition 1, which starts at sector 0 and covers the ISO (cylinder-aligned image size). */
+  readonly isoSectorCount: number;
+  readonly diskSignature: number;
+  /** Partition 1 type: 0x17 like isohybrid (default), 0x00 when a GPT follows (`-isohybrid-gpt-basdat`), 0xCD… */
+  readonly isoPartitionType?: number;
+  /**
+   * An EFI System Partition (type 0xEF) in slot 2. `nested: true` for an ESP image that is a file inside the ISO:
+   * its CHS fields are then FE FF FF as isohybrid.c writes them; an appended ESP gets computed CHS values.
+   */
+  readonly efiPartition?: { readonly startLba: number; readonly sectorCount: number; readonly nested?: boolean };
+  /** Further entries (appended partitions) for the remaining slots. */
+  readonly extra?: readonly MbrPartitionInit[];
+  readonly geometry?: DiskGeometry;
+}
+
+/**
+ * The MBR of an isohybrid image as xorriso `-isohybrid-mbr` / syslinux `isohybrid` write it (libisofs
+ * doc/boot_sectors.txt): boot code, boot image address at 432, disk signature, partition 1 bootable from sector 0
+ * over the ISO, optionally an ESP entry and appended partitions.
+ */
+export function isohybridMbr(init: IsohybridMbrInit): Uint8Array {
+  if (init.bootCode.length < MBR_ISOHYBRID_LBA_OFFSET) {
+    throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `hybrid MBR boot code must have at least 432 bytes, it has ${init.bootCode.length}`);
+  }
+  const partitions: MbrPartitionInit[] = [{ status: 0x80, type: init.isoPartitionType ?? 0x17, startLba: 0, sectorCount: init.isoSectorCount }];
+  const efi = init.efiPartition;
+  if (efi) {
+    partitions.push({
+      status: 0,
+      type: MBR_EFI_SYSTEM_TYPE,
+      startLba: efi.startLba,
+      sectorCount: efi.sectorCount,
+      ...(efi.nested ? { chsStart: CHS_MAX, chsEnd: CHS_MAX } : {}),
+    });
+  }
+  partitions.push(...(init.extra ?? []));
+  return serializeMbr({
+    bootCode: init.bootCode.subarray(0, MBR_ISOHYBRID_LBA_OFFSET),
+    isohybridBootImage512Lba: init.bootImage512Lba,
+    diskSignature: init.diskSignature,
+    partitions,
+    ...(init.geometry ? { geometry: init.geometry } : {}),
+  });
+}

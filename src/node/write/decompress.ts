@@ -108,10 +108,19 @@ function unxz(input: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
       },
     });
     const reader = new XzReadableStream(web).getReader();
-    while (true) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
+    let finished = false;
+    try {
+      while (true) {
+        const { done, value } = await reader.read();
+        if (done) {
+          finished = true;
+          return;
+        }
+        yield value;
+      }
+    } finally {
+      // xz-decompress serializes decoders with a global lock, released only on end, error or cancel.
+      if (!finished) await reader.cancel().catch(() => undefined);
     }
   }
   return guard('xz', counter, run(), r.error);
@@ -181,44 +190,88 @@ function bunzip2(input: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
       },
       eof: () => eof && pos >= buf.length,
     };
-    const outChunk = 1 << 20;
-    let out = new Uint8Array(outChunk);
-    let outPos = 0;
-    const flushed: Uint8Array[] = [];
-    const output = {
-      writeByte(b: number) {
-        out[outPos++] = b;
-        if (outPos === outChunk) {
-          flushed.push(out);
-          out = new Uint8Array(outChunk);
-          outPos = 0;
-        }
-      },
-    };
     await fill();
-    let bz = new Bunzip(input, output);
+    let bz = new Bunzip(input, null);
     while (true) {
       await fill();
       if (bz._init_block()) {
-        bz._read_bunzip();
-        while (flushed.length) yield flushed.shift() as Uint8Array;
+        yield inverseBwtBlock(bz);
         continue;
       }
       const expect = bz.reader.read(32) >>> 0;
       if (expect !== bz.streamCRC) throw new Error(`bad stream CRC (got ${bz.streamCRC.toString(16)}, expected ${expect.toString(16)})`);
       await fill();
       if (input.eof()) break;
-      bz = new Bunzip(input, output); // concatenated streams (pbzip2, lbzip2)
+      bz = new Bunzip(input, null); // concatenated streams (pbzip2, lbzip2)
     }
-    if (outPos) yield out.slice(0, outPos);
   }
   return guard('bzip2', counter, run(), r.error);
 }
 
 interface BunzipInstance {
   _init_block(): boolean;
-  _read_bunzip(): number;
   reader: { read(bits: number): number };
   streamCRC: number;
+  targetBlockCRC: number;
+  dbuf: Uint32Array;
+  writePos: number;
+  writeCurrent: number;
+  writeCount: number;
+  writeRun: number;
+}
+
+/** bzip2's CRC-32 (polynomial 0x04C11DB7, MSB first), table-driven. */
+const BZ_CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let i = 0; i < 256; i++) {
+    let c = i * 0x1000000;
+    for (let k = 0; k < 8; k++) c = c >= 0x80000000 ? ((c * 2) ^ 0x04c11db7) >>> 0 : (c * 2) >>> 0;
+    t[i] = c;
+  }
+  return t;
+})();
+
+/**
+ * Undo the Burrows–Wheeler transform and the initial run-length coding of one decoded block (bzip2's
+ * "read_bunzip"), writing into a typed array instead of seek-bzip's byte-at-a-time output stream, and
+ * check the block CRC. Same algorithm as seek-bzip's `_read_bunzip` (micro-bunzip), ~10× faster here.
+ */
+function inverseBwtBlock(bz: BunzipInstance): Uint8Array {
+  const dbuf = bz.dbuf;
+  let pos = bz.writePos;
+  let current = bz.writeCurrent;
+  let count = bz.writeCount;
+  let run = bz.writeRun;
+  let out = new Uint8Array(Math.max(4096, count + (count >>> 2)));
+  let o = 0;
+  let crc = 0xffffffff;
+  while (count) {
+    count--;
+    const previous = current;
+    pos = dbuf[pos] as number;
+    current = pos & 0xff;
+    pos >>>= 8;
+    let copies = 1;
+    let outbyte = current;
+    if (run++ === 3) {
+      copies = current;
+      outbyte = previous;
+      current = -1;
+    }
+    if (o + copies > out.length) {
+      const bigger = new Uint8Array(out.length * 2 + copies);
+      bigger.set(out.subarray(0, o));
+      out = bigger;
+    }
+    for (let i = 0; i < copies; i++) {
+      out[o++] = outbyte;
+      crc = ((crc << 8) ^ (BZ_CRC_TABLE[((crc >>> 24) ^ outbyte) & 0xff] as number)) >>> 0;
+    }
+    if (current !== previous) run = 0;
+  }
+  bz.writeCount = -1;
+  const got = ~crc >>> 0;
+  if (got !== bz.targetBlockCRC) throw new Error(`bad block CRC (got ${got.toString(16)}, expected ${bz.targetBlockCRC.toString(16)})`);
+  return out.subarray(0, o);
 }
 type BunzipCtor = new (input: unknown, output: unknown) => BunzipInstance;

@@ -104,16 +104,16 @@ async function planWrite(req: WriteRequest, source: WriteSourceInfo, head: Uint8
 /** Run a whole write. Throws before writing for refusals; per-target failures come back in `targets`. */
 export async function writeImage(req: WriteRequest): Promise<WriteSummary> {
   if (!req.targets.length) throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, 'no target given (see: isokit drives)');
+  if (!req.yes && !req.confirm) throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, 'refusing to write without confirmation: not on a terminal, pass --yes to confirm');
   const t0 = Date.now();
+  // Local images are checked against --expect by the verify module before writing; downloads on the fly.
+  const isUrl = /^https?:\/\//i.test(req.image);
   const expect = req.expect ? parseExpectedDigest(req.expect) : undefined;
-  const reader = await openImageReader(req.image, { ...(req.signal ? { signal: req.signal } : {}), ...(expect ? { expect } : {}) });
+  const reader = await openImageReader(req.image, { ...(req.signal ? { signal: req.signal } : {}), ...(expect && isUrl ? { expect } : {}) });
   try {
     req.onProgress?.({ phase: 'checking', target: '', bytes: 0 });
     const plan = await planWrite(req, reader.info, reader.head);
-    if (!req.yes) {
-      if (!req.confirm) throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, 'refusing to write without confirmation: not on a terminal, pass --yes to confirm');
-      if (!(await req.confirm(plan))) throw new IsoKitError(ErrorCode.ABORTED, 'not confirmed: nothing was written');
-    }
+    if (!req.yes && req.confirm && !(await req.confirm(plan))) throw new IsoKitError(ErrorCode.ABORTED, 'not confirmed: nothing was written');
     if (req.dryRun) return { ok: true, source: reader.info, inspection: plan.inspection, integrity: plan.integrity, imageByteLength: reader.info.byteLength ?? 0, targets: [], durationMs: Date.now() - t0 };
     for (const t of plan.targets) {
       if (t.drive && req.unmount && t.drive.mountpoints.some((m) => m !== '[SWAP]')) {

@@ -27,6 +27,8 @@ export interface WriteTargetsOptions {
   sinkOptions?: DeviceSinkOptions;
   /** called when a target has been written and flushed (e.g. to re-read partitions); returns notes */
   afterFlush?: (path: string) => Promise<string | undefined>;
+  /** called once after every target is flushed, before the read-back (tests inject damage here) */
+  beforeVerify?: () => Promise<void>;
 }
 
 interface Live {
@@ -198,6 +200,7 @@ export async function writeToTargets(reader: ImageReader, paths: string[], opts:
   await Promise.all(targets.map((t) => flushPhase(t, imageByteLength, opts)));
   const verifyOk = targets.filter((t) => !t.error);
   let verified = new Map<string, Pick<TargetResult, 'verified' | 'mismatch' | 'verifyMethod' | 'verifyMs'> & { error?: IsoKitError }>();
+  await opts.beforeVerify?.();
   if (opts.verify !== false && verifyOk.length) {
     const rb: ReadbackTarget[] = verifyOk.map((t) => ({ path: t.path }));
     verified = await verifyTargets(rb, { reader, imageByteLength, ...(digests ? { digests: digests.list, digestBlock: DIGEST_BLOCK } : {}), ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });

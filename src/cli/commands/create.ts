@@ -1,0 +1,139 @@
+import { intOption, parseCommandArgs } from '../args.js';
+import { Exit, UsageError, type CliContext } from '../context.js';
+
+export const summary = 'create an ISO image (Rock Ridge + Joliet) from folders and files';
+export const usage = `usage: isokit create SRC… -o OUT.iso [-V LABEL] [options]
+
+Write an ISO 9660 image of the sources: the contents of each SRC folder are merged at the root (like
+mkisofs), a SRC file goes to /NAME, and DEST=SRC grafts SRC at DEST in the image. Rock Ridge (POSIX names,
+modes, owners, times, symlinks, hard links, devices) and Joliet (Windows names) are on by default.
+The image is written to .OUT.iso.partial and renamed when complete; an interrupted run leaves no OUT.iso.
+
+options:
+  -o, --output FILE       the image to write ('-' = standard output)
+  -V, --volume-id LABEL   volume label (default: the first source folder's name)
+      --volset TEXT  --publisher TEXT  --preparer TEXT  --application TEXT  --system-id TEXT
+      --iso-level N       1 (8.3 names), 2, 3 (default: 31-char names, files over 4 GiB), 4 (ISO 9660:1999)
+      --no-joliet         no Joliet tree          --joliet-long   Joliet names up to 103 characters
+      --no-rock-ridge     no Rock Ridge           --rrip 1.10|1.12  Rock Ridge version (default 1.12)
+      --relocate-deep     move directories deeper than 8 levels to /rr_moved (RRIP relocation)
+      --exclude GLOB      leave out matching names (no '/') or paths below a source (repeatable)
+      --follow-symlinks   store what symbolic links point to
+      --no-hidden         leave out names starting with '.'
+      --dedup             store identical file contents once
+      --date DATE         build date (ISO 8601 or seconds since 1970); file times after it are clamped;
+                          default: $SOURCE_DATE_EPOCH if set (same effect), else now
+      --strict            a source file that changes while writing is an error (default: reported)
+      --print-size        print the exact image size in bytes and exit
+      --dry-run           plan only; with --json, print files, directories, blocks and where each region lands
+      --json              print a JSON summary
+`;
+
+function parseDate(text: string, what: string): number {
+  const t = /^-?\d+$/.test(text.trim()) ? Number(text) * 1000 : Date.parse(text);
+  if (!Number.isFinite(t)) throw new UsageError(`${what} is not a date: "${text}"`);
+  return t;
+}
+
+const OPTIONS = {
+  output: { type: 'string', short: 'o' },
+  'volume-id': { type: 'string', short: 'V' },
+  volset: { type: 'string' },
+  publisher: { type: 'string' },
+  preparer: { type: 'string' },
+  application: { type: 'string' },
+  'system-id': { type: 'string' },
+  'iso-level': { type: 'string' },
+  'no-joliet': { type: 'boolean' },
+  'joliet-long': { type: 'boolean' },
+  'no-rock-ridge': { type: 'boolean' },
+  rrip: { type: 'string' },
+  'relocate-deep': { type: 'boolean' },
+  exclude: { type: 'string', multiple: true },
+  'follow-symlinks': { type: 'boolean' },
+  'no-hidden': { type: 'boolean' },
+  dedup: { type: 'boolean' },
+  date: { type: 'string' },
+  strict: { type: 'boolean' },
+  'print-size': { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+} as const;
+
+export async function run(argv: string[], ctx: CliContext): Promise<number> {
+  const { values: v, positionals } = parseCommandArgs(argv, OPTIONS);
+  if (!positionals.length) throw new UsageError('create needs at least one source folder or file (see: isokit create --help)');
+  const sizeOnly = v['print-size'] || v['dry-run'];
+  if (!v.output && !sizeOnly) throw new UsageError('create needs -o OUT.iso (or -o - for standard output)');
+  if (v.output === '-' && v.json && !sizeOnly) throw new UsageError('--json cannot be combined with -o - (the image goes to standard output)');
+  const isoLevel = intOption(v['iso-level'], '--iso-level', 1, 4) as 1 | 2 | 3 | 4 | undefined;
+  if (v.rrip !== undefined && v.rrip !== '1.10' && v.rrip !== '1.12') throw new UsageError(`--rrip must be 1.10 or 1.12, got "${v.rrip}"`);
+  if (v['no-joliet'] && v['joliet-long']) throw new UsageError('--no-joliet and --joliet-long contradict each other');
+  const epoch = v.date !== undefined ? parseDate(v.date, '--date') : ctx.env.SOURCE_DATE_EPOCH ? parseDate(ctx.env.SOURCE_DATE_EPOCH, 'SOURCE_DATE_EPOCH') : undefined;
+
+  const [{ createImageFile }, { parseGraftSource }, { existsSync }, { ProgressBar, printJson, formatBytes }, { describeLayout }] = await Promise.all([
+    import('../../node/create.js'),
+    import('../../node/fs-tree.js'),
+    import('node:fs'),
+    import('../output.js'),
+    import('../../build/index.js'),
+  ]);
+  const bar = new ProgressBar(ctx, !v.json && !sizeOnly);
+  const warn = (m: string) => ctx.stderr.write(`isokit: warning: ${m}\n`);
+  let report;
+  try {
+    report = await createImageFile({
+      sources: positionals.map((p) => parseGraftSource(p, existsSync)),
+      output: v.output ?? '-',
+      dryRun: !!sizeOnly,
+      ...(v['volume-id'] !== undefined ? { volumeId: v['volume-id'] } : {}),
+      ...(v.volset !== undefined ? { volumeSetId: v.volset } : {}),
+      ...(v.publisher !== undefined ? { publisherId: v.publisher } : {}),
+      ...(v.preparer !== undefined ? { dataPreparerId: v.preparer } : {}),
+      ...(v.application !== undefined ? { applicationId: v.application } : {}),
+      ...(v['system-id'] !== undefined ? { systemId: v['system-id'] } : {}),
+      ...(isoLevel ? { isoLevel } : {}),
+      joliet: v['no-joliet'] ? false : v['joliet-long'] ? 'long' : true,
+      rockRidge: !v['no-rock-ridge'],
+      ...(v.rrip ? { rripVersion: v.rrip as '1.10' | '1.12' } : {}),
+      relocateDeepDirectories: !!v['relocate-deep'],
+      exclude: v.exclude ?? [],
+      followSymlinks: !!v['follow-symlinks'],
+      hidden: !v['no-hidden'],
+      dedup: !!v.dedup,
+      strict: !!v.strict,
+      dateMs: epoch ?? Date.now(),
+      clampTimes: epoch !== undefined,
+      signal: ctx.signal,
+      onProgress: (p) => bar.update({ ...p, phase: p.phase === 'scan' ? 'scanning' : 'writing' }),
+      onWarning: warn,
+      onFileChanged: (c) => warn(`${c.path} changed while the image was written (${c.reason}); stored as ${c.plannedByteLength} bytes`),
+      stdout: ctx.stdout,
+    });
+  } finally {
+    bar.done();
+  }
+  const layout = report.layout;
+  if (v['print-size'] && !v['dry-run']) {
+    if (v.json) printJson(ctx, { ok: true, byteLength: layout.byteLength, blockCount: layout.blockCount });
+    else ctx.stdout.write(`${layout.byteLength}\n`);
+    return Exit.OK;
+  }
+  if (v['dry-run']) {
+    if (v.json) printJson(ctx, { ok: true, dryRun: true, ...describeLayout(layout) });
+    else ctx.stdout.write(`${formatBytes(layout.byteLength)} (${layout.blockCount} blocks): ${layout.stats.files} files, ${layout.stats.directories} directories\n`);
+    return Exit.OK;
+  }
+  const s = layout.stats;
+  const secs = report.seconds.scan + report.seconds.plan + report.seconds.write;
+  if (v.json) {
+    printJson(ctx, {
+      ok: true, output: report.output, byteLength: report.byteLength, blockCount: report.blockCount,
+      files: s.files, directories: s.directories, symlinks: s.symlinks, hardLinks: s.hardLinks, specialFiles: s.specialFiles,
+      dedupedFiles: s.dedupedFiles, dedupSavedBytes: s.dedupSavedBytes, changedFiles: report.changedFiles,
+      ...(report.dedup ? { dedup: report.dedup } : {}), seconds: report.seconds,
+    });
+  } else if (report.output !== '-') {
+    ctx.stdout.write(`${report.output}: ${formatBytes(report.byteLength)}, ${s.files} files, ${s.directories} directories in ${secs.toFixed(1)} s\n`);
+  }
+  return Exit.OK;
+}

@@ -1,0 +1,155 @@
+/**
+ * createImageFile: scan sources → (dedup) → plan → check free space → emit into `.NAME.partial` → fsync +
+ * rename. Any error or abort (SIGINT/SIGTERM through the signal) removes the partial file, so the final name
+ * only ever holds a complete image. `-` writes to stdout instead.
+ */
+import { createHash } from 'node:crypto';
+import { statfsSync } from 'node:fs';
+import * as path from 'node:path';
+import { emitImage, findDuplicateContents, planImage, type BuildOptions, type FileChange, type ImageLayout } from '../build/index.js';
+import { ErrorCode, IsoKitError } from '../errors/index.js';
+import { ProgressMeter, throwIfAborted, type ByteSink, type ProgressCallback } from '../io/index.js';
+import type { Content, TreeNode } from '../model/index.js';
+import { AtomicFileSink, partialName } from './atomic-file.js';
+import { FileContent } from './fs-content.js';
+import { treeFromFileSystem, type FsTreeOptions, type GraftSource } from './fs-tree.js';
+
+export interface CreateImageOptions extends BuildOptions, Omit<FsTreeOptions, 'skipPaths' | 'onProgress'> {
+  sources: readonly GraftSource[];
+  /** image path, or '-' for stdout (then `stdout` is the sink) */
+  output: string;
+  /** store identical contents once (sizes bucketed first; only same-size files are hashed) */
+  dedup?: boolean;
+  /** a source file that changes while the image is written is an error (default: padded/cut and reported) */
+  strict?: boolean;
+  /** plan only: nothing is written */
+  dryRun?: boolean;
+  onProgress?: ProgressCallback;
+  onFileChanged?: (change: FileChange) => void;
+  /** where '-' writes (default process.stdout) */
+  stdout?: NodeJS.WritableStream;
+}
+
+export interface CreateReport {
+  output: string;
+  byteLength: number;
+  blockCount: number;
+  layout: ImageLayout;
+  changedFiles: FileChange[];
+  dedup?: { filesRead: number; bytesRead: number; duplicateFiles: number; savedBytes: number; seconds: number };
+  seconds: { scan: number; plan: number; write: number };
+}
+
+/** SHA-256 of a file content with large synchronous reads (dedup). */
+async function hashContent(content: Content): Promise<string> {
+  const h = createHash('sha256');
+  if (content instanceof FileContent) {
+    const reader = content.openReader();
+    const buf = new Uint8Array(Math.min(1 << 20, Math.max(1, content.byteLength)));
+    try {
+      for (let pos = 0; pos < content.byteLength; ) {
+        const n = reader.read(buf, 0, Math.min(buf.length, content.byteLength - pos), pos) as number;
+        if (n === 0) break;
+        h.update(buf.subarray(0, n));
+        pos += n;
+      }
+    } finally {
+      reader.close();
+    }
+  } else for await (const c of content.stream()) h.update(c);
+  return h.digest('hex');
+}
+
+/** Refuse early, in one line, when the target file system cannot hold the image. */
+export function checkFreeSpace(output: string, byteLength: number): void {
+  let st;
+  try {
+    st = statfsSync(path.dirname(path.resolve(output)));
+  } catch {
+    return; // statfs unsupported here: the write itself will report ENOSPC
+  }
+  const available = st.bavail * st.bsize;
+  if (available < byteLength) throw noSpace(output, byteLength, available);
+}
+
+const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
+function noSpace(output: string, needed: number, available?: number): IsoKitError {
+  const avail = available !== undefined ? `, ${mib(available)} available` : '';
+  return new IsoKitError(ErrorCode.NO_SPACE, `not enough space for ${output}: the image needs ${mib(needed)}${avail}`, { data: { needed, ...(available !== undefined ? { available } : {}) } });
+}
+
+class StreamSink implements ByteSink {
+  constructor(private readonly out: NodeJS.WritableStream) {}
+  write(chunk: Uint8Array): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.out.write(chunk, (e) => (e ? reject(new IsoKitError(ErrorCode.IO, `writing to stdout: ${e.message}`, { cause: e })) : resolve()));
+    });
+  }
+  async close(): Promise<void> {}
+  async abort(): Promise<void> {}
+}
+
+const yieldToEventLoop = () => new Promise((r) => setImmediate(r));
+
+export async function createImageFile(opts: CreateImageOptions): Promise<CreateReport> {
+  const t0 = performance.now();
+  const toStdout = opts.output === '-';
+  const skipPaths = toStdout ? [] : [path.resolve(opts.output), partialName(path.resolve(opts.output))];
+  const tree: TreeNode = await treeFromFileSystem(opts.sources, {
+    ...opts,
+    skipPaths,
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+  });
+  throwIfAborted(opts.signal);
+  const t1 = performance.now();
+  let dedup: CreateReport['dedup'];
+  let contentKeys = opts.contentKeys;
+  if (opts.dedup) {
+    const r = await findDuplicateContents(tree, { hash: hashContent, ...(opts.signal ? { signal: opts.signal } : {}) });
+    contentKeys = r.contentKeys;
+    dedup = { filesRead: r.filesRead, bytesRead: r.bytesRead, duplicateFiles: r.duplicateFiles, savedBytes: r.savedBytes, seconds: (performance.now() - t1) / 1000 };
+  }
+  const layout = planImage(tree, { ...opts, ...(contentKeys ? { contentKeys } : {}) });
+  const t2 = performance.now();
+  const report: CreateReport = {
+    output: opts.output, byteLength: layout.byteLength, blockCount: layout.blockCount, layout, changedFiles: [],
+    ...(dedup ? { dedup } : {}), seconds: { scan: (t1 - t0) / 1000, plan: (t2 - t1) / 1000, write: 0 },
+  };
+  if (opts.dryRun) return report;
+  if (!toStdout) {
+    checkFreeSpace(opts.output, layout.byteLength);
+  }
+  const sink: ByteSink & { writeSync?: (c: Uint8Array) => void } = toStdout ? new StreamSink(opts.stdout ?? process.stdout) : new AtomicFileSink(opts.output);
+  const meter = new ProgressMeter('write', layout.byteLength);
+  try {
+    let lastYield = Date.now();
+    const emit = emitImage(layout, {
+      reuseBuffers: true,
+      chunkByteLength: 4 << 20,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.strict ? { strict: true } : {}),
+      onFileChanged: (c) => {
+        report.changedFiles.push(c);
+        opts.onFileChanged?.(c);
+      },
+      onProgress: (p) => opts.onProgress?.(meter.update(p.bytes, { files: p.files ?? 0, totalFiles: p.totalFiles ?? 0 })),
+    });
+    for await (const chunk of emit) {
+      if (sink.writeSync) sink.writeSync(chunk);
+      else await sink.write(chunk);
+      if (Date.now() - lastYield > 100) {
+        await yieldToEventLoop(); // let SIGINT/SIGTERM handlers run
+        lastYield = Date.now();
+        throwIfAborted(opts.signal);
+      }
+    }
+    throwIfAborted(opts.signal);
+    await sink.close();
+  } catch (e) {
+    await sink.abort(e);
+    if (e instanceof IsoKitError && e.code === ErrorCode.NO_SPACE) throw noSpace(opts.output, layout.byteLength);
+    throw e;
+  }
+  report.seconds.write = (performance.now() - t2) / 1000;
+  return report;
+}

@@ -1,0 +1,141 @@
+/**
+ * Deterministic mutations of ISO images for the reader fuzz test: every mutation is applied in place and
+ * can be reverted (no copy of the image per case), and is fully determined by (image, seed).
+ */
+
+/** mulberry32: a small seeded PRNG. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface ImageMap {
+  /** byte offsets of directory records (found by walking the image once) */
+  records: number[];
+  /** byte offsets of SUSP entries by signature */
+  susp: Map<string, number[]>;
+  /** first byte after the metadata (descriptors, path tables, directories, continuation areas) */
+  metadataEnd: number;
+}
+
+const SUSP_SIGS = ['SP', 'CE', 'ER', 'PX', 'PN', 'SL', 'NM', 'TF', 'RE', 'CL', 'PL', 'ZF', 'RR', 'ST'];
+
+/** Find records and SUSP entries by scanning the metadata region (heuristic; good enough for targeting). */
+export function mapImage(b: Uint8Array): ImageMap {
+  const records: number[] = [];
+  const susp = new Map<string, number[]>();
+  // metadata ends where the first regular file extent starts: approximate by the highest sector that still
+  // parses as a directory sector among the first 400 sectors
+  let metadataEnd = 17 * 2048;
+  for (let s = 16; s < Math.min(400, b.length / 2048); s++) {
+    const base = s * 2048;
+    if (b[base] === 34 && b[base + 32] === 1 && b[base + 33] === 0 && b[base + 25] !== undefined && (b[base + 25] as number) & 2) {
+      // a directory extent: walk its records
+      for (let o = base; o < base + 2048;) {
+        const len = b[o] as number;
+        if (len < 34 || o + len > base + 2048) break;
+        records.push(o);
+        o += len;
+      }
+      metadataEnd = Math.max(metadataEnd, base + 2048);
+    }
+  }
+  for (let o = 16 * 2048; o + 4 < Math.min(b.length, metadataEnd + 8 * 2048); o++) {
+    const sig = String.fromCharCode(b[o] as number, b[o + 1] as number);
+    if (SUSP_SIGS.includes(sig) && (b[o + 2] as number) >= 4 && b[o + 3] === 1) {
+      const l = susp.get(sig) ?? [];
+      l.push(o);
+      susp.set(sig, l);
+    }
+  }
+  return { records, susp, metadataEnd: Math.max(metadataEnd, 24 * 2048) };
+}
+
+export interface Mutation {
+  /** what was done (for regression notes) */
+  kind: string;
+  /** undo the mutation */
+  revert(): void;
+  /** the image length to use (truncation) */
+  byteLength: number;
+}
+
+const EXTREMES = [0, 1, 2, 15, 16, 17, 0x7f, 0x80, 0xff, 0xffff, 0x7fffffff, 0xffffffff];
+
+function setBytes(b: Uint8Array, o: number, values: number[], undo: [number, number][]): void {
+  for (let i = 0; i < values.length; i++) {
+    if (o + i >= b.length) return;
+    undo.push([o + i, b[o + i] as number]);
+    b[o + i] = values[i] as number;
+  }
+}
+const u32both = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24, v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff];
+
+/** Apply one random mutation (chosen by `r`) to `b` in place. */
+export function mutate(b: Uint8Array, map: ImageMap, r: () => number): Mutation {
+  const undo: [number, number][] = [];
+  const pick = <T>(a: readonly T[]): T | undefined => (a.length ? a[Math.floor(r() * a.length)] : undefined);
+  const int = (n: number) => Math.floor(r() * n);
+  const value = () => (r() < 0.5 ? (pick(EXTREMES) as number) : int(0x100000000));
+  let kind: string;
+  let byteLength = b.length;
+  const choice = int(10);
+  const rec = pick(map.records);
+  const sig = pick([...map.susp.keys()]);
+  const entry = sig ? pick(map.susp.get(sig) as number[]) : undefined;
+  if (choice === 0 || (choice <= 3 && rec === undefined) || (choice >= 4 && choice <= 6 && entry === undefined)) {
+    kind = 'flip bytes in metadata';
+    for (let i = 0, n = 1 + int(8); i < n; i++) setBytes(b, int(map.metadataEnd), [int(256)], undo);
+  } else if (choice === 1) {
+    kind = 'record length byte';
+    setBytes(b, rec as number, [int(256)], undo);
+  } else if (choice === 2) {
+    kind = 'record extent LBA';
+    const v = r() < 0.5 ? value() : int(map.metadataEnd / 2048 + 4);
+    setBytes(b, (rec as number) + 2, r() < 0.8 ? u32both(v) : [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24], undo);
+  } else if (choice === 3) {
+    kind = r() < 0.5 ? 'record data length' : 'record flags/identifier length';
+    if (kind === 'record data length') setBytes(b, (rec as number) + 10, u32both(value()), undo);
+    else setBytes(b, (rec as number) + (r() < 0.5 ? 25 : 32), [int(256)], undo);
+  } else if (choice === 4) {
+    kind = `SUSP ${sig} length byte`;
+    setBytes(b, (entry as number) + 2, [pick([0, 1, 3, 4, 5, 255]) as number], undo);
+  } else if (choice === 5) {
+    kind = `SUSP ${sig} payload`;
+    for (let i = 0, n = 1 + int(4); i < n; i++) setBytes(b, (entry as number) + 4 + int(24), [int(256)], undo);
+  } else if (choice === 6) {
+    kind = `SUSP ${sig} field`;
+    // CE: block/offset/length; SL/NM: flags and component lengths; PX/TF/PN/ZF: numbers
+    setBytes(b, (entry as number) + 4 + 8 * int(3), u32both(value()), undo);
+  } else if (choice === 7) {
+    kind = 'sector overwritten';
+    const s = 16 + int(Math.max(1, map.metadataEnd / 2048 - 16));
+    const fill = int(3);
+    const bytes = Array.from({ length: 2048 }, (_, i) => (fill === 0 ? 0 : fill === 1 ? int(256) : (b[((s + 1) * 2048 + i) % b.length] as number)));
+    setBytes(b, s * 2048, bytes, undo);
+  } else if (choice === 8) {
+    kind = 'truncated';
+    byteLength = int(Math.min(b.length, map.metadataEnd + 64 * 2048));
+  } else {
+    kind = 'volume descriptor field';
+    const d = 16 + int(3);
+    const off = pick([80, 120, 128, 132, 140, 148, 156, 158, 166, 181, 188]) as number;
+    setBytes(b, d * 2048 + off, u32both(value()).slice(0, 4 + int(5)), undo);
+  }
+  return {
+    kind,
+    byteLength,
+    revert() {
+      for (let i = undo.length - 1; i >= 0; i--) {
+        const [o, v] = undo[i] as [number, number];
+        b[o] = v;
+      }
+    },
+  };
+}
