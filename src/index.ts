@@ -15,3 +15,4 @@ export * from './build/index.js';
 export * from './formats/iso9660/index.js';
 export * from './formats/joliet/index.js';
 export * from './read/index.js';
+export * from './verify/index.js';

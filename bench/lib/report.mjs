@@ -23,7 +23,7 @@ export function renderGroup(group) {
   lines.push(`${pad('tool', 44)}${lpad('median', 10)}${lpad('min', 10)}${lpad('max', 10)}${lpad('peak RSS', 11)}${lpad('sys', 8)}${lpad('ref', 9)}  status`);
   for (const t of group.tools) {
     const reason = t.reason ?? '';
-    const status = t.status === 'ok' ? 'ok' : `${t.status}: ${reason.length > 110 ? `${reason.slice(0, 110)}…` : reason}`;
+    const status = t.status === 'ok' ? (t.warning ? `ok (warning: ${t.warning})` : 'ok') : `${t.status}: ${reason.length > 110 ? `${reason.slice(0, 110)}…` : reason}`;
     lines.push(`${pad(t.label, 44)}${lpad(fmtS(t.medianS), 10)}${lpad(fmtS(t.minS), 10)}${lpad(fmtS(t.maxS), 10)}${lpad(t.peakRssMiB != null ? `${Math.round(t.peakRssMiB)} MiB` : '—', 11)}${lpad(t.medianSysS != null ? t.medianSysS.toFixed(2) : '—', 8)}${lpad(t.ref != null ? fmtS(t.ref) : '', 9)}  ${status}`);
   }
   for (const g of group.goals) lines.push(`  ${pad(verdictOf(g), 9)} ${g.text}: ${fmtGoal(g)}`);

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { XorShift128, seedOf } from './prng.mjs';
 
 /** Bump when the generator changes, so stale workloads are rebuilt. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 export const WORKLOADS = ['distro-like', 'many-small', 'one-big'];
 const MiB = 1024 * 1024;
 const BASE_MTIME_S = Date.UTC(2024, 0, 1) / 1000;
@@ -42,7 +42,10 @@ function planDistroLike(scale, rng) {
   const addFile = (byteLength, i, ext) => {
     const d = dirs.length > 1 ? dirs[1 + Math.floor(rng.next() * (dirs.length - 1))] : dirs[0];
     const long = rng.next() < 0.05 ? `-${'abcdefghij'.repeat(rng.int(2, 3))}` : '';
-    const name = `${rng.pick(WORDS)}_${i}${long}${ext ?? rng.pick(EXTS)}`;
+    const word = rng.pick(WORDS);
+    const e = ext ?? rng.pick(EXTS);
+    // Joliet paths stop at 240 characters (7-Zip then drops the file): keep long names off deep paths.
+    const name = `${word}_${i}${d.path.length + long.length > 180 ? '' : long}${e}`;
     files.push({ path: d.path ? `${d.path}/${name}` : name, byteLength });
   };
   const nSmall = Math.round(20000 * scale);

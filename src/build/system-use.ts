@@ -73,14 +73,6 @@ export function planSystemUse(entries: Uint8Array[], budget: number): { inlineBy
   return { inlineByteLength: sum(inline) + CE_ENTRY_LENGTH, ce: { partByteLengths, parts: [] } };
 }
 
-/** The inline System Use bytes of a record, with the CE entry pointing at its placed continuation area. */
-export function inlineSystemUse(entries: Uint8Array[], budget: number, ce: CeArea | undefined): Uint8Array {
-  const { inline, continuation } = splitSystemUse(entries, budget);
-  if (!continuation.length) return concatBytes(inline);
-  const first = ceParts(ce)[0] as { lba: number; offsetInBlock: number };
-  return concatBytes([...inline, serializeCE(first.lba, first.offsetInBlock, (ce as CeArea).partByteLengths[0] as number)]);
-}
-
 /** The continuation-area bytes of a record, one array per chained part (each ends with CE to the next). */
 export function continuationParts(entries: Uint8Array[], budget: number, ce: CeArea): Uint8Array[] {
   const { continuation } = splitSystemUse(entries, budget);

@@ -10,3 +10,6 @@ export { openSource } from './open-source.js';
 export { treeFromFileSystem, parseGraftSource, type GraftSource, type FsTreeOptions } from './fs-tree.js';
 export { FileContent } from './fs-content.js';
 export { createImageFile, checkFreeSpace, type CreateImageOptions, type CreateReport } from './create.js';
+export { listDrives, findDrive, type Drive, type DriveList, type DrivePartition, type ListDrivesOptions } from './drives.js';
+export { DeviceSink, type DeviceSinkOptions } from './device-sink.js';
+export { writeImage, type WriteRequest, type WritePlan, type WriteSummary, type TargetResult, type WriteProgress } from './write/index.js';

@@ -7,7 +7,9 @@ import { closeSync, openSync, readdirSync, readFileSync, statSync, writeSync } f
 import * as path from 'node:path';
 import { ErrorCode, IsoKitError } from '../errors/index.js';
 import type { ProgressCallback } from '../io/index.js';
-import { planIsoMd5Implant, verifyImage, type IsoMd5Implant, type NamedBytes, type VerifyReport } from '../verify/index.js';
+import { planIsoMd5Implant, type IsoMd5Implant } from '../verify/isomd5.js';
+import { verifyImage, type NamedBytes } from '../verify/verify-image.js';
+import type { VerifyReport } from '../verify/report.js';
 import { ioError } from './errors.js';
 import { createNodeHasher, hashFile } from './hash-file.js';
 import { openSource } from './open-source.js';

@@ -3,7 +3,7 @@
  * Rock Ridge entries, both-endian directory fields…) and adds checks across structures: volume descriptor
  * both-endian fields and size against the source, L vs M path tables against the directories, every extent
  * inside the volume, file extents that partly overlap (identical extents are hard links / dedup: fine),
- * SUSP CE areas inside the image, and Rock Ridge directory link counts.
+ * SUSP CE areas inside the image, and Rock Ridge directory link counts (1 = "not counted", as xorriso writes, is accepted).
  */
 import { Findings, IsoKitError, asIsoKitError, type Finding } from '../errors/index.js';
 import { readU16BE, readU16LE, readU32BE, readU32LE } from '../bytes/index.js';
@@ -144,7 +144,7 @@ async function walkHierarchy(
         queue.push({ rec, path: p });
       } else files++;
     }
-    if (selfNlink !== undefined && selfNlink !== 2 + subdirs) {
+    if (selfNlink !== undefined && selfNlink !== 1 && selfNlink !== 2 + subdirs) {
       f.warn('RR_NLINK', `Rock Ridge link count ${selfNlink} of directory ${path || '/'} ≠ 2 + ${subdirs} subdirectories`, start, 'RripPx');
     }
   }

@@ -16,7 +16,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { algo: { type: 'string', short: 'a' } });
   if (positionals.length !== 1) throw new UsageError('hash needs exactly one IMAGE');
   const image = positionals[0] as string;
-  const { parseAlgorithmList, HASH_ALGORITHMS, hashSource } = await import('../../verify/index.js');
+  const [{ parseAlgorithmList, HASH_ALGORITHMS }, { hashSource }] = await Promise.all([import('../../verify/hash/index.js'), import('../../verify/hash-source.js')]);
   const algos = values.algo === 'all' ? [...HASH_ALGORITHMS] : parseAlgorithmList(values.algo ?? 'sha256');
   const bar = new ProgressBar(ctx, !values.json);
   const common = { signal: ctx.signal, onProgress: bar.update };

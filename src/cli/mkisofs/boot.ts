@@ -230,7 +230,6 @@ export class BootBuilder {
       const emulation = c.emulationGiven ? c.emulation : 'floppy';
       // xorriso: a no-emulation entry without -boot-load-size loads the whole image; EFI entries always do
       const loadSize = emulation === 'none' && (c.loadSize === undefined || platformId === 0xef) ? 'full' : c.loadSize;
-      if (platformId === 0xef && typeof c.loadSize === 'number') this.warnings.push(`-boot-load-size ${c.loadSize} ignored for the EFI boot image ${describe(c.image)}: EFI entries announce the whole image (as xorriso)`);
       if (this.entries.length >= 32) throw new UsageError('at most 32 El Torito boot entries are possible');
       const e: ElToritoEntry = {
         platform, platformId, image: c.image, emulation, bootable: c.bootable, bootInfoTable: c.bootInfoTable, grub2BootInfo: c.grub2BootInfo,
@@ -268,6 +267,13 @@ export class BootBuilder {
     }
     if (this.saKind && this.saKind !== 'generic' && this.saFile && !this.entries.some((e) => e.platform === 'bios')) {
       this.warnings.push(`${this.saKind === 'isohybrid' ? '-isohybrid-mbr' : '--grub2-mbr'} has no BIOS boot image (-b) to point at`);
+    }
+    const gptMarked = this.entries.filter((e) => e.isohybridGpt);
+    if (gptMarked.length && this.saKind !== 'isohybrid' && !sa.partLikeIsohybrid) {
+      this.warnings.push(`-isohybrid-gpt-${gptMarked[0]?.isohybridGpt} has no effect without -isohybrid-mbr (or -part_like_isohybrid), as in xorriso`);
+    }
+    if (sa.efiBootPart?.kind === 'el-torito-efi-image' && !this.entries.some((e) => e.platform === 'efi')) {
+      this.warnings.push('-efi-boot-part --efi-boot-image has no EFI boot image (-e / --efi-boot) to expose');
     }
     if (this.catalogPath && !this.entries.length) this.warnings.push(`-c ${this.catalogPath} has no effect without a boot image`);
     const catalogPath = this.catalogPath ?? '/boot.catalog';

@@ -81,7 +81,8 @@ export function parseBootImage(arg: string, option: string): BootImageRef {
     return { kind: 'file', path: arg.startsWith('/') ? arg : '/' + arg };
   }
   const p = split(arg);
-  const m = /^appended_partition_(\d+)$/.exec(p.flags);
+  // xorriso's -report_el_torito as_mkisofs adds where the partition sat: appended_partition_2_start_1024s_size_2048d
+  const m = /^appended_partition_(\d+)(?:_start_\d+[sd]?_size_\d+[sd]?)?$/.exec(p.flags);
   if (!m) throw new UsageError(`${option} ${arg}: a boot image interval must name appended_partition_N (disk files have to be in the image)`);
   const partition = Number(m[1]);
   if (partition < 1 || partition > 8) throw new UsageError(`${option} ${arg}: partition number must be 1 to 8`);

@@ -18,6 +18,8 @@ export interface ParseEnv {
   readTextFile?: (path: string) => string;
   /** the command name used in messages ('mkisofs' or 'xorriso -as mkisofs') */
   program?: string;
+  /** whose defaults to fill in: the volume id is 'CDROM' for mkisofs/genisoimage, 'ISOIMAGE' for xorriso */
+  personality?: 'mkisofs' | 'xorriso';
 }
 
 const BOOT_OPTIONS = new Set([
@@ -255,12 +257,11 @@ function scan(st: State, argv: readonly string[], program: string): void {
       for (const ch of r.fused) dispatch(st, findOption('-' + ch) as OptionSpec, '-' + ch, []);
       continue;
     }
-    const need = r.attached !== undefined ? r.spec.args - 1 : r.spec.args;
+    // an attached value counts as the first argument; prefix options (--modification-date=…) carry theirs
+    const need = r.attached !== undefined && r.spec.args > 0 ? r.spec.args - 1 : r.spec.args;
     if (i + need >= argv.length) throw new UsageError(`${program}: ${r.spelled} needs ${r.spec.args} argument${r.spec.args > 1 ? 's' : ''}`);
-    const args = [...(r.attached !== undefined && r.spec.args > 0 ? [r.attached] : []), ...argv.slice(i + 1, i + 1 + need)];
-    if (r.attached !== undefined && r.spec.args === 0) args.push(r.attached); // prefix options: --modification-date=…
+    const args = [...(r.attached !== undefined ? [r.attached] : []), ...argv.slice(i + 1, i + 1 + need)];
     i += need;
-    if (r.spec.effect === 'applied' && canonicalName(r.spec) === 'isolinux_mbr=') continue;
     dispatch(st, r.spec, r.spelled, args);
   }
 }
@@ -312,7 +313,7 @@ function buildRequest(st: State): MkisofsRequest {
     ...(st.gid !== undefined ? { gid: st.gid } : {}),
     ...(st.fileMode !== undefined ? { fileMode: st.fileMode } : {}),
     ...(st.dirMode !== undefined ? { dirMode: st.dirMode } : {}),
-    volume: st.volume,
+    volume: { ...st.volume, volumeId: st.volume.volumeId ?? (st.env.personality === 'xorriso' ? 'ISOIMAGE' : 'CDROM') },
     ...(st.modificationDateMs !== undefined ? { modificationDateMs: st.modificationDateMs } : {}),
     ...(boot ? { boot } : {}),
     sortWeights: st.sortWeights,

@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ErrorCode, IsoKitError } from '../../errors/index.js';
-import { busLabel, findDrive, isRemovableLike, listDrives, type Drive, type ListDrivesOptions } from '../drives.js';
+import { busLabel, findDrive, isRemovableLike, type Drive, type ListDrivesOptions } from '../drives.js';
 
 export interface WriteTarget {
   /** as given on the command line */
@@ -191,4 +191,3 @@ export async function flushBuffers(path: string): Promise<boolean> {
   return r.code === 0;
 }
 
-export { listDrives };
