@@ -14,6 +14,12 @@ export interface ContentReader {
 
 export interface ReadableContent extends Content {
   openReader(opts?: { signal?: AbortSignal }): ContentReader;
+  /**
+   * Optional fast path for small contents: read up to `dest.length` bytes from the start in one go (open, read,
+   * close). Emit asks for one byte more than planned, so a grown or shrunk source shows in the count without a
+   * stat. Returns undefined when the source is gone.
+   */
+  readOnce?(dest: Uint8Array): number | undefined;
 }
 
 export const hasReader = (c: Content): c is ReadableContent => typeof (c as Partial<ReadableContent>).openReader === 'function';

@@ -35,4 +35,9 @@ export interface BootHook {
   regions?: readonly { before: RegionName; region: Region }[];
   /** Patches to file contents, computed once the layout is final (boot-info-table needs the file's own LBA). */
   patches?: (layout: ImageLayout) => readonly ContentPatch[];
+  /**
+   * The volume space size the PVD/SVDs record (default: the whole image). Appended partitions and the backup
+   * GPT after the ISO 9660 volume are not part of it (xorriso -append_partition).
+   */
+  volumeSpaceBlockCount?: (layout: ImageLayout) => number;
 }

@@ -81,3 +81,41 @@ export function decodeName(b: Uint8Array): string {
   // ASCII: short names are decoded much faster without TextDecoder (directory listings of 100k files)
   return b.length <= 256 ? String.fromCharCode.apply(null, b as unknown as number[]) : latin1.decode(b);
 }
+
+/**
+ * `decodeName(b.subarray(start, end))` without the subarray, interning ASCII names: listings repeat names
+ * (every directory of a tree has its README, index.js, FILE_00.TXT…), so a small direct-mapped cache of
+ * decoded strings saves most allocations. One instance per reader (not shared between trees).
+ */
+const NAME_SLOTS = 4096;
+export class NameDecoder {
+  private readonly slots: (string | undefined)[] = new Array<string | undefined>(NAME_SLOTS).fill(undefined);
+  private readonly codes: number[] = [];
+
+  decode(b: Uint8Array, start: number, end: number): string {
+    const n = end - start;
+    if (n > 64) return decodeName(b.subarray(start, end));
+    // FNV-1a over the bytes (a hash of bytes, not an offset: bitwise is fine), noting non-ASCII
+    let h = 0x811c9dc5;
+    let high = 0;
+    for (let i = start; i < end; i++) {
+      const c = b[i] as number;
+      high |= c;
+      h = Math.imul(h ^ c, 0x01000193);
+    }
+    if (high >= 0x80) return decodeName(b.subarray(start, end));
+    const slot = (h >>> 0) % NAME_SLOTS;
+    const cached = this.slots[slot];
+    if (cached !== undefined && cached.length === n) {
+      let i = 0;
+      while (i < n && cached.charCodeAt(i) === b[start + i]) i++;
+      if (i === n) return cached;
+    }
+    const codes = this.codes;
+    codes.length = n;
+    for (let i = 0; i < n; i++) codes[i] = b[start + i] as number;
+    const s = String.fromCharCode.apply(null, codes);
+    this.slots[slot] = s;
+    return s;
+  }
+}

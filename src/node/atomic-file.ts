@@ -26,7 +26,10 @@ export class AtomicFileSink implements ByteSink {
   private fd: number | undefined;
   private position = 0;
   private done = false;
-  constructor(readonly finalPath: string, opts: { mode?: number } = {}) {
+  private readonly fsync: boolean;
+  /** `fsync: false` skips the fsync before the rename (still atomic for readers and interrupted runs; not durable across a crash) */
+  constructor(readonly finalPath: string, opts: { mode?: number; fsync?: boolean } = {}) {
+    this.fsync = opts.fsync ?? true;
     this.tempPath = partialName(finalPath);
     try {
       this.fd = openSync(this.tempPath, 'w', opts.mode ?? 0o644);
@@ -66,7 +69,7 @@ export class AtomicFileSink implements ByteSink {
   async close(): Promise<void> {
     if (this.done) return;
     try {
-      fsyncSync(this.fd as number);
+      if (this.fsync) fsyncSync(this.fd as number);
       closeSync(this.fd as number);
       this.fd = undefined;
       renameSync(this.tempPath, this.finalPath);

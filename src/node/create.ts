@@ -1,5 +1,5 @@
 /**
- * createImageFile: scan sources → (dedup) → plan → check free space → emit into `.NAME.partial` → fsync +
+ * createImageFile: scan sources → (dedup) → plan → check free space → emit into `.NAME.partial` → (fsync) +
  * rename. Any error or abort (SIGINT/SIGTERM through the signal) removes the partial file, so the final name
  * only ever holds a complete image. `-` writes to stdout instead.
  */
@@ -13,6 +13,7 @@ import type { Content, TreeNode } from '../model/index.js';
 import { AtomicFileSink, partialName } from './atomic-file.js';
 import { FileContent } from './fs-content.js';
 import { treeFromFileSystem, type FsTreeOptions, type GraftSource } from './fs-tree.js';
+import { globToRegExp, normaliseImagePath } from './glob.js';
 
 export interface CreateImageOptions extends BuildOptions, Omit<FsTreeOptions, 'skipPaths' | 'onProgress'> {
   sources: readonly GraftSource[];
@@ -22,6 +23,18 @@ export interface CreateImageOptions extends BuildOptions, Omit<FsTreeOptions, 's
   dedup?: boolean;
   /** a source file that changes while the image is written is an error (default: padded/cut and reported) */
   strict?: boolean;
+  /**
+   * fsync the image before renaming it into place (default false, like genisoimage, xorriso and cp). The rename is
+   * atomic either way: readers and interrupted runs never see a partial image under the final name. fsync adds
+   * durability across a power loss, at the cost of waiting for the whole image to reach the disk.
+   */
+  fsync?: boolean;
+  /**
+   * Sort weights (higher first in the file data, like xorriso's -sort_weight): a glob without '/' matches names, one
+   * with '/' paths in the image (as --exclude); a matching directory gives its weight to every file below it.
+   * Later rules override earlier ones; a rule matching nothing is reported through `onWarning`.
+   */
+  sortWeights?: readonly { weight: number; pattern: string }[];
   /** plan only: nothing is written */
   dryRun?: boolean;
   onProgress?: ProgressCallback;
@@ -89,6 +102,31 @@ class StreamSink implements ByteSink {
   async abort(): Promise<void> {}
 }
 
+/** Set `sortWeight` on the files matched by each rule (see CreateImageOptions.sortWeights). */
+export function applySortWeights(root: TreeNode, rules: readonly { weight: number; pattern: string }[], onWarning?: (m: string) => void): void {
+  for (const { weight, pattern } of rules) {
+    if (!Number.isSafeInteger(weight)) throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `sort weight must be a whole number, got ${weight}`);
+    const re = globToRegExp(pattern);
+    const byPath = normaliseImagePath(pattern).includes('/');
+    let matched = 0;
+    const setAll = (n: TreeNode) => {
+      if (n.kind === 'file') n.sortWeight = weight;
+      for (const c of n.children ?? []) setAll(c);
+    };
+    const visit = (n: TreeNode, rel: string) => {
+      for (const c of n.children ?? []) {
+        const p = rel ? `${rel}/${c.name}` : c.name;
+        if (re.test(byPath ? p : c.name)) {
+          matched++;
+          setAll(c);
+        } else if (c.kind === 'dir') visit(c, p);
+      }
+    };
+    visit(root, '');
+    if (!matched) onWarning?.(`sort weight ${weight} ${pattern}: nothing in the image matches`);
+  }
+}
+
 const yieldToEventLoop = () => new Promise((r) => setImmediate(r));
 
 export async function createImageFile(opts: CreateImageOptions): Promise<CreateReport> {
@@ -101,6 +139,7 @@ export async function createImageFile(opts: CreateImageOptions): Promise<CreateR
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
   throwIfAborted(opts.signal);
+  if (opts.sortWeights?.length) applySortWeights(tree, opts.sortWeights, opts.onWarning);
   const t1 = performance.now();
   let dedup: CreateReport['dedup'];
   let contentKeys = opts.contentKeys;
@@ -119,7 +158,7 @@ export async function createImageFile(opts: CreateImageOptions): Promise<CreateR
   if (!toStdout) {
     checkFreeSpace(opts.output, layout.byteLength);
   }
-  const sink: ByteSink & { writeSync?: (c: Uint8Array) => void } = toStdout ? new StreamSink(opts.stdout ?? process.stdout) : new AtomicFileSink(opts.output);
+  const sink: ByteSink & { writeSync?: (c: Uint8Array) => void } = toStdout ? new StreamSink(opts.stdout ?? process.stdout) : new AtomicFileSink(opts.output, { fsync: opts.fsync ?? false });
   const meter = new ProgressMeter('write', layout.byteLength);
   try {
     let lastYield = Date.now();

@@ -59,14 +59,23 @@ interface Walk {
   lastYield: number;
 }
 
-function nodeFromStats(name: string, st: Stats, full: string, w: Walk): TreeNode | undefined {
-  const base = { name, mode: st.mode, uid: st.uid, gid: st.gid, mtimeMs: st.mtimeMs, atimeMs: st.atimeMs, ctimeMs: st.ctimeMs, size: 0 };
-  if (st.isDirectory()) return { ...base, kind: 'dir', children: [] };
-  const link = st.nlink > 1 ? { linkGroup: `${st.dev}:${st.ino}` } : {};
+/**
+ * One tree node per entry, built as a single object literal per kind (spreading a shared base object made
+ * every node a slow dictionary twice the size). `dir` + `name` locate the entry (`name` '' = `dir` itself).
+ */
+function nodeFromStats(name: string, st: Stats, dir: string, fileName: string, w: Walk): TreeNode | undefined {
+  const { mode, uid, gid, mtimeMs, atimeMs, ctimeMs } = st;
+  if (st.isDirectory()) return { name, kind: 'dir', mode, uid, gid, mtimeMs, atimeMs, ctimeMs, size: 0, children: [] };
+  const linkGroup = st.nlink > 1 ? `${st.dev}:${st.ino}` : undefined;
+  const full = fileName ? `${dir}/${fileName}` : dir;
   if (st.isFile()) {
     w.bytes += st.size;
-    return { ...base, ...link, kind: 'file', size: st.size, content: new FileContent(full, st.size, st.mtimeMs) };
+    const content = fileName ? new FileContent(dir, st.size, mtimeMs, fileName) : new FileContent(dir, st.size, mtimeMs);
+    if (linkGroup === undefined) return { name, kind: 'file', mode, uid, gid, mtimeMs, atimeMs, ctimeMs, size: st.size, content };
+    return { name, kind: 'file', mode, uid, gid, mtimeMs, atimeMs, ctimeMs, size: st.size, content, linkGroup };
   }
+  const link = linkGroup !== undefined ? { linkGroup } : {};
+  const base = { name, mode, uid, gid, mtimeMs, atimeMs, ctimeMs, size: 0 };
   if (st.isSymbolicLink()) {
     return { ...base, ...link, kind: 'symlink', symlinkTarget: readlinkSync(full, 'utf8') };
   }
@@ -110,13 +119,14 @@ async function fill(dir: TreeNode, full: string, rel: string, w: Walk, ancestors
   }
   names.sort();
   const kids = dir.children as TreeNode[];
+  const dirPath = full.endsWith('/') ? full.slice(0, -1) : full;
   for (const name of names) {
-    const childFull = path.join(full, name);
+    const childFull = `${dirPath}/${name}`;
     const childRel = rel ? `${rel}/${name}` : name;
     if (excluded(name, childRel, w) || w.skip.has(childFull)) continue;
     const st = statEntry(childFull, w);
     if (!st) continue;
-    const node = nodeFromStats(name, st, childFull, w);
+    const node = nodeFromStats(name, st, dirPath, name, w);
     if (!node) continue;
     kids.push(node);
     if (++w.count % 2000 === 0) {
@@ -199,7 +209,7 @@ export async function treeFromFileSystem(sources: readonly GraftSource[], opts: 
     }
     const dest = src.dest ?? '';
     if (st.isDirectory()) {
-      const holder = nodeFromStats(path.basename(full), st, full, w) as TreeNode;
+      const holder = nodeFromStats(path.basename(full), st, full, '', w) as TreeNode;
       const ancestors = new Set([`${st.dev}:${st.ino}`]);
       await fill(holder, full, '', w, ancestors);
       const target = ensureDir(root, dest);
@@ -213,7 +223,7 @@ export async function treeFromFileSystem(sources: readonly GraftSource[], opts: 
       const isDirDest = src.dest === undefined || dest.endsWith('/');
       const name = isDirDest ? path.basename(full) : path.posix.basename(dest);
       const parent = ensureDir(root, isDirDest ? dest : path.posix.dirname(dest));
-      const node = nodeFromStats(name, st, full, w);
+      const node = nodeFromStats(name, st, full, '', w);
       if (node) mergeInto(parent, [node], dest);
     }
   }

@@ -7,11 +7,11 @@
  * on the way makes the whole directory go the generic way (so findings come from one place, in order).
  */
 import { Findings } from '../errors/index.js';
+import type { ByteSource } from '../io/index.js';
 import { kindFromMode, type NodeKind, type TreeNode } from '../model/index.js';
-import { DirFlag, SECTOR_SIZE, decodeIsoFileIdentifier, parseDirectoryRecord, type DirectoryRecord } from '../formats/iso9660/index.js';
+import { DirFlag, SECTOR_SIZE, isoFileIdentifierDisplayLength, parseDirectoryRecord, type DirectoryRecord } from '../formats/iso9660/index.js';
 import { decodeJolietName } from '../formats/joliet/index.js';
 import { interpretRockRidge, parseSuspArea } from '../formats/rockridge/index.js';
-import { decodeName } from '../bytes/index.js';
 import { extentsContent } from './content.js';
 import type { DirEntry } from './directory.js';
 import { DirectoryCursor, Step, fastPathSettings } from './fast-directory.js';
@@ -96,20 +96,24 @@ function fastNode(ctx: Ctx, cur: DirectoryCursor, bytes: Uint8Array): TreeNode |
       kind = rrKind;
     }
   }
-  const id = bytes.subarray(cur.idStart, cur.idStart + cur.idLength);
   const mode = ctx.opts.mode;
   let name: string;
   let names: TreeNode['names'];
   if (mode === 'joliet') {
-    name = decodeJolietName(id);
+    name = decodeJolietName(bytes.subarray(cur.idStart, cur.idStart + cur.idLength));
     names = { joliet: name };
   } else {
-    const isoName = decodeIsoFileIdentifier(id);
+    const dec = ctx.nameDecoder;
+    const isoName = dec.decode(bytes, cur.idStart, cur.idStart + isoFileIdentifierDisplayLength(bytes, cur.idStart, cur.idLength));
     if (!ctx.stats.longNames) noteIsoLevel(ctx.stats, isoName, isoDir);
-    name = cur.nameStart >= 0 ? decodeName(bytes.subarray(cur.nameStart, cur.nameStart + cur.nameLength)) : isoName;
+    name = cur.nameStart >= 0 ? dec.decode(bytes, cur.nameStart, cur.nameStart + cur.nameLength) : isoName;
     names = mode === 'rockridge' ? { iso9660: isoName, rockridge: name } : { iso9660: name };
   }
   if (badName(name)) return undefined;
+  if (kind === 'file' && (cur.dataLength === 0 || cur.lba * SECTOR_SIZE + cur.dataLength <= ctx.source.byteLength)) {
+    const node = commonFileNode(cur, name, names, ctx.source);
+    if (node) return node;
+  }
   // the same shapes and property order as makeNode (tree-nodes.ts)
   const node: TreeNode = cur.hasPx
     ? { name, names, kind, size: 0, mode: cur.mode, uid: cur.uid, gid: cur.gid, nlink: cur.nlink }
@@ -155,4 +159,19 @@ function genericRecord(
   if (findings.list.length) return undefined;
   if (made.dir) dirs.push({ index, lba: made.dir.lba, dataLength: made.dir.dataLength, recordByteOffset: at });
   return made.node;
+}
+
+/**
+ * The most common node of a Rock Ridge tree (a regular file with PX and TF modify/access/attributes times)
+ * as one object literal: the property order makeNode gives it, all properties stored in the object.
+ */
+function commonFileNode(cur: DirectoryCursor, name: string, names: TreeNode['names'], source: ByteSource): TreeNode | undefined {
+  const { mtimeMs, atimeMs, ctimeMs } = cur;
+  if (!cur.hasPx || mtimeMs === undefined || atimeMs === undefined || ctimeMs === undefined) return undefined;
+  if (cur.ino !== undefined || cur.birthtimeMs !== undefined || cur.flags & (DirFlag.HIDDEN | DirFlag.ASSOCIATED)) return undefined;
+  const extents = [{ lba: cur.lba, byteLength: cur.dataLength }];
+  return {
+    name, names, kind: 'file', size: cur.dataLength, mode: cur.mode, uid: cur.uid, gid: cur.gid, nlink: cur.nlink,
+    mtimeMs, atimeMs, ctimeMs, extents, content: extentsContent(source, extents),
+  };
 }

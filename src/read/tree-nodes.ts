@@ -3,6 +3,7 @@
  * Rock Ridge PX or the directory flag, dates, extents, content), and the queue of directories to read next.
  * Shared by the generic directory reader (tree.ts) and the fast path (fast-tree.ts).
  */
+import type { NameDecoder } from '../bytes/index.js';
 import type { Findings } from '../errors/index.js';
 import type { ByteSource } from '../io/index.js';
 import { kindFromMode, type ImageExtent, type NodeKind, type TreeNode } from '../model/index.js';
@@ -52,6 +53,8 @@ export interface Ctx extends SuspReadContext {
   readonly visited: Set<number>;
   readonly budget: { records: number };
   readonly stats: TreeStats;
+  /** decodes (and interns) the names of the fast path */
+  readonly nameDecoder: NameDecoder;
 }
 
 export function queueDirectory(ctx: Ctx, parent: Job, node: TreeNode, dir: { lba: number; dataLength: number | undefined }, recordByteOffset: number, next: Job[]): void {

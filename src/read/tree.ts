@@ -8,6 +8,7 @@
  * Rock Ridge relocation (RRIP 4.1.5): a CL placeholder shows the relocated directory where it belongs; the
  * RE-marked original in rr_moved is hidden; rr_moved itself stays visible (as xorriso and Linux show it).
  */
+import { NameDecoder } from '../bytes/index.js';
 import { throwIfAborted } from '../io/index.js';
 import type { TreeNode } from '../model/index.js';
 import { SECTOR_SIZE, parseDirectoryRecord, type DirectoryRecord } from '../formats/iso9660/index.js';
@@ -34,6 +35,7 @@ export async function buildTree(opts: TreeBuildOptions, rootRecord: DirectoryRec
     // generous: a real image has far fewer records than bytes/34
     budget: { records: Math.max(1_000_000, Math.ceil(opts.source.byteLength / 32)) },
     stats: { multiExtent: false, longNames: false, nodeCount: 1 },
+    nameDecoder: new NameDecoder(),
   };
   const root: TreeNode = { name: '', kind: 'dir', size: 0, children: [], extents: [{ lba: rootRecord.lba, byteLength: rootRecord.dataLength }] };
   if (rootRecord.recordedAtMs !== undefined) root.mtimeMs = rootRecord.recordedAtMs;

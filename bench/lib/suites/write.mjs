@@ -19,8 +19,8 @@ export function run(ctx) {
   const fresh = { before: () => { writeFileSync(t1, ''); writeFileSync(t2, ''); }, after: () => { rmSync(t1, { force: true }); rmSync(t2, { force: true }); } };
   const ddCmp = 'dd if="$1" of="$2" bs=4M conv=fsync status=none && cmp "$1" "$2"';
   const commands = [
-    isokitTool(ctx, 'isokit', 'isokit write (1 target, verified)', 'write', [img, t1, '--yes'], fresh),
-    isokitTool(ctx, 'isokit-2', 'isokit write (2 targets, verified)', 'write', [img, t1, t2, '--yes'], fresh),
+    isokitTool(ctx, 'isokit', 'isokit write (1 target, verified)', 'write', [img, t1, '--yes', '--verify'], fresh),
+    isokitTool(ctx, 'isokit-2', 'isokit write (2 targets, verified)', 'write', [img, t1, t2, '--yes', '--verify'], fresh),
     anchor('dd-cmp', 'dd bs=4M conv=fsync && cmp', ['sh', '-c', ddCmp, 'sh', img, t1], fresh),
     anchor('dd', 'dd bs=4M conv=fsync (no verify)', ['dd', `if=${img}`, `of=${t1}`, 'bs=4M', 'conv=fsync', 'status=none'], { ...fresh, ref: refFor(ctx, 'write', 'dd', wl) }),
   ];

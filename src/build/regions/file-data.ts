@@ -53,7 +53,20 @@ async function* emitData(d: BData, out: ChunkWriter, ctx: EmitContext): AsyncGen
   let done = 0;
   let problem: string | undefined;
   let actual: number | undefined;
-  if (content && hasReader(content)) {
+  if (content && hasReader(content) && content.readOnce && want > 0 && want < out.space().length) {
+    // small file: one read of want + 1 bytes into the chunk (the extra byte, if any, is zeroed below)
+    const space = out.space();
+    const got = content.readOnce(space.subarray(0, want + 1));
+    if (got === undefined) problem = 'it was removed';
+    else if (got > want) problem = 'it became longer';
+    else if (got < want) {
+      problem = 'it became shorter';
+      actual = got;
+    }
+    done = Math.min(got ?? 0, want);
+    applyPatches(patches, space.subarray(0, done), 0);
+    out.advance(done);
+  } else if (content && hasReader(content)) {
     const reader = content.openReader(ctx.signal ? { signal: ctx.signal } : {});
     try {
       while (done < want) {

@@ -19,7 +19,7 @@ function descriptor(layout: ImageLayout, kind: VolumeDescriptorInit['kind']): Ui
     ...(joliet ? { jolietLevel: 3 as const } : {}),
     systemId: o.systemId,
     volumeId: kind === 'primary' ? o.volumeId : o.jolietVolumeId,
-    volumeSpaceBlockCount: layout.blockCount,
+    volumeSpaceBlockCount: o.boot?.volumeSpaceBlockCount?.(layout) ?? layout.blockCount,
     pathTableByteLength: pt.byteLength,
     lPathTableLba: pt.lLba,
     mPathTableLba: pt.mLba,

@@ -24,6 +24,9 @@ options:
       --date DATE         build date (ISO 8601 or seconds since 1970); file times after it are clamped;
                           default: $SOURCE_DATE_EPOCH if set (same effect), else now
       --strict            a source file that changes while writing is an error (default: reported)
+      --sort-weight WEIGHT GLOB  place matching files' data first (higher weight first; GLOB as --exclude;
+                          a matching folder weighs every file below it; repeatable, later rules win)
+      --fsync             flush the image to the disk before renaming it into place (durable across a crash)
       --print-size        print the exact image size in bytes and exit
       --dry-run           plan only; with --json, print files, directories, blocks and where each region lands
       --json              print a JSON summary
@@ -55,12 +58,37 @@ const OPTIONS = {
   dedup: { type: 'boolean' },
   date: { type: 'string' },
   strict: { type: 'boolean' },
+  fsync: { type: 'boolean' },
   'print-size': { type: 'boolean' },
   'dry-run': { type: 'boolean' },
 } as const;
 
+/** Take the two-value `--sort-weight WEIGHT GLOB` options out of argv (parseArgs options take one value). */
+function takeSortWeights(argv: string[]): { rest: string[]; sortWeights: { weight: number; pattern: string }[] } {
+  const rest: string[] = [];
+  const sortWeights: { weight: number; pattern: string }[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--') {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (a !== '--sort-weight') {
+      rest.push(a);
+      continue;
+    }
+    const w = argv[i + 1], pattern = argv[i + 2];
+    if (w === undefined || pattern === undefined) throw new UsageError('--sort-weight needs a weight and a pattern: --sort-weight 10 "boot/**"');
+    const weight = intOption(w, '--sort-weight', -0x80000000, 0x7fffffff) as number;
+    sortWeights.push({ weight, pattern });
+    i += 2;
+  }
+  return { rest, sortWeights };
+}
+
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
-  const { values: v, positionals } = parseCommandArgs(argv, OPTIONS);
+  const { rest, sortWeights } = takeSortWeights(argv);
+  const { values: v, positionals } = parseCommandArgs(rest, OPTIONS);
   if (!positionals.length) throw new UsageError('create needs at least one source folder or file (see: isokit create --help)');
   const sizeOnly = v['print-size'] || v['dry-run'];
   if (!v.output && !sizeOnly) throw new UsageError('create needs -o OUT.iso (or -o - for standard output)');
@@ -101,6 +129,8 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
       hidden: !v['no-hidden'],
       dedup: !!v.dedup,
       strict: !!v.strict,
+      fsync: !!v.fsync,
+      ...(sortWeights.length ? { sortWeights } : {}),
       dateMs: epoch ?? Date.now(),
       clampTimes: epoch !== undefined,
       signal: ctx.signal,

@@ -7,18 +7,26 @@ import { D_CHARS, decodeName, encodeUtf8 } from '../../bytes/index.js';
 
 /** Decode a file identifier for display: strip `;version` and then one trailing `.`. */
 export function decodeIsoFileIdentifier(identifier: Uint8Array): string {
-  let n = identifier.length;
+  return decodeName(identifier.subarray(0, isoFileIdentifierDisplayLength(identifier, 0, identifier.length)));
+}
+
+/**
+ * Bytes of the identifier at `b[start]` (`byteLength` bytes) that `decodeIsoFileIdentifier` shows: without
+ * `;version` and then one trailing `.` (for readers that decode in place).
+ */
+export function isoFileIdentifierDisplayLength(b: Uint8Array, start: number, byteLength: number): number {
+  let n = byteLength;
   // strip ";digits"
-  for (let i = n - 1; i >= 0; i--) {
-    const c = identifier[i] as number;
+  for (let i = byteLength - 1; i >= 0; i--) {
+    const c = b[start + i] as number;
     if (c === 0x3b) {
       n = i;
       break;
     }
     if (c < 0x30 || c > 0x39) break;
   }
-  if (n > 1 && identifier[n - 1] === 0x2e && n < identifier.length) n--;
-  return decodeName(identifier.subarray(0, n));
+  if (n > 1 && b[start + n - 1] === 0x2e && n < byteLength) n--;
+  return n;
 }
 
 /** Encode a file identifier: `name` (already mapped to the level's character set) plus `;1` for files. */
