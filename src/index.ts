@@ -16,3 +16,4 @@ export * from './formats/iso9660/index.js';
 export * from './formats/joliet/index.js';
 export * from './read/index.js';
 export * from './verify/index.js';
+export * from './build/remaster/index.js';

@@ -6,6 +6,8 @@
 import { ErrorCode, IsoKitError } from '../errors/index.js';
 import { BLOCK_SIZE, type Extent, type ImageLayout } from './types.js';
 
+const what = (e: Extent): string => (typeof e.what === 'function' ? e.what() : e.what);
+
 const fail = (message: string, lba?: number): never => {
   throw new IsoKitError(ErrorCode.INTERNAL, `layout invariant broken: ${message}`, lba !== undefined ? { lba, byteOffset: lba * BLOCK_SIZE } : {});
 };
@@ -20,7 +22,7 @@ export function checkLayout(layout: ImageLayout): void {
     for (const e of region?.extents?.() ?? []) {
       if (e.blockCount === 0) continue;
       if (e.lba < placed.lba || e.lba + e.blockCount > placed.lba + placed.blockCount) {
-        fail(`${e.what} (LBA ${e.lba}, ${e.blockCount} blocks) lies outside region ${placed.name} (LBA ${placed.lba}-${placed.lba + placed.blockCount - 1})`, e.lba);
+        fail(`${what(e)} (LBA ${e.lba}, ${e.blockCount} blocks) lies outside region ${placed.name} (LBA ${placed.lba}-${placed.lba + placed.blockCount - 1})`, e.lba);
       }
       all.push(e);
     }
@@ -32,7 +34,7 @@ export function checkLayout(layout: ImageLayout): void {
   all.sort((a, b) => a.lba - b.lba);
   for (let i = 1; i < all.length; i++) {
     const prev = all[i - 1] as Extent, cur = all[i] as Extent;
-    if (cur.lba < prev.lba + prev.blockCount) fail(`${cur.what} (LBA ${cur.lba}) overlaps ${prev.what} (LBA ${prev.lba}, ${prev.blockCount} blocks)`, cur.lba);
+    if (cur.lba < prev.lba + prev.blockCount) fail(`${what(cur)} (LBA ${cur.lba}) overlaps ${what(prev)} (LBA ${prev.lba}, ${prev.blockCount} blocks)`, cur.lba);
   }
 }
 

@@ -29,7 +29,7 @@ export interface BuildOptions {
    * Forced on by `strictIso9660` for levels 1–3.
    */
   relocateDeepDirectories?: boolean;
-  /** Enforce the ECMA-119 depth limit (levels 1–3) by relocation. Default false. */
+  /** Enforce ECMA-119 limits (levels 1–3): the depth limit by relocation, the 255-character path limit as an error. Default false. */
   strictIso9660?: boolean;
   volumeId?: string;
   volumeSetId?: string;
@@ -58,6 +58,8 @@ export interface ResolvedOptions {
   readonly rockRidge: boolean;
   readonly rripVersion: RripVersion;
   readonly relocateDeep: boolean;
+  /** ISO 9660 path lengths over 255 are an error instead of a finding */
+  readonly strictIso9660: boolean;
   /** PVD volume id; the Joliet SVD's */
   readonly volumeId: string;
   readonly jolietVolumeId: string;
@@ -97,6 +99,7 @@ export function resolveOptions(o: BuildOptions, root: TreeNode): ResolvedOptions
     rockRidge: o.rockRidge ?? true,
     rripVersion,
     relocateDeep: (o.rockRidge ?? true) && isoLevel !== 4 && (o.relocateDeepDirectories ?? o.strictIso9660 ?? false),
+    strictIso9660: isoLevel !== 4 && (o.strictIso9660 ?? false),
     volumeId: o.volumeId !== undefined ? checkText('volume id', o.volumeId, 32) : toDChars(root.name ?? '').slice(0, 32) || 'CDROM',
     jolietVolumeId: o.volumeId !== undefined ? o.volumeId : (root.name ?? '').slice(0, 16) || 'CDROM',
     volumeSetId: checkText('volume set id', o.volumeSetId, 128),

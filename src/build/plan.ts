@@ -19,6 +19,7 @@ import { paddingRegion } from './regions/padding.js';
 import { pathTablesRegion } from './regions/path-tables.js';
 import { systemAreaRegion } from './regions/system-area.js';
 import { volumeDescriptorsRegion } from './regions/volume-descriptors.js';
+import { checkIso9660Paths, limitJolietPaths } from './path-limits.js';
 import { relocateDeepDirectories } from './relocate.js';
 import { buildTree, isoDirOrder, jolietDirOrder, pathOf, type BuildImage } from './tree.js';
 import { BLOCK_SIZE, type ImageLayout, type PlacedRegion, type Region } from './types.js';
@@ -67,6 +68,8 @@ export function planImage(tree: TreeNode, options: BuildOptions = {}): ImageLayo
   const o = resolveOptions(options, tree);
   const image = buildTree(tree, o);
   if (o.relocateDeep) relocateDeepDirectories(image, o);
+  if (o.joliet) limitJolietPaths(image.root, image.findings);
+  if (o.isoLevel !== 4) checkIso9660Paths(image.root, o, image.findings);
   orderDirectories(image, o);
   const regions = regionList(o);
   const placed: PlacedRegion[] = [];

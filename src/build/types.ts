@@ -15,8 +15,8 @@ export const BLOCK_SIZE = 2048;
 export interface Extent {
   readonly lba: number;
   readonly blockCount: number;
-  /** what it is, for error messages: "directory /a/b", "file /x (data)" */
-  readonly what: string;
+  /** what it is, for error messages: "directory /a/b", "file /x (data)" (a function: built only when needed) */
+  readonly what: string | (() => string);
 }
 
 /** Where each region landed. */

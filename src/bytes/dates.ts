@@ -33,7 +33,29 @@ export function writeDate7(b: Uint8Array, o: number, ms: number | undefined, gmt
     b.fill(0, o, o + 7);
     return;
   }
-  const d = new Date(ms + gmtOffset * 15 * 60000);
+  const t = ms + gmtOffset * 15 * 60000;
+  if (t >= 0 && t < 4102444800000) {
+    // 1970–2099 without a Date object (the writer stores ~4 dates per file): days → civil date (H. Hinnant)
+    const ts = Math.floor(t / 1000);
+    const days = Math.floor(ts / 86400);
+    const sod = ts - days * 86400;
+    const z = days + 719468;
+    const era = Math.floor(z / 146097);
+    const doe = z - era * 146097;
+    const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+    const mp = Math.floor((5 * doy + 2) / 153);
+    const month = mp < 10 ? mp + 3 : mp - 9;
+    b[o] = yoe + era * 400 + (month <= 2 ? 1 : 0) - 1900;
+    b[o + 1] = month;
+    b[o + 2] = doy - Math.floor((153 * mp + 2) / 5) + 1;
+    b[o + 3] = Math.floor(sod / 3600);
+    b[o + 4] = Math.floor(sod / 60) % 60;
+    b[o + 5] = sod % 60;
+    b[o + 6] = gmtOffset < 0 ? 256 + gmtOffset : gmtOffset;
+    return;
+  }
+  const d = new Date(t);
   const year = d.getUTCFullYear() - 1900;
   if (year < 0) {
     // before 1900 cannot be stored: clamp to 1900-01-01

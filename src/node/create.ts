@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { statfsSync } from 'node:fs';
 import * as path from 'node:path';
 import { emitImage, findDuplicateContents, planImage, type BuildOptions, type FileChange, type ImageLayout } from '../build/index.js';
+import type { BootSpec } from '../build/boot/spec.js';
 import { ErrorCode, IsoKitError } from '../errors/index.js';
 import { ProgressMeter, throwIfAborted, type ByteSink, type ProgressCallback } from '../io/index.js';
 import type { Content, TreeNode } from '../model/index.js';
@@ -41,6 +42,8 @@ export interface CreateImageOptions extends BuildOptions, Omit<FsTreeOptions, 's
   onFileChanged?: (change: FileChange) => void;
   /** where '-' writes (default process.stdout) */
   stdout?: NodeJS.WritableStream;
+  /** make the image bootable (El Torito, hybrid MBR/GPT); the hook is built once the tree is scanned */
+  bootSpec?: BootSpec;
 }
 
 export interface CreateReport {
@@ -148,7 +151,14 @@ export async function createImageFile(opts: CreateImageOptions): Promise<CreateR
     contentKeys = r.contentKeys;
     dedup = { filesRead: r.filesRead, bytesRead: r.bytesRead, duplicateFiles: r.duplicateFiles, savedBytes: r.savedBytes, seconds: (performance.now() - t1) / 1000 };
   }
-  const layout = planImage(tree, { ...opts, ...(contentKeys ? { contentKeys } : {}) });
+  let boot = opts.boot;
+  if (opts.bootSpec) {
+    const { createBootHook } = await import('../build/boot/index.js');
+    const setup = await createBootHook(opts.bootSpec, tree, { ...(opts.dateMs !== undefined ? { dateMs: opts.dateMs } : {}), ...(opts.volumeId !== undefined ? { volumeId: opts.volumeId } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+    for (const w of setup.warnings) opts.onWarning?.(w);
+    boot = setup;
+  }
+  const layout = planImage(tree, { ...opts, ...(contentKeys ? { contentKeys } : {}), ...(boot ? { boot } : {}) });
   const t2 = performance.now();
   const report: CreateReport = {
     output: opts.output, byteLength: layout.byteLength, blockCount: layout.blockCount, layout, changedFiles: [],

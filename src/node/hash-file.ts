@@ -5,11 +5,12 @@
  *   group of algorithms, balanced by cost) hash each slot, so md5+sha1+sha256+sha512 use both cores.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { ErrorCode, IsoKitError } from '../errors/index.js';
 import { ProgressMeter, type ProgressCallback } from '../io/index.js';
 import type { Digests, HashAlgorithm, Hasher, HasherFactory } from '../verify/index.js';
+import { fileScanner, readFullSync, skewedBuffers } from './chunk-reader.js';
 import { ioError } from './errors.js';
 
 class NodeHasher implements Hasher {
@@ -45,6 +46,8 @@ export interface HashFileOptions {
   chunkByteLength?: number;
 }
 
+const groupCost = (g: readonly HashAlgorithm[]): number => g.reduce((c, a) => c + COST[a], 0);
+
 /** Split algorithms into at most `groups` sets with balanced cost (longest-processing-time first). */
 export function balanceAlgorithms(algorithms: readonly HashAlgorithm[], groups: number): HashAlgorithm[][] {
   const bins: { cost: number; algos: HashAlgorithm[] }[] = Array.from({ length: Math.min(groups, algorithms.length) }, () => ({ cost: 0, algos: [] }));
@@ -77,51 +80,28 @@ async function deviceLength(path: string, fd: number, size: number): Promise<num
   return blockDeviceSize(fd, path);
 }
 
-/** Read loop shared by both modes: calls `consume(buffer, n)` for each chunk; returns bytes read. */
-function readChunkSync(fd: number, path: string, buf: Uint8Array, position: number, want: number): number {
-  let got = 0;
-  while (got < want) {
-    let n: number;
-    try {
-      n = readSync(fd, buf, got, want - got, position + got);
-    } catch (e) {
-      throw ioError(e, path, position + got);
-    }
-    if (n === 0) break;
-    got += n;
-  }
-  return got;
-}
-
 function hashOnThread(fd: number, path: string, total: number, algorithms: readonly HashAlgorithm[], opts: HashFileOptions): Promise<Digests> {
   const hashes = algorithms.map((a) => createHash(a));
-  const buf = new Uint8Array(opts.chunkByteLength ?? 4 << 20);
   const meter = opts.onProgress ? new ProgressMeter('hashing', total) : undefined;
-  return new Promise((resolve, reject) => {
-    let done = 0;
-    const step = (): void => {
-      try {
-        const sliceEnd = Math.min(total, done + (256 << 20));
-        while (done < sliceEnd) {
-          const n = readChunkSync(fd, path, buf, done, Math.min(buf.length, total - done));
-          if (n === 0) break;
-          const view = n === buf.length ? buf : buf.subarray(0, n);
-          for (const h of hashes) h.update(view);
-          done += n;
-          if (n < buf.length && done < total) break;
-        }
-        if (meter && opts.onProgress) opts.onProgress(meter.update(done));
-        if (opts.signal?.aborted) throw new IsoKitError(ErrorCode.ABORTED, 'aborted');
-        if (done < total && done === sliceEnd) return void setImmediate(step);
-        if (done < total) throw new IsoKitError(ErrorCode.TRUNCATED, `${path} ended after ${done} of ${total} bytes`, { byteOffset: done });
-        const out: Digests = {};
-        hashes.forEach((h, i) => (out[algorithms[i] as HashAlgorithm] = h.digest('hex')));
-        resolve(out);
-      } catch (e) {
-        reject(e);
+  const scan = fileScanner(fd, path, opts.chunkByteLength ? { chunkByteLength: opts.chunkByteLength } : {});
+  let lastReport = 0;
+  return scan(
+    0,
+    total,
+    (view, at) => {
+      for (const h of hashes) h.update(view);
+      const done = at + view.length;
+      if (meter && opts.onProgress && (done - lastReport >= 64 << 20 || done === total)) {
+        lastReport = done;
+        opts.onProgress(meter.update(done));
       }
-    };
-    step();
+    },
+    opts.signal ? { signal: opts.signal } : {},
+  ).then((done) => {
+    if (done < total) throw new IsoKitError(ErrorCode.TRUNCATED, `${path} ended after ${done} of ${total} bytes`, { byteOffset: done });
+    const out: Digests = {};
+    hashes.forEach((h, i) => (out[algorithms[i] as HashAlgorithm] = h.digest('hex')));
+    return out;
   });
 }
 
@@ -133,6 +113,8 @@ const SEQ = 0, LEN = SLOTS, PENDING = 2 * SLOTS;
 interface WorkerInit {
   algorithms: HashAlgorithm[];
   data: SharedArrayBuffer;
+  /** byte offset of slot 0 in `data` (slots are skewed off page alignment, see chunk-reader.ts) */
+  base: number;
   control: SharedArrayBuffer;
   slots: number;
   slotBytes: number;
@@ -154,7 +136,7 @@ for (let s = 0; ; s++) {
   const n = Atomics.load(ctrl, LEN + slot);
   if (n < 0) break;
   if (n > 0) {
-    const view = new Uint8Array(w.data, slot * w.slotBytes, n);
+    const view = new Uint8Array(w.data, w.base + slot * w.slotBytes, n);
     for (const h of hashes) h.update(view);
   }
   Atomics.sub(ctrl, PENDING + slot, 1);
@@ -175,12 +157,21 @@ async function waitUntilFree(ctrl: Int32Array, slot: number): Promise<void> {
 }
 
 async function hashWithWorkers(fd: number, path: string, total: number, algorithms: readonly HashAlgorithm[], opts: HashFileOptions): Promise<Digests> {
-  const groups = balanceAlgorithms(algorithms, 2);
-  const data = new SharedArrayBuffer(SLOTS * SLOT_BYTES);
+  // the calling thread reads and hashes the lightest group; workers take the others (3 threads share 2 cores)
+  const groups = balanceAlgorithms(algorithms, Math.min(3, algorithms.length)).sort((a, b) => groupCost(b) - groupCost(a));
+  const ownAlgorithms = groups.pop() as HashAlgorithm[];
+  const own = ownAlgorithms.map((a) => createHash(a));
+  const slots = skewedBuffers(SLOTS, SLOT_BYTES, true);
+  const first = slots[0] as Uint8Array;
+  const data = first.buffer as SharedArrayBuffer;
   const control = new SharedArrayBuffer(3 * SLOTS * 4);
   const ctrl = new Int32Array(control);
   const workers = groups.map(
-    (g) => new Worker(WORKER_SOURCE, { eval: true, workerData: { algorithms: g, data, control, slots: SLOTS, slotBytes: SLOT_BYTES } satisfies WorkerInit }),
+    (g) =>
+      new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: { algorithms: g, data, base: first.byteOffset, control, slots: SLOTS, slotBytes: SLOT_BYTES } satisfies WorkerInit,
+      }),
   );
   const results = workers.map(
     (w) =>
@@ -199,7 +190,8 @@ async function hashWithWorkers(fd: number, path: string, total: number, algorith
       const slot = s % SLOTS;
       await waitUntilFree(ctrl, slot);
       const aborted = opts.signal?.aborted;
-      const n = done < total && !aborted ? readChunkSync(fd, path, new Uint8Array(data, slot * SLOT_BYTES, SLOT_BYTES), done, Math.min(SLOT_BYTES, total - done)) : 0;
+      const buf = slots[slot] as Uint8Array;
+      const n = done < total && !aborted ? readFullSync(fd, path, buf, done, Math.min(SLOT_BYTES, total - done)) : 0;
       const end = n === 0;
       Atomics.store(ctrl, LEN + slot, end ? -1 : n);
       Atomics.store(ctrl, PENDING + slot, end ? 0 : workers.length);
@@ -207,6 +199,8 @@ async function hashWithWorkers(fd: number, path: string, total: number, algorith
       Atomics.notify(ctrl, SEQ + slot);
       if (aborted) throw new IsoKitError(ErrorCode.ABORTED, 'aborted');
       if (end) break;
+      const view = n === SLOT_BYTES ? buf : buf.subarray(0, n);
+      for (const h of own) h.update(view);
       done += n;
       if (meter && opts.onProgress && (done - lastReport >= 64 << 20 || done === total)) {
         lastReport = done;
@@ -215,7 +209,9 @@ async function hashWithWorkers(fd: number, path: string, total: number, algorith
     }
     if (done < total) throw new IsoKitError(ErrorCode.TRUNCATED, `${path} ended after ${done} of ${total} bytes`, { byteOffset: done });
     const parts = await Promise.all(results);
-    return Object.assign({}, ...parts) as Digests;
+    const mine: Digests = {};
+    own.forEach((h, i) => (mine[ownAlgorithms[i] as HashAlgorithm] = h.digest('hex')));
+    return Object.assign(mine, ...parts) as Digests;
   } finally {
     for (const w of workers) void w.terminate();
   }

@@ -12,4 +12,5 @@ export { FileContent } from './fs-content.js';
 export { createImageFile, checkFreeSpace, type CreateImageOptions, type CreateReport } from './create.js';
 export { listDrives, findDrive, type Drive, type DriveList, type DrivePartition, type ListDrivesOptions } from './drives.js';
 export { DeviceSink, type DeviceSinkOptions } from './device-sink.js';
+export { remasterImageFile, type RemasterImageOptions, type RemasterFileReport } from './remaster.js';
 export { writeImage, type WriteRequest, type WritePlan, type WriteSummary, type TargetResult, type WriteProgress } from './write/index.js';

@@ -4,3 +4,4 @@ export type { IsoImage, OpenImageOptions, NamespaceChoice, VolumeInfo, VolumeDes
 export { extentsContent } from './content.js';
 export { MAX_TREE_DEPTH, type TreeMode } from './tree.js';
 export { assignLinkGroups } from './hard-links.js';
+export { walkImage, walkImageBatches, type WalkEntry, type WalkOptions } from './walk.js';

@@ -8,6 +8,7 @@ import { throwIfAborted, type ByteSource } from '../io/index.js';
 import { walkTree, type Namespace, type TreeNode } from '../model/index.js';
 import { SECTOR_SIZE, parseDirectoryRecord, type DirectoryRecord, type PrimaryVolumeDescriptor } from '../formats/iso9660/index.js';
 import type { RockRidgeInfo } from '../formats/rockridge/index.js';
+import { imageStates, namespaceRoot, type ImageState, type RootRockRidge } from './image-state.js';
 import { readBootCatalog, type BootCatalogInfo } from './boot.js';
 import { readDescriptorSet, readSessions, type DescriptorSet } from './descriptors.js';
 import { readDirectoryExtent } from './directory.js';
@@ -16,11 +17,6 @@ import { readPartitionTables } from './partitions.js';
 import { readRockRidgeBatch, rripVersionOf } from './rock-ridge.js';
 import { buildTree, type TreeStats } from './tree.js';
 import type { IsoImage, NamespacesInfo, OpenImageOptions, SessionInfo, VolumeInfo } from './types.js';
-
-interface RootRockRidge {
-  info: RockRidgeInfo;
-  lenSkp: number;
-}
 
 /** Open an ISO 9660 image (with Joliet / Rock Ridge / El Torito / hybrid partition tables when present). */
 export async function openImage(source: ByteSource, options: OpenImageOptions = {}): Promise<IsoImage> {
@@ -56,29 +52,44 @@ async function openImageInner(source: ByteSource, options: OpenImageOptions): Pr
     ...(rootRr ? { rockridge: rockRidgeSummary(rootRr.info) } : {}),
     ...(set.udfSeen ? { udf: { seen: true as const } } : {}),
   };
+  const state: ImageState = { source, set, rootRr, findings, signal };
   const trees = new Map<Namespace, Promise<{ root: TreeNode; stats: TreeStats }>>();
   const build = (ns: Namespace) => {
     let t = trees.get(ns);
     if (!t) {
-      t = buildNamespace(ns, source, set, rootRr, findings, signal);
+      const { opts, rootRecord } = namespaceRoot(ns, state, signal);
+      t = buildTree(opts, rootRecord).then((built) => {
+        if (opts.mode === 'rockridge') assignLinkGroups(built.root);
+        return built;
+      });
       trees.set(ns, t);
     }
     return t;
   };
   const namespace = chooseNamespace(options.namespace ?? 'auto', namespaces, source);
-  const built = await build(namespace);
-  // the ISO 9660 level comes from the ISO 9660 identifiers (Rock Ridge trees are built from them too)
-  const isoStats = namespace === 'joliet' ? (await build('iso9660')).stats : built.stats;
-  namespaces.iso9660.level = isoStats.multiExtent ? 3 : isoStats.longNames ? 2 : 1;
-  const bootCatalog = await readBoot(source, set, built.root, findings, options);
+  let tree: TreeNode | undefined;
+  if (!options.deferTree) {
+    const built = await build(namespace);
+    tree = built.root;
+    // the ISO 9660 level comes from the ISO 9660 identifiers (Rock Ridge trees are built from them too)
+    const isoStats = namespace === 'joliet' ? (await build('iso9660')).stats : built.stats;
+    namespaces.iso9660.level = isoStats.multiExtent ? 3 : isoStats.longNames ? 2 : 1;
+  } else {
+    // fail now, as the eager path would, when the chosen namespace has no readable root
+    namespaceRoot(namespace, state, signal);
+  }
+  const bootCatalog = await readBoot(source, set, tree, findings, options);
   const partitions = (await guarded(findings, options, 'PARTITIONS_UNREADABLE', () => readPartitionTables(source, findings))) ?? { kinds: [], isoCoveredBy: [] };
-  return {
+  const image = {
     source,
     volume: volumeInfo(pvd, jolietSvd?.volumeId),
     descriptors: set.summaries,
     namespaces,
     namespace,
-    tree: built.root,
+    get tree(): TreeNode {
+      if (tree) return tree;
+      throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, 'this image was opened with deferTree: read it with walkImage() or openTree()');
+    },
     ...(bootCatalog ? { bootCatalog } : {}),
     partitions,
     sessions: sessions ?? [{ startLba: 0, blockCount: pvd.volumeSpaceBlockCount }],
@@ -97,6 +108,8 @@ async function openImageInner(source: ByteSource, options: OpenImageOptions): Pr
       }
     },
   } satisfies IsoImage;
+  imageStates.set(image, state);
+  return image;
 }
 
 /** Run a side reader (sessions, partitions, boot); its failure becomes a finding unless `strict`. */
@@ -115,28 +128,6 @@ function chooseNamespace(choice: NonNullable<OpenImageOptions['namespace']>, ns:
   if (choice === 'auto') return ns.rockridge ? 'rockridge' : ns.joliet ? 'joliet' : 'iso9660';
   if (choice === 'iso9660' || ns[choice]) return choice;
   throw new IsoKitError(ErrorCode.NOT_FOUND, `${source.name} has no ${choice === 'joliet' ? 'Joliet' : 'Rock Ridge'} tree (choose another namespace)`);
-}
-
-async function buildNamespace(
-  ns: Namespace, source: ByteSource, set: DescriptorSet, rootRr: RootRockRidge | undefined, findings: Findings, signal: AbortSignal | undefined,
-): Promise<{ root: TreeNode; stats: TreeStats }> {
-  const common = { source, findings, ...(signal ? { signal } : {}) };
-  if (ns === 'joliet') {
-    const svd = set.joliet.find((d) => d.rootRecord);
-    if (!svd?.rootRecord) throw new IsoKitError(ErrorCode.NOT_FOUND, `${source.name} has no Joliet tree`);
-    return buildTree({ ...common, mode: 'joliet' }, svd.rootRecord);
-  }
-  const root = set.pvd?.rootRecord;
-  if (!root) {
-    throw new IsoKitError(ErrorCode.CORRUPT, 'the root directory record is unreadable', { byteOffset: (set.pvd?.byteOffset ?? 32768) + 156, structure: 'PrimaryVolumeDescriptor' });
-  }
-  if (ns === 'rockridge' && rootRr) {
-    const t = await buildTree({ ...common, mode: 'rockridge', lenSkp: rootRr.lenSkp, rootInfo: rootRr.info }, root);
-    assignLinkGroups(t.root);
-    return t;
-  }
-  if (ns === 'udf') throw new IsoKitError(ErrorCode.UNSUPPORTED, 'UDF trees are not supported yet');
-  return buildTree({ ...common, mode: 'iso9660' }, root);
 }
 
 /** Rock Ridge is present when the root's "." record starts with an SP entry (SUSP 5.3); ER names the version. */
@@ -159,14 +150,15 @@ function rockRidgeSummary(info: RockRidgeInfo): { version: string; extensionId?:
   return { version: rripVersionOf(ext?.id), ...(ext ? { extensionId: ext.id } : {}) };
 }
 
-async function readBoot(source: ByteSource, set: DescriptorSet, root: TreeNode, findings: Findings, options: OpenImageOptions): Promise<BootCatalogInfo | undefined> {
+/** The boot catalog; with a deferred tree, without the file extents that name and size boot images. */
+async function readBoot(source: ByteSource, set: DescriptorSet, root: TreeNode | undefined, findings: Findings, options: OpenImageOptions): Promise<BootCatalogInfo | undefined> {
   const br = set.bootRecords.find((d) => d.bootSystemId.startsWith('EL TORITO'));
   if (!br) {
     if (set.bootRecords.length) findings.info('BOOT_RECORD_UNKNOWN', `boot record for "${set.bootRecords[0]?.bootSystemId}" (not El Torito) ignored`, set.bootRecords[0]?.byteOffset, 'BootRecord');
     return undefined;
   }
   const fileExtents: { lba: number; byteLength: number; path: string }[] = [];
-  for (const { node, path } of walkTree(root)) {
+  if (root) for (const { node, path } of walkTree(root)) {
     const e = node.extents?.[0];
     if (node.kind === 'file' && e) fileExtents.push({ lba: e.lba, byteLength: node.extents?.length === 1 ? e.byteLength : node.size, path: `/${path}` });
   }

@@ -9,7 +9,7 @@
  * RE-marked original in rr_moved is hidden; rr_moved itself stays visible (as xorriso and Linux show it).
  */
 import { NameDecoder } from '../bytes/index.js';
-import { throwIfAborted } from '../io/index.js';
+import { throwIfAborted, type ByteSource } from '../io/index.js';
 import type { TreeNode } from '../model/index.js';
 import { SECTOR_SIZE, parseDirectoryRecord, type DirectoryRecord } from '../formats/iso9660/index.js';
 import { parseDirectoryExtent, readDirectoryExtent, type DirEntry } from './directory.js';
@@ -18,13 +18,13 @@ import { fastReadDirectory } from './fast-tree.js';
 import { readRockRidgeBatch } from './rock-ridge.js';
 import { applyRockRidge, makeNode, queueDirectory, type Ctx, type Job, type TreeBuildOptions, type TreeStats } from './tree-nodes.js';
 
-export { MAX_TREE_DEPTH, type TreeBuildOptions, type TreeMode, type TreeStats } from './tree-nodes.js';
+export { MAX_TREE_DEPTH, type Ctx, type Job, type TreeBuildOptions, type TreeMode, type TreeStats } from './tree-nodes.js';
 
 /** Directories read concurrently. */
 const CONCURRENCY = 16;
 
-/** Build the tree below `rootRecord` (the volume descriptor's root directory record). */
-export async function buildTree(opts: TreeBuildOptions, rootRecord: DirectoryRecord): Promise<{ root: TreeNode; stats: TreeStats }> {
+/** The reading context and root node of a tree below `rootRecord` (shared by `buildTree` and the streaming walk). */
+export function startTree(opts: TreeBuildOptions, rootRecord: DirectoryRecord): { ctx: Ctx; root: TreeNode; rootJob: Job } {
   const ctx: Ctx = {
     source: opts.source,
     findings: opts.findings,
@@ -40,7 +40,13 @@ export async function buildTree(opts: TreeBuildOptions, rootRecord: DirectoryRec
   const root: TreeNode = { name: '', kind: 'dir', size: 0, children: [], extents: [{ lba: rootRecord.lba, byteLength: rootRecord.dataLength }] };
   if (rootRecord.recordedAtMs !== undefined) root.mtimeMs = rootRecord.recordedAtMs;
   if (opts.mode === 'rockridge' && opts.rootInfo) applyRockRidge(root, opts.rootInfo);
-  let frontier: Job[] = [{ node: root, lba: rootRecord.lba, dataLength: rootRecord.dataLength, depth: 0, recordByteOffset: rootRecord.byteOffset }];
+  return { ctx, root, rootJob: { node: root, lba: rootRecord.lba, dataLength: rootRecord.dataLength, depth: 0, recordByteOffset: rootRecord.byteOffset } };
+}
+
+/** Build the tree below `rootRecord` (the volume descriptor's root directory record). */
+export async function buildTree(opts: TreeBuildOptions, rootRecord: DirectoryRecord): Promise<{ root: TreeNode; stats: TreeStats }> {
+  const { ctx, root, rootJob } = startTree(opts, rootRecord);
+  let frontier: Job[] = [rootJob];
   while (frontier.length) {
     throwIfAborted(opts.signal);
     const next: Job[] = [];
@@ -53,8 +59,8 @@ export async function buildTree(opts: TreeBuildOptions, rootRecord: DirectoryRec
 }
 
 /** Length of a directory known only by its LBA (a CL target): its "." record says. */
-async function selfLength(ctx: Ctx, job: Job): Promise<number | undefined> {
-  const first = await readDirectoryExtent(ctx.source, job.lba, SECTOR_SIZE, ctx.findings, job.recordByteOffset, ctx.signal);
+async function selfLength(ctx: Ctx, job: Job, reader: ByteSource): Promise<number | undefined> {
+  const first = await readDirectoryExtent(reader, job.lba, SECTOR_SIZE, ctx.findings, job.recordByteOffset, ctx.signal);
   const self = first ? parseDirectoryRecord(first, 0, job.lba * SECTOR_SIZE, ctx.findings) : undefined;
   if (!self || self.identifier.length !== 1 || self.identifier[0] !== 0) {
     ctx.findings.error('RR_CL_TARGET', `CL entry points at LBA ${job.lba}, which holds no directory`, job.recordByteOffset, 'RockRidge CL');
@@ -63,11 +69,24 @@ async function selfLength(ctx: Ctx, job: Job): Promise<number | undefined> {
   return self.dataLength;
 }
 
+/** Read one directory: its nodes are appended to `job.node.children`, its subdirectories to `next`. */
 async function readDirectory(ctx: Ctx, job: Job, next: Job[]): Promise<void> {
-  const dataLength = job.dataLength ?? (await selfLength(ctx, job));
-  if (dataLength === undefined) return;
-  const bytes = await readDirectoryExtent(ctx.source, job.lba, dataLength, ctx.findings, job.recordByteOffset, ctx.signal);
-  if (!bytes) return;
+  const bytes = await readDirectoryBytes(ctx, job);
+  if (bytes) await addDirectoryNodes(ctx, job, bytes, next);
+}
+
+/**
+ * The extent of the directory `job` stands for (undefined, with a finding, when it cannot be read).
+ * `reader` reads it (default: the tree's source; the streaming walk passes one that reads ahead).
+ */
+export async function readDirectoryBytes(ctx: Ctx, job: Job, reader: ByteSource = ctx.source): Promise<Uint8Array | undefined> {
+  const dataLength = job.dataLength ?? (await selfLength(ctx, job, reader));
+  if (dataLength === undefined) return undefined;
+  return readDirectoryExtent(reader, job.lba, dataLength, ctx.findings, job.recordByteOffset, ctx.signal);
+}
+
+/** The nodes of one directory extent, appended to `job.node.children`; its subdirectories are queued on `next`. */
+export async function addDirectoryNodes(ctx: Ctx, job: Job, bytes: Uint8Array, next: Job[]): Promise<void> {
   if (fastPathSettings.enabled && fastReadDirectory(ctx, job, bytes, next)) return;
   const parsed = parseDirectoryExtent(bytes, job.lba * SECTOR_SIZE, ctx.findings, ctx.budget);
   const rr = ctx.opts.mode === 'rockridge' ? await readRockRidgeBatch(ctx, parsed.entries.map((e) => e.record), ctx.opts.lenSkp ?? 0) : undefined;

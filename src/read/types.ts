@@ -13,6 +13,14 @@ export interface OpenImageOptions {
   /** turn findings (warnings and errors) into thrown IsoKitErrors (default false) */
   strict?: boolean;
   signal?: AbortSignal;
+  /**
+   * Do not build the tree (default false). Descriptors, namespaces, partitions and the boot catalog are
+   * read as usual, except that boot images are not matched to the files of the tree (no `catalogPath`, no
+   * boot image path or length taken from a file) and `namespaces.iso9660.level` stays 1 (it is learnt from
+   * the tree). Read the tree a directory at a time with `walkImage(image)`, or all at once with
+   * `openTree(ns)`; `image.tree` throws. For listing huge images with little memory.
+   */
+  deferTree?: boolean;
 }
 
 /** Identification of the volume, from the PVD (the newest session's). Dates are ms since the epoch (UTC). */
@@ -73,6 +81,7 @@ export interface IsoImage {
   readonly namespaces: NamespacesInfo;
   /** the namespace `tree` was built from */
   readonly namespace: Namespace;
+  /** the tree of `namespace` (throws INVALID_ARGUMENT when opened with `deferTree`) */
   readonly tree: TreeNode;
   readonly bootCatalog?: BootCatalogInfo;
   readonly partitions: PartitionTables;

@@ -8,7 +8,7 @@
  * whenever it changes, a clone of the running MD5 is finalised and contributes 3 characters.
  */
 import { ErrorCode, IsoKitError } from '../errors/index.js';
-import { readExact, throwIfAborted, ProgressMeter, type ByteSource, type ProgressCallback } from '../io/index.js';
+import { throwIfAborted, ProgressMeter, type ByteSource, type ProgressCallback } from '../io/index.js';
 import { readU32BE, toHex } from '../bytes/index.js';
 import {
   ISOMD5_APPDATA_BYTE_LENGTH,
@@ -24,12 +24,15 @@ import {
   type IsoMd5Record,
 } from '../formats/isomd5/index.js';
 import { createJsHasher, type HasherFactory } from './hash/index.js';
+import { sourceScanner, type RangeScanner } from './hash-source.js';
 
 const SECTOR = 2048;
 const PVD_LBA = 16;
 
 export interface IsoMd5Options {
   factory?: HasherFactory;
+  /** how to read the hashed range (default: `source.read` in 2 MiB pieces) */
+  scan?: RangeScanner;
   signal?: AbortSignal;
   onProgress?: ProgressCallback;
 }
@@ -118,35 +121,64 @@ export async function computeIsoMd5(
   const meter = opts.onProgress ? new ProgressMeter('isomd5sum', total) : undefined;
   const apStart = location.appDataByteOffset;
   const apEnd = apStart + ISOMD5_APPDATA_BYTE_LENGTH;
-  const readSize = ISOMD5_CHUNK_BYTE_LENGTH * 64;
-  let previous = 0;
+  const checkpoints = fragmentCheckpoints(total, count);
+  const scan = opts.scan ?? sourceScanner(source, ISOMD5_CHUNK_BYTE_LENGTH * 64);
+  let next = 0;
+  let stopped = false;
   let lastReport = 0;
-  for (let readAt = 0; readAt < total; readAt += readSize) {
-    throwIfAborted(opts.signal);
-    let buf = await readExact(source, readAt, Math.min(readSize, total - readAt), 'image data', opts);
-    if (readAt < apEnd && readAt + buf.length > apStart) {
-      buf = buf.slice();
-      buf.fill(0x20, Math.max(0, apStart - readAt), Math.min(buf.length, apEnd - readAt));
-    }
-    for (let at = 0; at < buf.length; at += ISOMD5_CHUNK_BYTE_LENGTH) {
-      const offset = readAt + at;
-      md5.update(buf.subarray(at, Math.min(buf.length, at + ISOMD5_CHUNK_BYTE_LENGTH)));
-      const current = Math.floor((offset * (count + 1)) / total);
-      if (current !== previous) {
-        const f = { index: current, endByteOffset: Math.min(total, offset + ISOMD5_CHUNK_BYTE_LENGTH), chars: fragmentChars(md5.clone().digest(), charsPer) };
-        fragments.push(f);
-        previous = current;
-        if (opts.stopAt?.(f, fragments.length - 1)) {
-          return { md5: '', fragmentSums: fragments.map((x) => x.chars).join(''), fragments, hashedByteLength: total, stoppedEarly: true };
-        }
+  const delivered = await scan(
+    0,
+    total,
+    (chunk, readAt) => {
+      let buf = chunk;
+      if (readAt < apEnd && readAt + buf.length > apStart) {
+        buf = buf.slice();
+        buf.fill(0x20, Math.max(0, apStart - readAt), Math.min(buf.length, apEnd - readAt));
       }
-    }
-    if (meter && opts.onProgress && (readAt - lastReport >= 64 << 20 || readAt + readSize >= total)) {
-      lastReport = readAt;
-      opts.onProgress(meter.update(Math.min(total, readAt + readSize)));
-    }
+      // one update per span between fragment checkpoints (not per 32 KiB chunk): same digests, fewer calls
+      let from = 0;
+      for (let cp = checkpoints[next]; cp && cp.endByteOffset <= readAt + buf.length; cp = checkpoints[next]) {
+        md5.update(buf.subarray(from, cp.endByteOffset - readAt));
+        from = cp.endByteOffset - readAt;
+        next++;
+        const f = { index: cp.index, endByteOffset: cp.endByteOffset, chars: fragmentChars(md5.clone().digest(), charsPer) };
+        fragments.push(f);
+        if (opts.stopAt?.(f, fragments.length - 1)) return (stopped = true);
+      }
+      if (from < buf.length) md5.update(from ? buf.subarray(from) : buf);
+      const done = readAt + buf.length;
+      if (meter && opts.onProgress && (done - lastReport >= 64 << 20 || done === total)) {
+        lastReport = done;
+        opts.onProgress(meter.update(done));
+      }
+      return false;
+    },
+    opts.signal ? { signal: opts.signal } : {},
+  );
+  if (stopped) return { md5: '', fragmentSums: fragments.map((x) => x.chars).join(''), fragments, hashedByteLength: total, stoppedEarly: true };
+  throwIfAborted(opts.signal);
+  if (delivered < total) {
+    throw new IsoKitError(ErrorCode.TRUNCATED, `${source.name} ended after ${delivered} of ${total} bytes (image data)`, { byteOffset: delivered });
   }
   return { md5: toHex(md5.digest()), fragmentSums: fragments.map((x) => x.chars).join(''), fragments, hashedByteLength: total };
+}
+
+/**
+ * Where isomd5sum finalises fragment sums: after the 32 KiB chunk starting at `offset`, the fragment index
+ * is floor(offset·(count+1) / total) (integer arithmetic in C; exact here since offset·21 < 2^53); each
+ * change of index ends a fragment at min(total, offset + 32 KiB).
+ */
+export function fragmentCheckpoints(total: number, count: number): { index: number; endByteOffset: number }[] {
+  const out: { index: number; endByteOffset: number }[] = [];
+  let previous = 0;
+  for (let offset = 0; offset < total; offset += ISOMD5_CHUNK_BYTE_LENGTH) {
+    const current = Math.floor((offset * (count + 1)) / total);
+    if (current !== previous) {
+      out.push({ index: current, endByteOffset: Math.min(total, offset + ISOMD5_CHUNK_BYTE_LENGTH) });
+      previous = current;
+    }
+  }
+  return out;
 }
 
 export type IsoMd5Status = 'pass' | 'fail' | 'absent';

@@ -9,6 +9,7 @@ import { ProgressMeter, throwIfAborted, type ByteSource, type ProgressCallback }
 import { looksLikeMd5Tag, parseMd5Tag, type Md5Tag, type Md5TagType } from '../formats/md5-tags/index.js';
 import { createJsHasher, type Hasher, type HasherFactory } from './hash/index.js';
 import { checkFileMd5s, type FileMd5Report } from './md5-tags-files.js';
+import { sourceScanner, type RangeScanner } from './hash-source.js';
 
 const BLOCK = 2048;
 
@@ -41,6 +42,8 @@ export interface Md5TagsOptions {
   onProgress?: ProgressCallback;
   /** check each file's MD5 from the checksum array: 'on-failure' (default) to locate damage, 'always', 'never' */
   files?: 'on-failure' | 'always' | 'never';
+  /** how to read the tagged ranges (default: `source.read` in 4 MiB pieces) */
+  scan?: RangeScanner;
 }
 
 /** Find the superblock tag (blocks 16…80) and follow next= to the tree and session tags. */
@@ -80,20 +83,32 @@ async function hashWithCuts(
   const out = new Map<number, string>();
   const end = Math.max(startByte, ...cuts);
   const meter = opts.onProgress ? new ProgressMeter('MD5 tags', end - startByte) : undefined;
-  let at = startByte;
-  const sorted = [...new Set(cuts)].sort((a, b) => a - b);
-  for (const cut of sorted) {
-    while (at < cut) {
-      throwIfAborted(opts.signal);
-      const want = Math.min(4 << 20, cut - at);
-      const b = await source.read(at, want, opts.signal ? { signal: opts.signal } : {});
-      if (!b.length) break;
-      hasher.update(b);
-      at += b.length;
-      if (meter && opts.onProgress) opts.onProgress(meter.update(at - startByte));
-    }
-    if (at === cut) out.set(cut, toHex(hasher.clone().digest()));
-  }
+  const sorted = [...new Set(cuts)].filter((c) => c >= startByte).sort((a, b) => a - b);
+  const scan = opts.scan ?? sourceScanner(source);
+  let next = 0;
+  let lastReport = 0;
+  if (sorted[0] === startByte) out.set(sorted[next++] as number, toHex(hasher.clone().digest()));
+  await scan(
+    startByte,
+    end - startByte,
+    (b, at) => {
+      let from = 0;
+      for (let cut = sorted[next]; cut !== undefined && cut <= at + b.length; cut = sorted[next]) {
+        hasher.update(b.subarray(from, cut - at));
+        from = cut - at;
+        out.set(cut, toHex(hasher.clone().digest()));
+        next++;
+      }
+      if (from < b.length) hasher.update(from ? b.subarray(from) : b);
+      const done = at + b.length - startByte;
+      if (meter && opts.onProgress && (done - lastReport >= 16 << 20 || done === end - startByte)) {
+        lastReport = done;
+        opts.onProgress(meter.update(done));
+      }
+    },
+    opts.signal ? { signal: opts.signal } : {},
+  );
+  throwIfAborted(opts.signal);
   return out;
 }
 

@@ -6,7 +6,7 @@
 import { ErrorCode, IsoKitError } from '../errors/index.js';
 import type { ByteSource, ProgressCallback } from '../io/index.js';
 import { algorithmForHexLength, type HashAlgorithm, type HasherFactory } from './hash/index.js';
-import { hashSource, type Digests } from './hash-source.js';
+import { hashSource, type Digests, type RangeScanner } from './hash-source.js';
 import { algorithmFromFileName, entriesForFile, parseChecksumFile } from './checksum-file.js';
 import { readKeyring, verifyClearsigned, verifyDetachedSignature, type OpenPgpKey, type SignatureCheck } from './signature.js';
 import { checkIsoMd5, locateIsoMd5, type IsoMd5CheckResult } from './isomd5.js';
@@ -33,6 +33,8 @@ export interface VerifyImageInput {
   readonly factory?: HasherFactory;
   /** digest the whole source with several algorithms at once (default: hashSource with `factory`) */
   readonly hash?: (algorithms: HashAlgorithm[]) => Promise<Digests>;
+  /** fast sequential reader for the hash passes (isomd5sum, MD5 tags, default digests); default `source.read` */
+  readonly scan?: RangeScanner;
   readonly signal?: AbortSignal;
   readonly onProgress?: ProgressCallback;
   /** extra consulted/warning entries from the caller (files that could not be read…) */
@@ -92,7 +94,12 @@ async function signatureFor(c: Candidate, keys: OpenPgpKey[] | undefined, cache:
 }
 
 async function embeddedChecks(input: VerifyImageInput, warnings: string[]): Promise<{ implanted?: IsoMd5CheckResult; md5Tags?: Md5TagsReport }> {
-  const common = { ...(input.factory ? { factory: input.factory } : {}), ...(input.signal ? { signal: input.signal } : {}), ...(input.onProgress ? { onProgress: input.onProgress } : {}) };
+  const common = {
+    ...(input.factory ? { factory: input.factory } : {}),
+    ...(input.signal ? { signal: input.signal } : {}),
+    ...(input.onProgress ? { onProgress: input.onProgress } : {}),
+    ...(input.scan ? { scan: input.scan } : {}),
+  };
   let implanted: IsoMd5CheckResult | undefined;
   if (input.implanted !== false) {
     let present = false;
@@ -127,6 +134,7 @@ export async function verifyImage(input: VerifyImageInput): Promise<VerifyReport
         ...(input.factory ? { factory: input.factory } : {}),
         ...(input.signal ? { signal: input.signal } : {}),
         ...(input.onProgress ? { onProgress: input.onProgress } : {}),
+        ...(input.scan ? { scan: input.scan } : {}),
       }));
   const digests: Digests = algorithms.length ? await hash(algorithms) : {};
   const needsKeys = candidates.some((c) => c.clearsigned || c.file?.signatures?.length);

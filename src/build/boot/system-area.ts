@@ -149,19 +149,26 @@ function isohybridGptEntries(f: DiskFacts, isoEnd: number): GptEntryPlan[] {
 function protectiveGptEntries(cfg: SystemAreaConfig, f: DiskFacts, isoEnd: number, lastFree: number): GptEntryPlan[] {
   const out: GptEntryPlan[] = [];
   const start = Math.max(FIRST_USABLE, cfg.offsetBlocks * 4);
-  if (isoEnd > start) out.push({ init: { typeGuid: GUID.BASIC_DATA, firstLba: start, lastLba: isoEnd - 1, attributes: READ_ONLY_REQUIRED, name: cfg.offsetBlocks > 0 ? 'ISO9660' : 'Gap0' } });
-  if (f.efiBootImage) out.push({ init: { typeGuid: GUID.ESP, firstLba: f.efiBootImage.startSector, lastLba: f.efiBootImage.startSector + f.efiBootImage.sectorCount - 1, name: 'EFI boot partition' } });
+  if (f.efiBootImage) {
+    out.push({ init: { typeGuid: GUID.ESP, firstLba: f.efiBootImage.startSector, lastLba: f.efiBootImage.startSector + f.efiBootImage.sectorCount - 1, attributes: READ_ONLY_REQUIRED, name: 'EFI boot partition' } });
+  }
   for (const part of f.partitions) {
     out.push({ slot: part.p.number, init: { typeGuid: part.p.gptType, firstLba: part.startSector, lastLba: part.startSector + part.sectorCount - 1, attributes: part.p.gptAttributes, name: part.p.gptName } });
   }
-  // what lies between the partitions (the padding after appended partitions) gets "GapN" entries
-  const sorted = out.map((e) => e.init).filter((p) => p.firstLba >= start).sort((a, b) => a.firstLba - b.firstLba);
-  let at = sorted.length ? Math.min(start, sorted[0]?.firstLba ?? start) : start;
-  let gap = 1;
+  // the rest (the ISO around nested entries, the padding after appended partitions) gets "GapN" entries;
+  // the first is "ISO9660" when the ISO starts at a partition offset
+  const sorted = out.map((e) => e.init).sort((a, b) => a.firstLba - b.firstLba);
+  let at = start;
+  let gap = 0;
   for (const p of [...sorted, { firstLba: lastFree + 1, lastLba: lastFree }]) {
-    if (p.firstLba > at) out.push({ init: { typeGuid: GUID.BASIC_DATA, firstLba: at, lastLba: p.firstLba - 1, attributes: READ_ONLY_REQUIRED, name: `Gap${gap++}` } });
+    if (p.firstLba > at) {
+      const name = gap === 0 && cfg.offsetBlocks > 0 ? 'ISO9660' : `Gap${gap}`;
+      out.push({ init: { typeGuid: GUID.BASIC_DATA, firstLba: at, lastLba: p.firstLba - 1, attributes: READ_ONLY_REQUIRED, name } });
+      gap++;
+    }
     at = Math.max(at, p.lastLba + 1);
   }
+  if (isoEnd <= start) throw new IsoKitError(ErrorCode.INTERNAL, 'the ISO ends before the first usable GPT sector');
   return out;
 }
 

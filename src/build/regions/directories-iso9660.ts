@@ -30,9 +30,9 @@ export function iso9660DirectoriesRegion(): Region {
     *extents(): Generator<Extent> {
       for (const d of ctxRef?.image.isoDirs ?? []) {
         const end = d.dir.isoLba + d.dir.isoByteLength / BLOCK_SIZE;
-        yield { lba: d.dir.isoLba, blockCount: d.dir.isoByteLength / BLOCK_SIZE, what: `ISO 9660 directory ${pathOf(d)}` };
+        yield { lba: d.dir.isoLba, blockCount: d.dir.isoByteLength / BLOCK_SIZE, what: () => `ISO 9660 directory ${pathOf(d)}` };
         const n = ceBlocks.get(d);
-        if (n) yield { lba: end, blockCount: n, what: `Rock Ridge continuation areas of ${pathOf(d)}` };
+        if (n) yield { lba: end, blockCount: n, what: () => `Rock Ridge continuation areas of ${pathOf(d)}` };
       }
     },
     async *emit(out: ChunkWriter, ctx: EmitContext) {

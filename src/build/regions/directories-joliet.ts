@@ -20,7 +20,7 @@ export function jolietDirectoriesRegion(): Region {
       return lba - startLba;
     },
     *extents(): Generator<Extent> {
-      for (const d of ctxRef?.image.jolietDirs ?? []) yield { lba: d.dir.jolietLba, blockCount: d.dir.jolietByteLength / BLOCK_SIZE, what: `Joliet directory ${pathOf(d)}` };
+      for (const d of ctxRef?.image.jolietDirs ?? []) yield { lba: d.dir.jolietLba, blockCount: d.dir.jolietByteLength / BLOCK_SIZE, what: () => `Joliet directory ${pathOf(d)}` };
     },
     async *emit(out: ChunkWriter, ctx: EmitContext) {
       const { image, options } = ctx.layout;

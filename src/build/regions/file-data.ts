@@ -25,7 +25,7 @@ export function fileDataRegion(): Region {
       return lba - startLba;
     },
     *extents(): Generator<Extent> {
-      for (const d of image?.data ?? []) yield { lba: d.lba, blockCount: d.blockCount, what: `data of ${pathOf(d.first)}` };
+      for (const d of image?.data ?? []) yield { lba: d.lba, blockCount: d.blockCount, what: () => `data of ${pathOf(d.first)}` };
     },
     async *emit(out: ChunkWriter, ctx: EmitContext) {
       for (const d of ctx.layout.image.data) {

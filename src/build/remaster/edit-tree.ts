@@ -48,7 +48,7 @@ export interface EditContext {
   readonly caseInsensitive: boolean;
   readonly edits: RemasterEditReport[];
   readonly added: Set<TreeNode>;
-  /** nodes an edit took out of the tree (removed or replaced) */
+  /** nodes a removal took out of the tree */
   readonly dropped: TreeNode[];
 }
 
@@ -100,10 +100,8 @@ function putChild(dir: TreeNode, name: string, node: TreeNode, parts: string[], 
   markAdded(placed, ctx);
   const s = subtreeStats(placed);
   ctx.edits.push({ op: old ? 'replace' : 'add', path, kind: placed.kind, byteLength: s.byteLength, files: s.files });
-  if (old) {
-    dir.children[at] = placed;
-    ctx.dropped.push(old);
-  } else dir.children.push(placed);
+  if (old) dir.children[at] = placed;
+  else dir.children.push(placed);
 }
 
 /** Apply one addition (see RemasterAdd). */

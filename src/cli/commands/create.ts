@@ -1,5 +1,6 @@
 import { intOption, parseCommandArgs } from '../args.js';
 import { Exit, UsageError, type CliContext } from '../context.js';
+import { BOOT_USAGE, bootSpecFromArgs, splitBootArgs } from '../create-boot-args.js';
 
 export const summary = 'create an ISO image (Rock Ridge + Joliet) from folders and files';
 export const usage = `usage: isokit create SRC… -o OUT.iso [-V LABEL] [options]
@@ -30,7 +31,7 @@ options:
       --print-size        print the exact image size in bytes and exit
       --dry-run           plan only; with --json, print files, directories, blocks and where each region lands
       --json              print a JSON summary
-`;
+${BOOT_USAGE}`;
 
 function parseDate(text: string, what: string): number {
   const t = /^-?\d+$/.test(text.trim()) ? Number(text) * 1000 : Date.parse(text);
@@ -87,7 +88,8 @@ function takeSortWeights(argv: string[]): { rest: string[]; sortWeights: { weigh
 }
 
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
-  const { rest, sortWeights } = takeSortWeights(argv);
+  const split = splitBootArgs(argv);
+  const { rest, sortWeights } = takeSortWeights(split.argv);
   const { values: v, positionals } = parseCommandArgs(rest, OPTIONS);
   if (!positionals.length) throw new UsageError('create needs at least one source folder or file (see: isokit create --help)');
   const sizeOnly = v['print-size'] || v['dry-run'];
@@ -105,6 +107,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
     import('../output.js'),
     import('../../build/index.js'),
   ]);
+  const bootSpec = split.boot ? await bootSpecFromArgs(split.boot, process.cwd()) : undefined;
   const bar = new ProgressBar(ctx, !v.json && !sizeOnly);
   const warn = (m: string) => ctx.stderr.write(`isokit: warning: ${m}\n`);
   let report;
@@ -138,6 +141,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
       onWarning: warn,
       onFileChanged: (c) => warn(`${c.path} changed while the image was written (${c.reason}); stored as ${c.plannedByteLength} bytes`),
       stdout: ctx.stdout,
+      ...(bootSpec ? { bootSpec } : {}),
     });
   } finally {
     bar.done();

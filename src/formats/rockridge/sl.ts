@@ -62,32 +62,44 @@ function componentsOf(target: string): PlainComponent[] {
 
 /**
  * Encode a symlink target as SL entries (each ≤ 255 bytes). Repeated and trailing slashes are dropped
- * (`a//b/` → `a/b`); a component that does not fit is split with the component CONTINUE flag, and every
- * SL entry but the last carries the SL CONTINUE flag.
+ * (`a//b/` → `a/b`); every SL entry but the last carries the SL CONTINUE flag.
+ *
+ * Entry boundaries always fall *inside* a component: every entry but the last ends with a component record
+ * that has the component CONTINUE flag — a name split across the boundary, or else an empty record with
+ * CONTINUE. libarchive (bsdtar) starts each SL entry with no separator, so a boundary between two whole
+ * components would lose the "/" there ("a/b" read as "ab"); Linux adds the "/" itself unless the last record
+ * continues. With the boundary inside a component both, and isokit's reader, read the same target.
  */
 export function serializeSL(target: string): Uint8Array[] {
+  // 2 bytes stay free in every entry for the empty CONTINUE record that may have to end it
+  const capacity = SL_COMPONENT_AREA_BYTES - 2;
   const entries: number[][] = [];
   let cur: number[] = [];
-  let room = SL_COMPONENT_AREA_BYTES;
-  const flush = () => {
+  let lastFlagsAt = -1;
+  let room = capacity;
+  const push = (flags: number, bytes: Uint8Array) => {
+    lastFlagsAt = cur.length;
+    cur.push(flags, bytes.length, ...bytes);
+    room -= 2 + bytes.length;
+  };
+  const flushContinued = () => {
+    if (lastFlagsAt < 0 || ((cur[lastFlagsAt] as number) & SlComponentFlag.CONTINUE) === 0) cur.push(SlComponentFlag.CONTINUE, 0);
     entries.push(cur);
     cur = [];
-    room = SL_COMPONENT_AREA_BYTES;
+    lastFlagsAt = -1;
+    room = capacity;
   };
   for (const comp of componentsOf(target)) {
-    // keep a component whole when it fits in a fresh entry
-    if (2 + comp.bytes.length > room && 2 + comp.bytes.length <= SL_COMPONENT_AREA_BYTES) flush();
     let rest = comp.bytes;
     for (;;) {
-      if (room < (rest.length ? 3 : 2)) flush();
+      if (room < (rest.length ? 3 : 2)) flushContinued();
       const n = Math.min(rest.length, room - 2, 255);
       const more = n < rest.length;
-      cur.push(comp.flags | (more ? SlComponentFlag.CONTINUE : 0), n, ...rest.subarray(0, n));
-      room -= 2 + n;
+      push(comp.flags | (more ? SlComponentFlag.CONTINUE : 0), rest.subarray(0, n));
       rest = rest.subarray(n);
       if (!more) break;
     }
   }
-  if (cur.length) flush();
+  entries.push(cur);
   return entries.map((recs, i) => serializeSuspEntry('SL', 1, [i < entries.length - 1 ? SlFlag.CONTINUE : 0, ...recs]));
 }

@@ -1,0 +1,68 @@
+/**
+ * Path length limits, decided like xorriso's defaults:
+ * - ISO 9660 (ECMA-119 6.8.2.1: identifiers of a file's path plus its separators ≤ 255 characters): xorriso
+ *   writes longer paths anyway (libisofs `allow_longer_paths`; with Rock Ridge it never checks), and every
+ *   reader in the test matrix reads them. So do we, with one warning finding; `strictIso9660` makes it an error.
+ * - Joliet (Joliet spec 3.1: a path ≤ 240 UCS-2 characters): xorriso leaves such files (and directories, with
+ *   everything below) out of the Joliet tree only — 7-Zip and Windows would refuse them — and says so; they
+ *   stay in the ISO 9660 / Rock Ridge tree. Same here, one warning finding per omitted entry.
+ * Lengths count the '/'-joined identifiers below the root, without the ";1" version suffix for Joliet.
+ */
+import { ErrorCode, IsoKitError, type Findings } from '../errors/index.js';
+import type { ResolvedOptions } from './options.js';
+import { isBDir, pathOf, type BDir } from './tree.js';
+
+export const MAX_ISO9660_PATH_LENGTH = 255;
+export const MAX_JOLIET_PATH_LENGTH = 240;
+
+const idLength = (id: string) => (id.endsWith(';1') ? id.length - 2 : id.length);
+
+/** Drop entries whose Joliet path is too long from the Joliet record lists (call before ordering directories). */
+export function limitJolietPaths(root: BDir, findings: Findings): number {
+  let omitted = 0;
+  const queue: { d: BDir; len: number }[] = [{ d: root, len: 0 }];
+  for (let i = 0; i < queue.length; i++) {
+    const { d, len } = queue[i] as { d: BDir; len: number };
+    const kids = d.dir.jolietChildren;
+    let keep = 0;
+    for (const c of kids) {
+      const l = len + (len ? 1 : 0) + idLength(c.jolietName);
+      if (l > MAX_JOLIET_PATH_LENGTH) {
+        omitted++;
+        findings.warn('JOLIET_PATH_TOO_LONG', `${pathOf(c)} left out of the Joliet tree: its Joliet path is ${l} characters (at most ${MAX_JOLIET_PATH_LENGTH})`, undefined, 'Joliet');
+        continue;
+      }
+      kids[keep++] = c;
+      if (isBDir(c)) queue.push({ d: c, len: l });
+    }
+    kids.length = keep;
+  }
+  return omitted;
+}
+
+/** Check ISO 9660 path lengths (after relocation): a finding by default, an error with `strictIso9660`. */
+export function checkIso9660Paths(root: BDir, o: ResolvedOptions, findings: Findings): void {
+  let count = 0;
+  let first = '';
+  let firstLength = 0;
+  const queue: { d: BDir; len: number }[] = [{ d: root, len: 0 }];
+  for (let i = 0; i < queue.length; i++) {
+    const { d, len } = queue[i] as { d: BDir; len: number };
+    for (const c of d.dir.children) {
+      const l = len + (len ? 1 : 0) + c.isoName.length;
+      if (l > MAX_ISO9660_PATH_LENGTH) {
+        if (o.strictIso9660) {
+          throw new IsoKitError(ErrorCode.UNSUPPORTED, `${pathOf(c)}: its ISO 9660 path is ${l} characters; ECMA-119 allows ${MAX_ISO9660_PATH_LENGTH} (shorten it, or build without strict ISO 9660)`);
+        }
+        if (!count++) {
+          first = pathOf(c);
+          firstLength = l;
+        }
+      }
+      if (isBDir(c) && !c.clTarget) queue.push({ d: c, len: l });
+    }
+  }
+  if (count) {
+    findings.warn('ISO9660_PATH_TOO_LONG', `${count} ISO 9660 path(s) exceed ${MAX_ISO9660_PATH_LENGTH} characters (ECMA-119 6.8.2.1), e.g. ${first} (${firstLength}); Rock Ridge and Joliet readers are not affected`, undefined, 'ISO 9660');
+  }
+}
