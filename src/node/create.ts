@@ -44,6 +44,8 @@ export interface CreateImageOptions extends BuildOptions, Omit<FsTreeOptions, 's
   stdout?: NodeJS.WritableStream;
   /** make the image bootable (El Torito, hybrid MBR/GPT); the hook is built once the tree is scanned */
   bootSpec?: BootSpec;
+  /** adjust the scanned tree before sort weights, dedup, boot and planning (mkisofs -r, owners, modes) */
+  transformTree?: (tree: TreeNode) => void;
 }
 
 export interface CreateReport {
@@ -142,6 +144,7 @@ export async function createImageFile(opts: CreateImageOptions): Promise<CreateR
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
   throwIfAborted(opts.signal);
+  opts.transformTree?.(tree);
   if (opts.sortWeights?.length) applySortWeights(tree, opts.sortWeights, opts.onWarning);
   const t1 = performance.now();
   let dedup: CreateReport['dedup'];

@@ -1,8 +1,9 @@
 /**
  * Fast hashing of files and block devices with node:crypto (OpenSSL).
- * - One digest: `fs.readSync` into a reused buffer on the calling thread (hashes at the OpenSSL limit).
- * - Several digests: the calling thread only reads, into a SharedArrayBuffer ring; worker threads (one per
- *   group of algorithms, balanced by cost) hash each slot, so md5+sha1+sha256+sha512 use both cores.
+ * - One digest: reads overlap hashing (`fileScanner`: the thread pool preads the next chunks while the
+ *   calling thread hashes), so wall time ≈ hash time alone.
+ * - Several digests: the calling thread reads into a SharedArrayBuffer ring and hashes the lightest group
+ *   of algorithms; worker threads hash the other groups (balanced by cost), so all four use both cores.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, fstatSync, openSync } from 'node:fs';

@@ -11,6 +11,7 @@ import { planIsoMd5Implant, type IsoMd5Implant } from '../verify/isomd5.js';
 import { verifyImage, type NamedBytes } from '../verify/verify-image.js';
 import type { VerifyReport } from '../verify/report.js';
 import { ioError } from './errors.js';
+import { fileScanner } from './chunk-reader.js';
 import { createNodeHasher, hashFile } from './hash-file.js';
 import { openSource } from './open-source.js';
 
@@ -115,7 +116,10 @@ export async function verifyImageFile(imagePath: string, opts: VerifyFileOptions
   const keyringPaths = opts.keyring === undefined ? [] : Array.isArray(opts.keyring) ? opts.keyring : [opts.keyring];
   const keyring = keyringPaths.map((p) => ({ name: p, bytes: readLocal(p) }));
   const source = await openSource(imagePath, opts.signal ? { signal: opts.signal } : {});
+  // the hash passes (isomd5sum, MD5 tags) read through their own fd with reads overlapping hashing
+  let scanFd: number | undefined;
   try {
+    if (!isUrl) scanFd = openScanFd(imagePath);
     const common = { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) };
     return await verifyImage({
       source,
@@ -126,10 +130,20 @@ export async function verifyImageFile(imagePath: string, opts: VerifyFileOptions
       ...(opts.implanted !== undefined ? { implanted: opts.implanted } : {}),
       factory: createNodeHasher,
       ...(isUrl ? {} : { hash: (algos) => hashFile(imagePath, algos, common) }),
+      ...(scanFd !== undefined ? { scan: fileScanner(scanFd, imagePath) } : {}),
       ...common,
     });
   } finally {
+    if (scanFd !== undefined) closeSync(scanFd);
     await source.close?.();
+  }
+}
+
+function openScanFd(imagePath: string): number {
+  try {
+    return openSync(imagePath, 'r');
+  } catch (e) {
+    throw ioError(e, imagePath);
   }
 }
 
@@ -140,9 +154,12 @@ export async function implantIsoMd5File(
 ): Promise<IsoMd5Implant> {
   const source = await openSource(imagePath, opts.signal ? { signal: opts.signal } : {});
   let plan: IsoMd5Implant;
+  let scanFd: number | undefined;
   try {
-    plan = await planIsoMd5Implant(source, { ...opts, factory: createNodeHasher });
+    scanFd = openScanFd(imagePath);
+    plan = await planIsoMd5Implant(source, { ...opts, factory: createNodeHasher, scan: fileScanner(scanFd, imagePath) });
   } finally {
+    if (scanFd !== undefined) closeSync(scanFd);
     await source.close?.();
   }
   let fd: number;

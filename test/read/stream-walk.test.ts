@@ -9,14 +9,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { ErrorCode, IsoKitError, type Finding } from '../../src/errors/index.js';
 import { MemorySource, type ByteSource } from '../../src/io/index.js';
-import { walkTree, type Namespace, type TreeNode } from '../../src/model/index.js';
+import { walkTree, type TreeNode } from '../../src/model/index.js';
 import { openImage, walkImage, walkImageBatches, type IsoImage, type WalkOptions } from '../../src/read/index.js';
 import { FIXTURES, fixtureImage, type FixtureName } from '../helpers/fixtures.js';
 import { needTools } from '../helpers/index.js';
 import { mapImage, mutate, rng } from '../fuzz/mutate.js';
 
 const IMAGES = Object.keys(FIXTURES) as FixtureName[];
-const NAMESPACES: Namespace[] = ['rockridge', 'joliet', 'iso9660'];
+const NAMESPACES = ['rockridge', 'joliet', 'iso9660'] as const;
+type Ns = (typeof NAMESPACES)[number];
 const FUZZ_CASES = Number(process.env.STREAM_WALK_FUZZ_CASES ?? 1500);
 
 /** Every field of a node but `children` and `linkGroup` (the walk leaves those out); content as its ranges. */
@@ -52,7 +53,7 @@ async function streamRows(image: IsoImage, opts: WalkOptions = {}): Promise<Row[
 
 const sortFindings = (f: Finding[]) => f.map((x) => JSON.stringify(x)).sort();
 
-async function available(bytes: Uint8Array): Promise<Namespace[]> {
+async function available(bytes: Uint8Array): Promise<Ns[]> {
   const image = await openImage(new MemorySource(bytes), { deferTree: true });
   return NAMESPACES.filter((ns) => ns === 'iso9660' || image.namespaces[ns as 'joliet' | 'rockridge']);
 }
@@ -213,7 +214,7 @@ async function compareMutated(bytes: Uint8Array, what: string): Promise<number> 
   if (deferred instanceof IsoKitError) return 0;
   let compared = 0;
   for (const ns of NAMESPACES) {
-    const rows = await settle(streamRows(deferred, { namespace: ns }));
+    const rows: Row[] | IsoKitError = await settle(streamRows(deferred, { namespace: ns }));
     const other = await settle(openImage(new MemorySource(bytes), { deferTree: true }));
     if (other instanceof IsoKitError) continue;
     const tree = await settle(other.openTree(ns));

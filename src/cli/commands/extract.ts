@@ -12,7 +12,7 @@ IMAGE is a file, a block device or an http(s) URL (read with range requests).
 Rock Ridge metadata is restored: permission bits, modification times (folders after their contents),
 symbolic links (created as they are, never followed), hard links (as links), and owners when run as root.
 
-  -o, --output DIR     where to extract (required)
+  -o, --output DIR     where to extract (required unless only --boot-images is given)
   --namespace NS       rr (Rock Ridge), joliet or iso9660 (default: Rock Ridge, else Joliet, else ISO 9660)
   --overwrite          replace existing files (atomically); without it an existing file is an error
   --no-permissions     do not restore permission bits (the umask decides)
@@ -35,7 +35,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
     ...NAMESPACE_OPTION,
   });
   if (positionals.length < 1) throw new UsageError('extract needs an IMAGE (see: isokit extract --help)');
-  if (!values.output) throw new UsageError('extract needs -o DIR (where to extract)');
+  if (!values.output && values['boot-images'] === undefined) throw new UsageError('extract needs -o DIR (where to extract), or --boot-images DIR');
   const [imagePath, ...select] = positionals as [string, ...string[]];
   const namespace = parseNamespace(values.namespace);
   const [{ openImageFile }, { extractTree }, { ProgressBar }] = await Promise.all([
@@ -46,7 +46,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   const image = await openImageFile(imagePath, { namespace, signal: ctx.signal });
   const bar = new ProgressBar(ctx, !values.json);
   try {
-    const summary = await extractTree(image.tree, values.output, {
+    const summary = values.output === undefined ? emptySummary() : await extractTree(image.tree, values.output, {
       select,
       overwrite: !!values.overwrite,
       permissions: !values['no-permissions'],
@@ -79,4 +79,9 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
     await image.source.close?.();
   }
   return Exit.OK;
+}
+
+/** What extractTree reports when nothing but boot images was asked for. */
+function emptySummary() {
+  return { destination: undefined, files: 0, dirs: 0, symlinks: 0, hardlinks: 0, devices: 0, fifos: 0, bytes: 0, skipped: [] as { path: string; reason: string }[], failed: [] as { path: string; message: string }[] };
 }

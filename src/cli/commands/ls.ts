@@ -25,22 +25,37 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   if (positionals.length > 2) throw new UsageError(`ls takes IMAGE and at most one PATH, got ${positionals.length - 1} paths`);
   const [imagePath, path = '/'] = positionals as [string, string?];
   const namespace = parseNamespace(values.namespace);
-  const { openImageFile } = await import('../../node/open-image.js');
-  const { findImagePath } = await import('../render/find.js');
-  const { listEntries, entryJson, formatLong, formatShort } = await import('../render/ls.js');
-  const image = await openImageFile(imagePath, { namespace, signal: ctx.signal });
+  const [{ openImageFile }, { walkImageBatches }, { LongListing, TextWriter, jsonEntry, shortLine, streamSink }] = await Promise.all([
+    import('../../node/open-image.js'),
+    import('../../read/walk.js'),
+    import('../render/ls-stream.js'),
+  ]);
+  // the tree is read a directory at a time and not kept: listing 100,000 files needs little memory
+  const image = await openImageFile(imagePath, { namespace, signal: ctx.signal, deferTree: true });
   try {
-    const node = findImagePath(image.tree, path);
-    const entries = listEntries(node, { recursive: !!values.recursive });
+    const batches = walkImageBatches(image, { path, recursive: !!values.recursive, signal: ctx.signal });
+    // the first batch comes after PATH was looked up: a missing PATH fails before anything is written
+    let batch = await batches.next();
+    const out = new TextWriter(streamSink(ctx.stdout));
     if (values.json) {
       // One entry per line: readable, and large listings stay cheap to produce and to grep.
-      const head = JSON.stringify({ ok: true, image: imagePath, namespace: image.namespace, path }).slice(0, -1);
-      const body = entries.map((e) => JSON.stringify(entryJson(e))).join(',\n');
-      ctx.stdout.write(`${head},"entries":[${body ? '\n' + body + '\n' : ''}]}\n`);
+      await out.add(JSON.stringify({ ok: true, image: imagePath, namespace: image.namespace, path }).slice(0, -1) + ',"entries":[');
+      let sep = '\n';
+      for (; !batch.done; batch = await batches.next()) {
+        for (const e of batch.value) {
+          await out.add(sep + jsonEntry(e.node, e.path));
+          sep = ',\n';
+        }
+      }
+      await out.add(sep === ',\n' ? '\n]}\n' : ']}\n');
+    } else if (values.long) {
+      const listing = new LongListing();
+      for (; !batch.done; batch = await batches.next()) for (const e of batch.value) listing.add(e.node, e.path);
+      for (const chunk of listing.chunks()) await out.flushWith(chunk);
     } else {
-      const lines = values.long ? formatLong(entries) : formatShort(entries);
-      if (lines.length) ctx.stdout.write(lines.join('\n') + '\n');
+      for (; !batch.done; batch = await batches.next()) for (const e of batch.value) await out.add(shortLine(e.node, e.path));
     }
+    await out.flush();
   } finally {
     await image.source.close?.();
   }

@@ -1,19 +1,18 @@
 /**
  * From a parsed mkisofs request to an image: the writer's BuildOptions (src/build/options.ts), the file
  * system scan options (src/node/fs-tree.ts), the tree adjustments mkisofs makes (-r, -uid, modes,
- * --sort-weight), then planImage → emitImage into an atomically renamed file (or standard output).
+ * --sort-weight), the boot plan as a BootSpec (boot-spec.ts), then createImageFile (src/node/create.ts:
+ * scan, plan, emit into an atomically renamed file or standard output).
  *
- * What the writer cannot do yet is refused with an UNSUPPORTED error naming the options: boot records,
- * system area and appended partitions (the El Torito / MBR / GPT writer is being built), hiding files
- * from one tree (-hide), and the copyright/abstract/bibliographic file ids. Nothing is faked.
+ * What the writer cannot do is refused with an UNSUPPORTED error naming the options: APM appended partitions,
+ * a GUID for -iso_mbr_part_type, hiding files from one tree (-hide), and the copyright/abstract/bibliographic
+ * file ids. Nothing is faked.
  */
 import * as path from 'node:path';
-import { emitImage, planImage, type BuildOptions, type ImageLayout } from '../../build/index.js';
+import type { BuildOptions } from '../../build/index.js';
 import { ErrorCode, IsoKitError } from '../../errors/index.js';
-import { ProgressMeter, throwIfAborted, type ByteSink, type ProgressCallback } from '../../io/index.js';
-import { AtomicFileSink, partialName } from '../../node/atomic-file.js';
-import { checkFreeSpace } from '../../node/create.js';
-import { treeFromFileSystem, type FsTreeOptions, type GraftSource } from '../../node/fs-tree.js';
+import type { ProgressCallback } from '../../io/index.js';
+import { bootSpecFromPlan } from './boot-spec.js';
 import { adjustTree } from './tree-adjust.js';
 import type { MkisofsRequest } from './types.js';
 
@@ -22,13 +21,10 @@ const PADDING_BLOCKS = 150;
 
 /** Refuse what isokit's writer cannot produce yet, naming the options. */
 export function checkSupported(req: MkisofsRequest): void {
-  if (req.boot) {
-    const opts = [...new Set(req.boot.options)].join(' ');
-    throw new IsoKitError(
-      ErrorCode.UNSUPPORTED,
-      `boot options are not supported by isokit's image writer yet (El Torito, hybrid MBR/GPT and appended partitions are being added): ${opts}`,
-      { data: { options: req.boot.options } },
-    );
+  const sa = req.boot?.systemArea;
+  if (sa?.appendedPartAsApm) throw new IsoKitError(ErrorCode.UNSUPPORTED, '-appended_part_as_apm: appended partitions in an Apple Partition Map are not supported');
+  if (sa?.isoMbrPartType && sa.isoMbrPartType !== 'default' && !sa.isoMbrPartType.startsWith('0x')) {
+    throw new IsoKitError(ErrorCode.UNSUPPORTED, `-iso_mbr_part_type ${sa.isoMbrPartType}: a GPT type GUID for the ISO partition is not supported (give an MBR type byte such as 0x83)`);
   }
   const hide = [...req.hide.iso9660.map((p) => `-hide ${p}`), ...req.hide.joliet.map((p) => `-hide-joliet ${p}`)];
   if (hide.length) throw new IsoKitError(ErrorCode.UNSUPPORTED, `hiding files from one directory tree is not supported yet: ${hide.join(', ')} (only the boot catalog can be hidden)`);
@@ -108,17 +104,6 @@ export interface MkisofsRunReport {
   seconds: number;
 }
 
-class StreamSink implements ByteSink {
-  constructor(private readonly out: NodeJS.WritableStream) {}
-  write(chunk: Uint8Array): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.out.write(chunk, (e) => (e ? reject(new IsoKitError(ErrorCode.IO, `writing to standard output: ${e.message}`, { cause: e })) : resolve()));
-    });
-  }
-  async close(): Promise<void> {}
-  async abort(): Promise<void> {}
-}
-
 function buildDate(req: MkisofsRequest, o: MkisofsRunOptions): { dateMs: number; clamp: boolean } {
   const sde = o.env?.SOURCE_DATE_EPOCH;
   if (sde !== undefined && sde !== '') {
@@ -128,37 +113,6 @@ function buildDate(req: MkisofsRequest, o: MkisofsRunOptions): { dateMs: number;
   return { dateMs: req.modificationDateMs ?? o.nowMs ?? Date.now(), clamp: false };
 }
 
-async function writeLayout(layout: ImageLayout, output: string, o: MkisofsRunOptions): Promise<void> {
-  const toStdout = output === '-';
-  if (!toStdout) checkFreeSpace(output, layout.byteLength);
-  const sink: ByteSink & { writeSync?: (c: Uint8Array) => void } = toStdout ? new StreamSink(o.stdout ?? process.stdout) : new AtomicFileSink(output);
-  const meter = new ProgressMeter('writing', layout.byteLength);
-  try {
-    let lastYield = Date.now();
-    const emit = emitImage(layout, {
-      reuseBuffers: true,
-      chunkByteLength: 4 << 20,
-      ...(o.signal ? { signal: o.signal } : {}),
-      onFileChanged: (c) => o.onWarning?.(`${c.path} changed while the image was written (${c.reason}); stored as ${c.plannedByteLength} bytes`),
-      onProgress: (p) => o.onProgress?.(meter.update(p.bytes, { files: p.files ?? 0, totalFiles: p.totalFiles ?? 0 })),
-    });
-    for await (const chunk of emit) {
-      if (sink.writeSync) sink.writeSync(chunk);
-      else await sink.write(chunk);
-      if (Date.now() - lastYield > 100) {
-        await new Promise((r) => setImmediate(r));
-        lastYield = Date.now();
-        throwIfAborted(o.signal);
-      }
-    }
-    throwIfAborted(o.signal);
-    await sink.close();
-  } catch (e) {
-    await sink.abort(e);
-    throw e;
-  }
-}
-
 /** Build the image a mkisofs request describes. */
 export async function runMkisofsRequest(req: MkisofsRequest, o: MkisofsRunOptions = {}): Promise<MkisofsRunReport> {
   const t0 = performance.now();
@@ -166,26 +120,32 @@ export async function runMkisofsRequest(req: MkisofsRequest, o: MkisofsRunOption
   const warn = (m: string) => o.onWarning?.(m);
   const cwd = o.cwd ?? process.cwd();
   const output = req.output === '-' ? '-' : path.resolve(cwd, req.output);
-  const fsOpts: FsTreeOptions = {
+  const { dateMs, clamp } = buildDate(req, o);
+  const build = toBuildOptions(req, dateMs, clamp);
+  const bootSpec = req.boot
+    ? await bootSpecFromPlan(req.boot, { cwd, reproducible: clamp || req.modificationDateMs !== undefined })
+    : undefined;
+  const { createImageFile } = await import('../../node/create.js');
+  const r = await createImageFile({
+    ...build,
+    sources: req.sources.map((g) => ({ path: path.resolve(cwd, g.source), ...(g.dest !== undefined ? { dest: g.dest } : {}) })),
+    output,
     exclude: toFsExcludes(req, cwd, warn),
     followSymlinks: req.followLinks,
     hidden: true,
-    skipPaths: output === '-' ? [] : [output, partialName(output)],
     onWarning: warn,
+    transformTree: (tree) => {
+      for (const w of adjustTree(tree, req)) warn(w);
+    },
+    dryRun: req.printSize,
+    ...(bootSpec ? { bootSpec } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+    ...(o.stdout ? { stdout: o.stdout } : {}),
+    onFileChanged: (c) => warn(`${c.path} changed while the image was written (${c.reason}); stored as ${c.plannedByteLength} bytes`),
+  });
+  return {
+    output, byteLength: r.byteLength, blockCount: r.blockCount, sizeOnly: req.printSize,
+    files: r.layout.stats.files, directories: r.layout.stats.directories, seconds: (performance.now() - t0) / 1000,
   };
-  const sources: GraftSource[] = req.sources.map((g) => ({ path: path.resolve(cwd, g.source), ...(g.dest !== undefined ? { dest: g.dest } : {}) }));
-  const tree = await treeFromFileSystem(sources, fsOpts);
-  throwIfAborted(o.signal);
-  for (const w of adjustTree(tree, req)) warn(w);
-  const { dateMs, clamp } = buildDate(req, o);
-  const layout = planImage(tree, toBuildOptions(req, dateMs, clamp));
-  const report: MkisofsRunReport = {
-    output, byteLength: layout.byteLength, blockCount: layout.blockCount, sizeOnly: req.printSize,
-    files: layout.stats.files, directories: layout.stats.directories, seconds: 0,
-  };
-  if (!req.printSize) await writeLayout(layout, output, o);
-  report.seconds = (performance.now() - t0) / 1000;
-  return report;
 }
