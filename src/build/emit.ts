@@ -14,7 +14,7 @@ import { BLOCK_SIZE, type EmitContext, type FileChange, type ImageLayout } from 
 
 export interface EmitOptions {
   signal?: AbortSignal;
-  /** size of the chunks yielded (default 1 MiB) */
+  /** size of the chunks yielded (default 1 MiB; a chunk may be handed out shorter, e.g. before a small file that would not fit) */
   chunkByteLength?: number;
   /** yield the same buffer again for the next chunk (only for consumers done with a chunk when they pull the next) */
   reuseBuffers?: boolean;

@@ -6,7 +6,7 @@
  */
 import { ErrorCode, Findings, IsoKitError } from '../errors/index.js';
 import type { Content, NodeKind, TreeNode } from '../model/index.js';
-import { compareIdentifiers, isoNames } from './names/iso9660.js';
+import { isoNames, sortByIdentifier, LEVEL4_MAX_BYTES, LEVEL4_MAX_BYTES_WITH_SUSP } from './names/iso9660.js';
 import { jolietNames } from './names/joliet.js';
 import type { ResolvedOptions } from './options.js';
 import { BLOCK_SIZE } from './types.js';
@@ -234,13 +234,13 @@ function setupLeaf(e: BEntry, image: BuildImage, o: ResolvedOptions, links: Map<
 
 /** Assign unique ISO 9660 and Joliet names to one directory's children and sort both record orders. */
 function assignNames(d: BDir, kids: BEntry[], o: ResolvedOptions): void {
-  const iso = isoNames(kids.map((k) => ({ name: k.name, isDir: k.kind === 'dir', override: k.node.names?.iso9660 })), o.isoLevel);
+  const iso = isoNames(kids.map((k) => ({ name: k.name, isDir: k.kind === 'dir', override: k.node.names?.iso9660 })), o.isoLevel, o.rockRidge ? LEVEL4_MAX_BYTES_WITH_SUSP : LEVEL4_MAX_BYTES);
   kids.forEach((k, i) => (k.isoName = iso[i] as string));
-  d.dir.children = kids.slice().sort((a, b) => compareIdentifiers(a.isoName, b.isoName));
+  d.dir.children = sortByIdentifier(kids.slice(), (k) => k.isoName);
   if (o.joliet) {
     const j = jolietNames(kids.map((k) => ({ name: k.node.names?.joliet ?? k.name, isDir: k.kind === 'dir' })), o.joliet);
     kids.forEach((k, i) => (k.jolietName = j[i] as string));
-    d.dir.jolietChildren = kids.slice().sort((a, b) => compareIdentifiers(a.jolietName, b.jolietName));
+    d.dir.jolietChildren = sortByIdentifier(kids.slice(), (k) => k.jolietName);
   }
 }
 

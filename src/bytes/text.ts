@@ -64,7 +64,20 @@ export function writeUcs2Field(b: Uint8Array, o: number, byteLength: number, tex
   if (byteLength % 2) b[o + byteLength - 1] = 0;
 }
 
-export const encodeUtf8 = (s: string): Uint8Array => utf8Enc.encode(s);
+export function encodeUtf8(s: string): Uint8Array {
+  // short ASCII strings (file names) are cheaper by hand than through TextEncoder
+  if (s.length <= 64) {
+    const out = new Uint8Array(s.length);
+    let i = 0;
+    for (; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      out[i] = c;
+    }
+    if (i === s.length) return out;
+  }
+  return utf8Enc.encode(s);
+}
 export const decodeUtf8 = (b: Uint8Array): string => utf8.decode(b);
 /** Decode bytes that should be UTF-8 but may be Latin-1 (Rock Ridge names carry no charset). */
 export function decodeName(b: Uint8Array): string {

@@ -177,7 +177,9 @@ export async function createImageFile(opts: CreateImageOptions): Promise<CreateR
     let lastYield = Date.now();
     const emit = emitImage(layout, {
       reuseBuffers: true,
-      chunkByteLength: 4 << 20,
+      // 128 KiB: the chunk stays in the CPU cache between the read that fills it and the write that copies it
+      // out; 1-4 MiB chunks made the kernel copies 2-3× more expensive here (sys 1.4 s → 3.3-5 s on 1.6 GB)
+      chunkByteLength: 128 << 10,
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.strict ? { strict: true } : {}),
       onFileChanged: (c) => {

@@ -1,5 +1,6 @@
 /** Open an image file or http(s) URL and read it: `openSource` + `openImage` in one call. */
-import { openImage, type IsoImage, type OpenImageOptions } from '../read/index.js';
+import { openImage } from '../read/open-image.js';
+import type { IsoImage, OpenImageOptions } from '../read/types.js';
 import { openSource } from './open-source.js';
 
 /**

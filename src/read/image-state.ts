@@ -6,7 +6,7 @@ import { ErrorCode, IsoKitError, type Findings } from '../errors/index.js';
 import type { ByteSource } from '../io/index.js';
 import type { Namespace } from '../model/index.js';
 import type { DirectoryRecord } from '../formats/iso9660/index.js';
-import type { RockRidgeInfo } from '../formats/rockridge/index.js';
+import type { RockRidgeInfo } from '../formats/rockridge/interpret.js';
 import type { DescriptorSet } from './descriptors.js';
 import type { TreeBuildOptions } from './tree-nodes.js';
 

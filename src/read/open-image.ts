@@ -7,7 +7,7 @@ import { ErrorCode, Findings, IsoKitError, asIsoKitError } from '../errors/index
 import { throwIfAborted, type ByteSource } from '../io/index.js';
 import { walkTree, type Namespace, type TreeNode } from '../model/index.js';
 import { SECTOR_SIZE, parseDirectoryRecord, type DirectoryRecord, type PrimaryVolumeDescriptor } from '../formats/iso9660/index.js';
-import type { RockRidgeInfo } from '../formats/rockridge/index.js';
+import type { RockRidgeInfo } from '../formats/rockridge/interpret.js';
 import { imageStates, namespaceRoot, type ImageState, type RootRockRidge } from './image-state.js';
 import { readBootCatalog, type BootCatalogInfo } from './boot.js';
 import { readDescriptorSet, readSessions, type DescriptorSet } from './descriptors.js';

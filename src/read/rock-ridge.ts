@@ -7,7 +7,9 @@
 import type { Findings } from '../errors/index.js';
 import type { ByteSource } from '../io/index.js';
 import { SECTOR_SIZE, type DirectoryRecord } from '../formats/iso9660/index.js';
-import { interpretRockRidge, parseSuspArea, type RockRidgeInfo, type SuspEntry } from '../formats/rockridge/index.js';
+// the modules themselves, not the index: the reader needs neither the writer side nor the zisofs decoder
+import { interpretRockRidge, type RockRidgeInfo } from '../formats/rockridge/interpret.js';
+import { parseSuspArea, type SuspEntry } from '../formats/rockridge/susp.js';
 
 const MAX_CE_HOPS = 32;
 const MAX_CE_BYTES = 64 * 1024;

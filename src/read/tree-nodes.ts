@@ -9,7 +9,7 @@ import type { ByteSource } from '../io/index.js';
 import { kindFromMode, type ImageExtent, type NodeKind, type TreeNode } from '../model/index.js';
 import { DirFlag, SECTOR_SIZE, decodeIsoFileIdentifier } from '../formats/iso9660/index.js';
 import { decodeJolietName } from '../formats/joliet/index.js';
-import type { RockRidgeInfo } from '../formats/rockridge/index.js';
+import type { RockRidgeInfo } from '../formats/rockridge/interpret.js';
 import { extentsContent } from './content.js';
 import type { DirEntry } from './directory.js';
 import type { SuspReadContext } from './rock-ridge.js';

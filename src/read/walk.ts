@@ -43,8 +43,12 @@ export interface WalkOptions {
 
 /** Entries handed out per batch (at most; a batch also ends where the walk must wait for a read). */
 const BATCH = 1024;
-/** Directory extents read ahead of the walk (in walk order), for sources with slow round trips (http). */
+/** Directory extents asked for ahead of the walk (in walk order), for sources with slow round trips (http). */
 const READ_AHEAD = 16;
+/** Smallest read of directory extents (several small directories in one read). */
+const WINDOW_BYTES = 64 * 1024;
+/** Read-ahead windows kept (WINDOW_BYTES each, unless a directory is larger). */
+const MAX_WINDOWS = 32;
 
 /**
  * Walk the tree of an opened image (see the file comment), parents before children, one entry at a time.
@@ -187,13 +191,16 @@ class Walker {
 }
 
 /**
- * A ByteSource that answers reads asked for ahead (`want`) from the reads already started. A read asked
- * for ahead is the range `readDirectoryExtent` will ask for (clamped the same way); anything else passes.
+ * A ByteSource that answers the walk's directory reads from windows read ahead (`want`): a window is at
+ * least WINDOW_BYTES, so the directories an image writer put next to each other (they usually are) come
+ * in one read, and the next ones are asked for before they are needed (in flight together on http).
+ * A read no window holds passes through.
  */
 class ReadAhead implements ByteSource {
   readonly byteLength: number;
   readonly name: string;
-  private readonly pending = new Map<number, { byteLength: number; bytes: Promise<Uint8Array> }>();
+  /** recent windows, oldest first */
+  private readonly windows: { start: number; end: number; bytes: Promise<Uint8Array> }[] = [];
   constructor(
     private readonly source: ByteSource,
     private readonly signal: AbortSignal | undefined,
@@ -202,21 +209,34 @@ class ReadAhead implements ByteSource {
     this.name = source.name;
   }
 
+  /** The directory extent at `lba` will be read (as readDirectoryExtent clamps it). */
   want(lba: number, dataLength: number): void {
     const start = lba * SECTOR_SIZE;
-    if (start >= this.byteLength || this.pending.has(start)) return;
-    const byteLength = Math.min(dataLength, MAX_DIRECTORY_BYTES, this.byteLength - start);
-    const bytes = this.source.read(start, byteLength, this.signal ? { signal: this.signal } : undefined);
-    bytes.catch(() => undefined); // reported when (if) the walk gets there
-    this.pending.set(start, { byteLength, bytes });
+    if (start >= this.byteLength) return;
+    const end = start + Math.min(dataLength, MAX_DIRECTORY_BYTES, this.byteLength - start);
+    if (this.find(start, end)) return;
+    const windowEnd = Math.min(this.byteLength, Math.max(end, start + WINDOW_BYTES));
+    const bytes = this.source.read(start, windowEnd - start, this.signal ? { signal: this.signal } : undefined);
+    bytes.catch(() => undefined); // reported when (if) the walk reads there
+    this.windows.push({ start, end: windowEnd, bytes });
+    if (this.windows.length > MAX_WINDOWS) this.windows.shift();
   }
 
-  read(byteOffset: number, byteLength: number, opts?: ReadOptions): Promise<Uint8Array> {
-    const p = this.pending.get(byteOffset);
-    if (p) {
-      this.pending.delete(byteOffset);
-      if (p.byteLength === byteLength) return p.bytes;
+  async read(byteOffset: number, byteLength: number, opts?: ReadOptions): Promise<Uint8Array> {
+    const end = Math.min(byteOffset + byteLength, this.byteLength);
+    const w = byteOffset < end ? this.find(byteOffset, end) : undefined;
+    if (!w) return this.source.read(byteOffset, byteLength, opts);
+    const bytes = await w.bytes;
+    // a window cut short (a source shorter than it says) answers only what it holds
+    if (bytes.length < end - w.start) return this.source.read(byteOffset, byteLength, opts);
+    return bytes.subarray(byteOffset - w.start, end - w.start);
+  }
+
+  private find(start: number, end: number): { start: number; end: number; bytes: Promise<Uint8Array> } | undefined {
+    for (let i = this.windows.length - 1; i >= 0; i--) {
+      const w = this.windows[i] as { start: number; end: number; bytes: Promise<Uint8Array> };
+      if (w.start <= start && end <= w.end) return w;
     }
-    return this.source.read(byteOffset, byteLength, opts);
+    return undefined;
   }
 }

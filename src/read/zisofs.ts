@@ -7,9 +7,8 @@
 import { ErrorCode, IsoKitError } from '../errors/index.js';
 import { throwIfAborted, type ReadOptions } from '../io/index.js';
 import type { Content, SourceRange } from '../model/index.js';
-import {
-  decodeZisofsBlock, parseZisofsBlockPointers, parseZisofsHeader, ZISOFS2_HEADER_LENGTH, type ZisofsHeader, type ZisofsInfo,
-} from '../formats/rockridge/index.js';
+import type { ZisofsInfo } from '../formats/rockridge/interpret.js';
+import type { ZisofsHeader } from '../formats/rockridge/zisofs.js';
 
 const STRUCTURE = 'zisofs';
 const WINDOW_BYTES = 1 << 20;
@@ -87,6 +86,8 @@ export function zisofsContent(ranges: readonly SourceRange[], info: ZisofsInfo, 
     async *stream(opts) {
       const readOpts = opts?.signal ? { signal: opts.signal } : undefined;
       if (info.uncompressedSize === 0 && data.byteLength === 0) return;
+      // the decoder (and its inflate library) is loaded when the first compressed file is read, not with the reader
+      const { decodeZisofsBlock, parseZisofsBlockPointers, parseZisofsHeader, ZISOFS2_HEADER_LENGTH } = await import('../formats/rockridge/zisofs.js');
       const headBytes = await data.read(0, Math.min(data.byteLength, ZISOFS2_HEADER_LENGTH), readOpts);
       const at0 = data.imageOffset(0);
       const h = parseZisofsHeader(headBytes, at0);

@@ -57,10 +57,12 @@ test('tree adjustments: -r like mkisofs (r for all, no w, x for all if any, no s
   assert.deepEqual([k.sortWeight, cfg.sortWeight, big.sortWeight], [2, 2, 0]);
 });
 
-test('what the writer cannot do yet is refused by name, never faked', () => {
+test('what the writer cannot do is refused by name, never faked; boot options pass', () => {
   const refuse = (argv: string[], re: RegExp) => assert.throws(() => checkSupported(req(argv)), (e: unknown) => e instanceof IsoKitError && e.code === ErrorCode.UNSUPPORTED && re.test(e.message));
-  refuse(['-isohybrid-mbr', 'x.bin', '-b', 'i.bin', '-no-emul-boot', 'd'], /boot options .*: -isohybrid-mbr -b -no-emul-boot/);
-  refuse(['-append_partition', '2', '0xef', 'esp.img', 'd'], /-append_partition/);
+  assert.doesNotThrow(() => checkSupported(req(['-isohybrid-mbr', 'x.bin', '-b', 'i.bin', '-no-emul-boot', '-append_partition', '2', '0xef', 'esp.img', 'd'])));
+  refuse(['-append_partition', '2', '0xef', 'esp.img', '-appended_part_as_apm', 'd'], /-appended_part_as_apm/);
+  refuse(['-iso_mbr_part_type', 'EBD0A0A2-B9E5-4433-87C0-68B6B72699C7', 'd'], /-iso_mbr_part_type .*GUID/);
+  assert.doesNotThrow(() => checkSupported(req(['-iso_mbr_part_type', '0x83', 'd'])));
   refuse(['-hide', '*.txt', 'd'], /hiding files .*-hide \*\.txt/);
   refuse(['-copyright', 'COPYING', 'd'], /-copyright/);
   assert.doesNotThrow(() => checkSupported(req(['-R', '-J', '-hfsplus', '-cache-inodes', 'd'])));

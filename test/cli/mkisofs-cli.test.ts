@@ -138,15 +138,24 @@ test('help, version, exit codes, -print-size, --print-request', () => {
   }
 });
 
-test('boot options are refused (UNSUPPORTED, exit 1) with the options named, until the writer has boot support', () => {
+test('boot options build a bootable image (El Torito catalog read back); what cannot be written is refused by name', async () => {
   const { dir, cleanup } = tmpDir('mkisofs-boot');
   try {
-    writeFileSync(path.join(dir, 'b.img'), new Uint8Array(2048));
+    const src = path.join(dir, 'src');
+    mkdirSync(src);
+    writeFileSync(path.join(src, 'b.img'), new Uint8Array(2048).fill(0x90));
     const out = path.join(dir, 'o.iso');
-    const r = runCli(['mkisofs', '-o', out, '-b', 'b.img', '-no-emul-boot', '-boot-load-size', '4', dir]);
-    assert.equal(r.status, 1);
-    assert.match(r.stderr, /boot options are not supported .*: -b -no-emul-boot -boot-load-size/);
-    assert.equal(existsSync(out), false, 'nothing written');
+    const r = runCli(['mkisofs', '-o', out, '-b', 'b.img', '-no-emul-boot', '-boot-load-size', '4', src]);
+    assert.equal(r.status, 0, r.stderr);
+    const { openImageFile } = await import('../../src/node/open-image.js');
+    const img = await openImageFile(out);
+    assert.match(img.bootCatalog?.catalogPath ?? '', /^\/BOOT\.CAT$/); // level 1, no Rock Ridge: boot.catalog → BOOT.CAT
+    assert.deepEqual(img.bootCatalog?.images.map((i) => [i.platform, i.emulation, i.entry.sectorCount]), [['x86', 'no-emulation', 4]]);
+    const bad = path.join(dir, 'bad.iso');
+    const apm = runCli(['mkisofs', '-o', bad, '-append_partition', '2', '0xef', path.join(src, 'b.img'), '-appended_part_as_apm', src]);
+    assert.equal(apm.status, 1);
+    assert.match(apm.stderr, /-appended_part_as_apm: .*not supported/);
+    assert.equal(existsSync(bad), false, 'nothing written');
   } finally {
     cleanup();
   }

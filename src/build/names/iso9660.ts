@@ -29,11 +29,20 @@ function splitExt(name: string): [string, string | undefined] {
   return [name.slice(0, i), name.slice(i + 1)];
 }
 
+/** ISO 9660:1999 identifiers hold up to 207 bytes (a 240-byte record). */
+export const LEVEL4_MAX_BYTES = 207;
+/**
+ * With Rock Ridge on the same records, a record must keep 28 bytes of System Use for a CE entry (SUSP 5.1):
+ * 33 + 193 = 226 = 254 - 28, so level-4 identifiers stop at 193 bytes and the RRIP entries go to the
+ * continuation area.
+ */
+export const LEVEL4_MAX_BYTES_WITH_SUSP = 193;
+
 /** The identifier a file or directory would get before uniqueness is enforced. */
-export function proposeIsoName(name: string, isDir: boolean, level: Level): NameProposal {
+export function proposeIsoName(name: string, isDir: boolean, level: Level, level4MaxBytes = LEVEL4_MAX_BYTES): NameProposal {
   if (level === 4) {
     const clean = name.replace(/[\u0000-\u001f/;]/g, '_');
-    return { stem: utf8Measure.truncate(clean, 207), tail: '', maxStem: 207 };
+    return { stem: utf8Measure.truncate(clean, level4MaxBytes), tail: '', maxStem: level4MaxBytes };
   }
   const ascii = utf16Measure;
   if (isDir) {
@@ -65,10 +74,10 @@ const isoMeasure = (level: Level): Measure => (level === 4 ? utf8Measure : utf16
  * Unique identifiers for the children of one directory. `entries` must be in a deterministic order (sorted
  * by source name); returns identifiers in the same order.
  */
-export function isoNames(entries: readonly { name: string; isDir: boolean; override?: string }[], level: Level): string[] {
+export function isoNames(entries: readonly { name: string; isDir: boolean; override?: string }[], level: Level, level4MaxBytes = LEVEL4_MAX_BYTES): string[] {
   const proposals = entries.map((e) => {
     if (e.override !== undefined) return { stem: e.override, tail: '', maxStem: e.override.length };
-    return proposeIsoName(e.name, e.isDir, level);
+    return proposeIsoName(e.name, e.isDir, level, level4MaxBytes);
   });
   return uniqueNames(proposals, isoMeasure(level));
 }
@@ -100,4 +109,16 @@ function padCompare(a: string, b: string): number {
     if (x !== y) return x - y;
   }
   return 0;
+}
+
+/** Sort `items` in place by `compareIdentifiers` of `id(item)`, splitting each identifier once (not per comparison). */
+export function sortByIdentifier<T>(items: T[], id: (item: T) => string): T[] {
+  const keyed = items.map((item) => {
+    const s = id(item);
+    const [name, ext, version] = parts(s);
+    return { item, s, name, ext, version };
+  });
+  keyed.sort((a, b) => (a.s === b.s ? 0 : padCompare(a.name, b.name) || padCompare(a.ext, b.ext) || b.version - a.version));
+  for (let i = 0; i < keyed.length; i++) items[i] = (keyed[i] as (typeof keyed)[number]).item;
+  return items;
 }

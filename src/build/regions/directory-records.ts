@@ -57,7 +57,15 @@ function setCe(e: BEntry, role: RecordRole, ce: CeArea | undefined): void {
 /** Plan one record's Rock Ridge System Use; returns its inline entries (without CE) and the inline length with CE. */
 function planRecordSu(e: BEntry, role: RecordRole, idLen: number, o: ResolvedOptions, isRoot: boolean): { inline: Uint8Array[]; byteLength: number } {
   const entries = systemUseEntries(e, role, o, isRoot);
-  const planned = planSystemUse(entries, systemUseBudget(idLen));
+  const budget = systemUseBudget(idLen);
+  let total = 0;
+  for (const x of entries) total += x.length;
+  if (total <= budget) {
+    // the common case: everything fits in the record (no continuation area)
+    setCe(e, role, undefined);
+    return { inline: entries, byteLength: total };
+  }
+  const planned = planSystemUse(entries, budget);
   const inlineLen = planned.ce ? planned.inlineByteLength - CE_ENTRY_LENGTH : planned.inlineByteLength;
   let n = 0, i = 0;
   while (i < entries.length && n + (entries[i] as Uint8Array).length <= inlineLen) n += (entries[i++] as Uint8Array).length;

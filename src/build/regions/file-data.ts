@@ -53,7 +53,13 @@ async function* emitData(d: BData, out: ChunkWriter, ctx: EmitContext): AsyncGen
   let done = 0;
   let problem: string | undefined;
   let actual: number | undefined;
-  if (content && hasReader(content) && content.readOnce && want > 0 && want < out.space().length) {
+  const small = content && hasReader(content) && content.readOnce && want > 0 && want < out.chunkByteLength / 2;
+  // a small file that does not fit in what is left of the chunk starts a new chunk (chunks may be handed out short)
+  if (small && want >= out.space().length) {
+    const c = out.take();
+    if (c) yield c;
+  }
+  if (small && content.readOnce && want < out.space().length) {
     // small file: one read of want + 1 bytes into the chunk (the extra byte, if any, is zeroed below)
     const space = out.space();
     const got = content.readOnce(space.subarray(0, want + 1));

@@ -90,11 +90,12 @@ const MAX_DATE_MS = 8.64e15;
  * their widest value as formatLong does.
  */
 export class LongListing {
-  private buf = new Uint8Array(1 << 20);
+  // untouched pages of a large typed array cost no memory
+  private buf = new Uint8Array(8 << 20);
   private len = 0;
-  private starts = new Float64Array(4096);
+  private starts = new Float64Array(1 << 17);
   /** per row: the byte lengths of mode, links, uid, gid and size */
-  private fields = new Uint16Array(4096 * 5);
+  private fields = new Uint16Array((1 << 17) * 5);
   private rows = 0;
   private readonly widths = [0, 0, 0, 0, 0];
   private readonly modes = new Map<number, Uint8Array>();
@@ -117,49 +118,48 @@ export class LongListing {
     this.field(f + 4, n.device ? this.putText(`${n.device.major}, ${n.device.minor}`) : this.putNumber(n.size));
     this.putBytes(this.dateBytes(n.mtimeMs));
     this.putByte(SPACE);
-    this.putText(escapeName(path));
-    if (n.kind === 'symlink') this.putText(` -> ${escapeName(n.symlinkTarget ?? '')}`);
+    this.putName(path);
+    if (n.kind === 'symlink') {
+      this.putText(' -> ');
+      this.putName(n.symlinkTarget ?? '');
+    }
   }
 
   /** The listing, in chunks of about 64 KiB (new arrays: a writer may keep them). */
   *chunks(): Generator<Uint8Array> {
     const [, w1, w2, w3, w4] = this.widths as [number, number, number, number, number];
     const buf = this.buf;
+    const fields = this.fields;
     let out = new Uint8Array(CHUNK + 512);
     let o = 0;
     for (let r = 0; r < this.rows; r++) {
       let p = this.starts[r] as number;
       const end = r + 1 < this.rows ? (this.starts[r + 1] as number) : this.len;
       const f = r * 5;
-      const l0 = this.fields[f] as number, l1 = this.fields[f + 1] as number, l2 = this.fields[f + 2] as number;
-      const l3 = this.fields[f + 3] as number, l4 = this.fields[f + 4] as number;
-      const need = end - p + w1 + w2 + w3 + w4 + 6;
+      const l1 = fields[f + 1] as number, l2 = fields[f + 2] as number, l3 = fields[f + 3] as number, l4 = fields[f + 4] as number;
+      const need = end - p + w1 + w2 + w3 + w4 + 8;
       if (o + need > out.length) {
         if (o > 0) yield out.subarray(0, o);
         out = new Uint8Array(Math.max(CHUNK + 512, need));
         o = 0;
       }
-      // mode, links (right-aligned), uid, gid (left-aligned), size (right-aligned), the rest as it is
-      out.set(buf.subarray(p, p + l0), o);
-      o += l0;
-      p += l0;
+      // mode, links (right-aligned), uid, gid (left-aligned), size (right-aligned), then the rest as it is;
+      // rows are short: byte loops beat subarray() + set()
+      for (let e = p + (fields[f] as number); p < e;) out[o++] = buf[p++] as number;
       out[o++] = SPACE;
-      o = spaces(out, o, w1 - l1);
-      out.set(buf.subarray(p, p + l1), o);
-      o += l1;
-      p += l1;
+      for (let k = l1; k < w1; k++) out[o++] = SPACE;
+      for (let e = p + l1; p < e;) out[o++] = buf[p++] as number;
       out[o++] = SPACE;
-      out.set(buf.subarray(p, p + l2), o);
-      o = spaces(out, o + l2, w2 - l2);
-      p += l2;
+      for (let e = p + l2; p < e;) out[o++] = buf[p++] as number;
+      for (let k = l2; k < w2; k++) out[o++] = SPACE;
       out[o++] = SPACE;
-      out.set(buf.subarray(p, p + l3), o);
-      o = spaces(out, o + l3, w3 - l3);
-      p += l3;
+      for (let e = p + l3; p < e;) out[o++] = buf[p++] as number;
+      for (let k = l3; k < w3; k++) out[o++] = SPACE;
       out[o++] = SPACE;
-      o = spaces(out, o, w4 - l4);
-      out.set(buf.subarray(p, end), o);
-      o += end - p;
+      for (let k = l4; k < w4; k++) out[o++] = SPACE;
+      for (let e = p + l4; p < e;) out[o++] = buf[p++] as number;
+      out[o++] = SPACE;
+      while (p < end) out[o++] = buf[p++] as number;
       out[o++] = NEWLINE;
       if (o >= CHUNK) {
         yield out.subarray(0, o);
@@ -176,7 +176,21 @@ export class LongListing {
     if (byteLength > (this.widths[k] as number)) this.widths[k] = byteLength;
   }
 
+  private lastKind: NodeKind | undefined;
+  private lastMode: number | undefined;
+  private lastModeBytes: Uint8Array = new Uint8Array(0);
+  private lastDateMs: number | undefined;
+  private lastDateBytes: Uint8Array = new Uint8Array(0);
+
   private modeBytes(kind: NodeKind, mode: number | undefined): Uint8Array {
+    if (kind === this.lastKind && mode === this.lastMode) return this.lastModeBytes;
+    this.lastKind = kind;
+    this.lastMode = mode;
+    this.lastModeBytes = this.modeBytesOf(kind, mode);
+    return this.lastModeBytes;
+  }
+
+  private modeBytesOf(kind: NodeKind, mode: number | undefined): Uint8Array {
     const k = KINDS.indexOf(kind);
     const key = mode === undefined ? -1 - k : mode * 8 + k;
     let b = this.modes.get(key);
@@ -188,6 +202,13 @@ export class LongListing {
   }
 
   private dateBytes(ms: number | undefined): Uint8Array {
+    if (ms === this.lastDateMs && ms !== undefined) return this.lastDateBytes;
+    this.lastDateMs = ms;
+    this.lastDateBytes = this.dateBytesOf(ms);
+    return this.lastDateBytes;
+  }
+
+  private dateBytesOf(ms: number | undefined): Uint8Array {
     if (ms === undefined || !(Math.abs(ms) < MAX_DATE_MS)) return encoder.encode(formatDate(ms));
     const key = Math.floor(ms / 1000);
     let b = this.dates.get(key);
@@ -200,10 +221,13 @@ export class LongListing {
   }
 
   private putBytes(b: Uint8Array): number {
-    this.reserve(b.length);
-    this.buf.set(b, this.len);
-    this.len += b.length;
-    return b.length;
+    const n = b.length;
+    this.reserve(n);
+    const buf = this.buf;
+    let o = this.len;
+    for (let i = 0; i < n; i++) buf[o++] = b[i] as number;
+    this.len = o;
+    return n;
   }
 
   private putByte(c: number): number {
@@ -224,6 +248,26 @@ export class LongListing {
     }
     this.len += digits;
     return digits;
+  }
+
+  /** A name as displayName() shows it, in UTF-8. */
+  private putName(s: string): void {
+    const start = this.len;
+    const n = s.length;
+    this.reserve(n);
+    const buf = this.buf;
+    let o = start;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x20 || c >= 0x7f || c === 0x5c) {
+        // escapes or non-ASCII: the general way
+        this.len = start;
+        this.putText(displayName(s));
+        return;
+      }
+      buf[o++] = c;
+    }
+    this.len = o;
   }
 
   /** UTF-8 of `s` (ASCII copied directly); returns the byte length. */
@@ -262,7 +306,3 @@ export class LongListing {
   }
 }
 
-function spaces(out: Uint8Array, o: number, n: number): number {
-  for (let i = 0; i < n; i++) out[o++] = SPACE;
-  return o;
-}
