@@ -23,12 +23,30 @@ export interface ExtractPlan {
   readonly ancestors: string[];
 }
 
-const entryOf = (node: TreeNode, dir: string): PlanEntry => ({ node, rel: dir ? `${dir}/${node.name}` : node.name, dir, name: node.name });
+/**
+ * A plan entry keeps only its node and its directory's path (shared by the directory's entries); its own
+ * path is made when asked for. Planning 100,000 files then needs no string per file.
+ */
+class Entry implements PlanEntry {
+  constructor(
+    readonly node: TreeNode,
+    readonly dir: string,
+  ) {}
+  get name(): string {
+    return this.node.name;
+  }
+  get rel(): string {
+    return this.dir ? `${this.dir}/${this.node.name}` : this.node.name;
+  }
+}
+
+const entryOf = (node: TreeNode, dir: string): PlanEntry => new Entry(node, dir);
+const ROOT_ENTRY = (root: TreeNode): PlanEntry => ({ node: root, rel: '', dir: '', name: '' });
 
 /** Resolve one exact image path (exact names first, then case-insensitive, like `findNode`). */
 function resolvePath(root: TreeNode, path: string): PlanEntry | undefined {
   const want = normaliseImagePath(path);
-  let e: PlanEntry = { node: root, rel: '', dir: '', name: '' };
+  let e: PlanEntry = ROOT_ENTRY(root);
   for (const p of want ? want.split('/') : []) {
     const kids = e.node.children;
     if (!kids) return undefined;
@@ -46,11 +64,12 @@ function* walkEntries(start: PlanEntry): Generator<PlanEntry> {
     const e = stack.pop() as PlanEntry;
     yield e;
     const kids = e.node.children;
-    if (kids) for (let i = kids.length - 1; i >= 0; i--) stack.push(entryOf(kids[i] as TreeNode, e.rel));
+    if (!kids?.length) continue;
+    const rel = e.rel; // one string shared by the children
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(entryOf(kids[i] as TreeNode, rel));
   }
 }
 
-const ROOT_ENTRY = (root: TreeNode): PlanEntry => ({ node: root, rel: '', dir: '', name: '' });
 
 /** The selected subtrees: whole image when `select` is empty; otherwise paths or globs (each must match). */
 export function selectEntries(root: TreeNode, select: readonly string[] = []): PlanEntry[] {

@@ -264,7 +264,11 @@ class Extractor {
   // ---- regular files and hard links ------------------------------------------------------------------
 
   private async writeFiles(files: PlanEntry[]): Promise<void> {
-    files.sort((a, b) => dataOffset(a.node) - dataOffset(b.node));
+    // image order (sequential reads); offsets computed once, not per comparison (content ranges are made per call)
+    const offsets = Float64Array.from(files, (e) => dataOffset(e.node));
+    const order = Array.from(files, (_e, i) => i).sort((a, b) => (offsets[a] as number) - (offsets[b] as number) || a - b);
+    const unsorted = files.slice();
+    for (let i = 0; i < order.length; i++) files[i] = unsorted[order[i] as number] as PlanEntry;
     const firstOfGroup = new Map<string, PlanEntry>();
     const links: { e: PlanEntry; target: PlanEntry }[] = [];
     let totalBytes = 0;

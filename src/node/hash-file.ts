@@ -10,7 +10,7 @@ import { closeSync, fstatSync, openSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { ErrorCode, IsoKitError } from '../errors/index.js';
 import { ProgressMeter, type ProgressCallback } from '../io/index.js';
-import type { Digests, HashAlgorithm, Hasher, HasherFactory } from '../verify/index.js';
+import type { ChunkTap, Digests, HashAlgorithm, Hasher, HasherFactory } from '../verify/index.js';
 import { fileScanner, readFullSync, skewedBuffers } from './chunk-reader.js';
 import { ioError } from './errors.js';
 
@@ -43,8 +43,10 @@ export interface HashFileOptions {
   byteLength?: number;
   /** worker threads for several digests: 'auto' (default: when > 64 MiB), true (always), false (never) */
   workers?: boolean | 'auto';
-  /** read size (default 4 MiB) */
+  /** read size for one digest (default 2 MiB) */
   chunkByteLength?: number;
+  /** sees every chunk in order on the calling thread (another check in the same read pass, e.g. isomd5sum) */
+  tap?: ChunkTap;
 }
 
 const groupCost = (g: readonly HashAlgorithm[]): number => g.reduce((c, a) => c + COST[a], 0);
@@ -91,6 +93,7 @@ function hashOnThread(fd: number, path: string, total: number, algorithms: reado
     total,
     (view, at) => {
       for (const h of hashes) h.update(view);
+      opts.tap?.(view, at);
       const done = at + view.length;
       if (meter && opts.onProgress && (done - lastReport >= 64 << 20 || done === total)) {
         lastReport = done;
@@ -158,9 +161,9 @@ async function waitUntilFree(ctrl: Int32Array, slot: number): Promise<void> {
 }
 
 async function hashWithWorkers(fd: number, path: string, total: number, algorithms: readonly HashAlgorithm[], opts: HashFileOptions): Promise<Digests> {
-  // the calling thread reads and hashes the lightest group; workers take the others (3 threads share 2 cores)
-  const groups = balanceAlgorithms(algorithms, Math.min(3, algorithms.length)).sort((a, b) => groupCost(b) - groupCost(a));
-  const ownAlgorithms = groups.pop() as HashAlgorithm[];
+  // the calling thread reads and hashes the lightest group (or feeds the tap); workers take the others
+  const groups = balanceAlgorithms(algorithms, Math.min(opts.tap ? 2 : 3, algorithms.length)).sort((a, b) => groupCost(b) - groupCost(a));
+  const ownAlgorithms = opts.tap ? [] : (groups.pop() as HashAlgorithm[]);
   const own = ownAlgorithms.map((a) => createHash(a));
   const slots = skewedBuffers(SLOTS, SLOT_BYTES, true);
   const first = slots[0] as Uint8Array;
@@ -202,6 +205,7 @@ async function hashWithWorkers(fd: number, path: string, total: number, algorith
       if (end) break;
       const view = n === SLOT_BYTES ? buf : buf.subarray(0, n);
       for (const h of own) h.update(view);
+      opts.tap?.(view, done);
       done += n;
       if (meter && opts.onProgress && (done - lastReport >= 64 << 20 || done === total)) {
         lastReport = done;
@@ -225,7 +229,7 @@ export async function hashFile(path: string, algorithms: readonly HashAlgorithm[
     const size = await deviceLength(path, fd, byteLength);
     const total = opts.byteLength !== undefined ? Math.min(opts.byteLength, size) : size;
     const mode = opts.workers ?? 'auto';
-    const useWorkers = algorithms.length > 1 && (mode === true || (mode === 'auto' && total > 64 << 20));
+    const useWorkers = (algorithms.length > 1 || opts.tap !== undefined) && (mode === true || (mode === 'auto' && total > 64 << 20));
     return useWorkers ? await hashWithWorkers(fd, path, total, algorithms, opts) : await hashOnThread(fd, path, total, algorithms, opts);
   } finally {
     closeSync(fd);

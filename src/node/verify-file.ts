@@ -129,7 +129,7 @@ export async function verifyImageFile(imagePath: string, opts: VerifyFileOptions
       ...(keyring.length ? { keyring } : {}),
       ...(opts.implanted !== undefined ? { implanted: opts.implanted } : {}),
       factory: createNodeHasher,
-      ...(isUrl ? {} : { hash: (algos) => hashFile(imagePath, algos, common) }),
+      ...(isUrl ? {} : { hash: (algos, tap) => hashFile(imagePath, algos, { ...common, ...(tap ? { tap } : {}) }) }),
       ...(scanFd !== undefined ? { scan: fileScanner(scanFd, imagePath) } : {}),
       ...common,
     });

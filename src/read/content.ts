@@ -11,7 +11,6 @@ import { SECTOR_SIZE } from '../formats/iso9660/index.js';
 
 class ExtentsContent implements Content {
   readonly byteLength: number;
-  private rangeList: SourceRange[] | undefined;
   constructor(
     private readonly source: ByteSource,
     private readonly extents: readonly ImageExtent[],
@@ -21,9 +20,9 @@ class ExtentsContent implements Content {
     for (const e of extents) n += e.byteLength;
     this.byteLength = n;
   }
+  /** Made on each call, not kept: extracting 100,000 files asks once per file, and memory counts there. */
   get ranges(): readonly SourceRange[] {
-    this.rangeList ??= this.extents.map((e) => ({ source: this.source, byteOffset: e.lba * SECTOR_SIZE, byteLength: e.byteLength }));
-    return this.rangeList;
+    return this.extents.map((e) => ({ source: this.source, byteOffset: e.lba * SECTOR_SIZE, byteLength: e.byteLength }));
   }
   async *stream(opts?: ReadOptions & { chunkSize?: number }): ByteStream {
     const chunk = Math.max(SECTOR_SIZE, opts?.chunkSize ?? 1 << 20);

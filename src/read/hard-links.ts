@@ -8,6 +8,14 @@
  */
 import type { TreeNode } from '../model/index.js';
 
+/** The hard-link key of a node that is not a directory (undefined: not linked). */
+export function linkKey(n: TreeNode): string | undefined {
+  if ((n.nlink ?? 1) < 2) return undefined;
+  if (n.ino !== undefined) return `ino:${n.ino}`;
+  if (n.kind === 'file' && n.size > 0 && n.extents?.[0]) return `lba:${n.extents[0].lba}`;
+  return undefined;
+}
+
 export function assignLinkGroups(root: TreeNode): void {
   const groups = new Map<string, TreeNode[]>();
   const stack: TreeNode[] = [root];
@@ -17,10 +25,7 @@ export function assignLinkGroups(root: TreeNode): void {
       for (const c of n.children) stack.push(c);
       continue;
     }
-    if ((n.nlink ?? 1) < 2) continue;
-    let key: string | undefined;
-    if (n.ino !== undefined) key = `ino:${n.ino}`;
-    else if (n.kind === 'file' && n.size > 0 && n.extents?.[0]) key = `lba:${n.extents[0].lba}`;
+    const key = linkKey(n);
     if (key === undefined) continue;
     const g = groups.get(key);
     if (g) g.push(n);

@@ -7,18 +7,19 @@
  * the start directory): the same nodes (every field), paths, depths and order — Rock Ridge relocation
  * included (RRIP 4.1.5: CL placeholders show the relocated directory where it belongs, RE originals are
  * hidden) — and the same findings, recorded in `image.findings`. Differences, by design:
- * - `linkGroup` is not assigned (hard-link groups need the whole tree); `nlink` (PX) is there;
+ * - `linkGroup` is assigned only with `linkGroups: true` (the groups need a first walk of the whole tree);
  * - a directory node's `children` stays empty: its entries follow it in the walk;
  * - a directory reached twice (a loop, or two records sharing one extent; damaged images only) is listed
  *   where this depth-first walk meets it first; the eager reader, which reads breadth-first, may list it at
  *   the other place. Either way the other place shows it empty, with a DIRECTORY_LOOP finding;
  * - findings arrive in walk order (eager reading records them breadth-first).
  */
-import { ErrorCode, IsoKitError, asIsoKitError } from '../errors/index.js';
+import { ErrorCode, Findings, IsoKitError, asIsoKitError } from '../errors/index.js';
 import { throwIfAborted, type ByteSource, type ReadOptions } from '../io/index.js';
 import type { Namespace, TreeNode } from '../model/index.js';
 import { SECTOR_SIZE } from '../formats/iso9660/index.js';
 import { MAX_DIRECTORY_BYTES } from './directory.js';
+import { linkKey } from './hard-links.js';
 import { imageStates, namespaceRoot } from './image-state.js';
 import { addDirectoryNodes, readDirectoryBytes, startTree, type Ctx, type Job } from './tree.js';
 import type { IsoImage } from './types.js';
@@ -39,6 +40,11 @@ export interface WalkOptions {
   /** the namespace to read (default: the image's `namespace`) */
   namespace?: Namespace;
   signal?: AbortSignal;
+  /**
+   * Assign `linkGroup` as the eager tree does (Rock Ridge only; default false). The groups span the whole
+   * image, so the namespace is walked twice: once to find them (keeping only the keys of linked files).
+   */
+  linkGroups?: boolean;
 }
 
 /** Entries handed out per batch (at most; a batch also ends where the walk must wait for a read). */
@@ -64,6 +70,39 @@ export async function* walkImage(image: IsoImage, opts: WalkOptions = {}): Async
  */
 export async function* walkImageBatches(image: IsoImage, opts: WalkOptions = {}): AsyncGenerator<WalkEntry[], void, undefined> {
   const state = imageStates.get(image);
+  if (!opts.linkGroups || !state) {
+    yield* walkBatches(image, opts, undefined);
+    return;
+  }
+  const ns = opts.namespace ?? image.namespace;
+  const { opts: treeOpts } = namespaceRoot(ns, state, undefined);
+  if (treeOpts.mode !== 'rockridge') {
+    yield* walkBatches(image, opts, undefined);
+    return;
+  }
+  // the first walk's findings are the second's: not recorded twice
+  const counts = new Map<string, number>();
+  const quiet = new Findings(false);
+  for await (const batch of walkBatches(image, { namespace: ns, ...(opts.signal ? { signal: opts.signal } : {}) }, quiet)) {
+    for (const { node } of batch) {
+      const key = node.kind === 'dir' ? undefined : linkKey(node);
+      if (key !== undefined) counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  }
+  for (const [key, n] of counts) if (n < 2) counts.delete(key);
+  for await (const batch of walkBatches(image, opts, undefined)) {
+    if (counts.size) {
+      for (const { node } of batch) {
+        const key = node.kind === 'dir' ? undefined : linkKey(node);
+        if (key !== undefined && counts.has(key)) node.linkGroup = key;
+      }
+    }
+    yield batch;
+  }
+}
+
+async function* walkBatches(image: IsoImage, opts: WalkOptions, findings: Findings | undefined): AsyncGenerator<WalkEntry[], void, undefined> {
+  const state = imageStates.get(image);
   if (!state) throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, 'walkImage needs an image returned by openImage');
   const signal = opts.signal ?? state.signal;
   const ns = opts.namespace ?? image.namespace;
@@ -71,7 +110,7 @@ export async function* walkImageBatches(image: IsoImage, opts: WalkOptions = {})
     throw new IsoKitError(ErrorCode.NOT_FOUND, `${state.source.name} has no ${ns === 'udf' ? 'UDF (not supported yet)' : ns === 'joliet' ? 'Joliet' : 'Rock Ridge'} tree`);
   }
   try {
-    const { opts: treeOpts, rootRecord } = namespaceRoot(ns, state, signal);
+    const { opts: treeOpts, rootRecord } = namespaceRoot(ns, findings ? { ...state, findings } : state, signal);
     const { ctx, root, rootJob } = startTree(treeOpts, rootRecord);
     const start = await lookUp(ctx, root, rootJob, opts.path ?? '/');
     if (start.node.kind !== 'dir') {

@@ -34,6 +34,9 @@ export function sourceScanner(source: ByteSource, chunkByteLength = 4 << 20): Ra
   };
 }
 
+/** Sees every chunk of a digest pass, in order, on the hashing thread (to run another check in the same read). */
+export type ChunkTap = (chunk: Uint8Array, byteOffset: number) => void;
+
 export interface HashSourceOptions {
   factory?: HasherFactory;
   signal?: AbortSignal;
@@ -44,6 +47,7 @@ export interface HashSourceOptions {
   chunkByteLength?: number;
   /** how to read (default: `sourceScanner(source, chunkByteLength)`) */
   scan?: RangeScanner;
+  tap?: ChunkTap;
 }
 
 export async function hashSource(source: ByteSource, algorithms: readonly HashAlgorithm[], opts: HashSourceOptions = {}): Promise<Digests> {
@@ -58,6 +62,7 @@ export async function hashSource(source: ByteSource, algorithms: readonly HashAl
     total,
     (b, at) => {
       for (const h of hashers) h.update(b);
+      opts.tap?.(b, at);
       if (meter && opts.onProgress) opts.onProgress(meter.update(at + b.length - start));
     },
     opts.signal ? { signal: opts.signal } : {},

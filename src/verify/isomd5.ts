@@ -90,15 +90,22 @@ export interface IsoMd5Computation {
   readonly stoppedEarly?: boolean;
 }
 
+type IsoMd5PassOptions = IsoMd5Options & { skipSectors?: number; fragmentCount?: number; stopAt?: (f: IsoMd5Fragment, ordinal: number) => boolean };
+
+/** An isomd5sum hash pass fed from outside: chunks in order from byte 0, any sizes (bytes past the range are ignored). */
+export interface IsoMd5Pass {
+  readonly hashedByteLength: number;
+  /** feed the bytes at `byteOffset`; returns true once the pass is complete or `stopAt` stopped it */
+  consume(chunk: Uint8Array, byteOffset: number): boolean;
+  /** the result; throws TRUNCATED when fewer than `hashedByteLength` bytes were fed (and nothing stopped it) */
+  finish(): IsoMd5Computation;
+}
+
 /**
- * Run the isomd5sum hash pass. `stopAt(fragment, ordinal)` may return true to stop after a fragment
- * (checkisomd5 aborts at the first bad one).
+ * Start an isomd5sum pass (see `computeIsoMd5`); lets a caller hash the image once for several purposes.
+ * `stopAt(fragment, ordinal)` may return true to stop after a fragment (checkisomd5 aborts at the first bad one).
  */
-export async function computeIsoMd5(
-  source: ByteSource,
-  location: IsoMd5Location,
-  opts: IsoMd5Options & { skipSectors?: number; fragmentCount?: number; stopAt?: (f: IsoMd5Fragment, ordinal: number) => boolean } = {},
-): Promise<IsoMd5Computation> {
+export function startIsoMd5Pass(source: ByteSource, location: IsoMd5Location, opts: IsoMd5PassOptions = {}): IsoMd5Pass {
   const factory = opts.factory ?? createJsHasher;
   const skip = opts.skipSectors ?? ISOMD5_SKIP_SECTORS;
   const count = opts.fragmentCount ?? ISOMD5_FRAGMENT_COUNT;
@@ -122,15 +129,17 @@ export async function computeIsoMd5(
   const apStart = location.appDataByteOffset;
   const apEnd = apStart + ISOMD5_APPDATA_BYTE_LENGTH;
   const checkpoints = fragmentCheckpoints(total, count);
-  const scan = opts.scan ?? sourceScanner(source, ISOMD5_CHUNK_BYTE_LENGTH * 64);
   let next = 0;
+  let fed = 0;
   let stopped = false;
   let lastReport = 0;
-  const delivered = await scan(
-    0,
-    total,
-    (chunk, readAt) => {
-      let buf = chunk;
+  const sums = (): string => fragments.map((x) => x.chars).join('');
+  return {
+    hashedByteLength: total,
+    consume(chunk, readAt) {
+      if (stopped || fed >= total) return true;
+      if (readAt !== fed) throw new IsoKitError(ErrorCode.INTERNAL, `isomd5sum pass fed byte ${readAt}, expected ${fed}`);
+      let buf = readAt + chunk.length > total ? chunk.subarray(0, total - readAt) : chunk;
       if (readAt < apEnd && readAt + buf.length > apStart) {
         buf = buf.slice();
         buf.fill(0x20, Math.max(0, apStart - readAt), Math.min(buf.length, apEnd - readAt));
@@ -146,21 +155,31 @@ export async function computeIsoMd5(
         if (opts.stopAt?.(f, fragments.length - 1)) return (stopped = true);
       }
       if (from < buf.length) md5.update(from ? buf.subarray(from) : buf);
-      const done = readAt + buf.length;
-      if (meter && opts.onProgress && (done - lastReport >= 64 << 20 || done === total)) {
-        lastReport = done;
-        opts.onProgress(meter.update(done));
+      fed = readAt + buf.length;
+      if (meter && opts.onProgress && (fed - lastReport >= 64 << 20 || fed === total)) {
+        lastReport = fed;
+        opts.onProgress(meter.update(fed));
       }
-      return false;
+      return fed >= total;
     },
-    opts.signal ? { signal: opts.signal } : {},
-  );
-  if (stopped) return { md5: '', fragmentSums: fragments.map((x) => x.chars).join(''), fragments, hashedByteLength: total, stoppedEarly: true };
+    finish() {
+      if (stopped) return { md5: '', fragmentSums: sums(), fragments, hashedByteLength: total, stoppedEarly: true };
+      if (fed < total) throw new IsoKitError(ErrorCode.TRUNCATED, `${source.name} ended after ${fed} of ${total} bytes (image data)`, { byteOffset: fed });
+      return { md5: toHex(md5.digest()), fragmentSums: sums(), fragments, hashedByteLength: total };
+    },
+  };
+}
+
+/**
+ * Run the isomd5sum hash pass. `stopAt(fragment, ordinal)` may return true to stop after a fragment
+ * (checkisomd5 aborts at the first bad one).
+ */
+export async function computeIsoMd5(source: ByteSource, location: IsoMd5Location, opts: IsoMd5PassOptions = {}): Promise<IsoMd5Computation> {
+  const pass = startIsoMd5Pass(source, location, opts);
+  const scan = opts.scan ?? sourceScanner(source, ISOMD5_CHUNK_BYTE_LENGTH * 64);
+  await scan(0, pass.hashedByteLength, (chunk, at) => pass.consume(chunk, at), opts.signal ? { signal: opts.signal } : {});
   throwIfAborted(opts.signal);
-  if (delivered < total) {
-    throw new IsoKitError(ErrorCode.TRUNCATED, `${source.name} ended after ${delivered} of ${total} bytes (image data)`, { byteOffset: delivered });
-  }
-  return { md5: toHex(md5.digest()), fragmentSums: fragments.map((x) => x.chars).join(''), fragments, hashedByteLength: total };
+  return pass.finish();
 }
 
 /**
@@ -202,7 +221,23 @@ export interface IsoMd5CheckResult {
  * the pass stops at the first bad fragment, like checkisomd5.
  */
 export async function checkIsoMd5(source: ByteSource, opts: IsoMd5Options & { stopAtBadFragment?: boolean } = {}): Promise<IsoMd5CheckResult> {
-  const loc = await locateIsoMd5(source, opts);
+  const check = startIsoMd5Check(source, await locateIsoMd5(source, opts), opts);
+  if ('status' in check) return check;
+  const scan = opts.scan ?? sourceScanner(source, ISOMD5_CHUNK_BYTE_LENGTH * 64);
+  await scan(0, check.pass.hashedByteLength, (chunk, at) => check.pass.consume(chunk, at), opts.signal ? { signal: opts.signal } : {});
+  throwIfAborted(opts.signal);
+  return check.finish();
+}
+
+/**
+ * `checkIsoMd5` in steps, for callers that feed the pass themselves (one read for several checks): a final
+ * result right away (absent, truncated), or a pass to feed from byte 0 and `finish()` for the result.
+ */
+export function startIsoMd5Check(
+  source: ByteSource,
+  loc: IsoMd5Location,
+  opts: IsoMd5Options & { stopAtBadFragment?: boolean } = {},
+): IsoMd5CheckResult | { pass: IsoMd5Pass; finish(): IsoMd5CheckResult } {
   const record = loc.record;
   if (!record) return { status: 'absent', volumeByteLength: loc.volumeByteLength, message: 'no implanted isomd5sum in the PVD Application Use field' };
   const hashed = loc.volumeByteLength - record.skipSectors * SECTOR;
@@ -219,7 +254,7 @@ export async function checkIsoMd5(source: ByteSource, opts: IsoMd5Options & { st
   const charsPer = count > 0 ? Math.floor(ISOMD5_FRAGMENT_SUMS_LENGTH / count) : 3;
   let bad: IsoMkBad | undefined;
   const stopAtBad = opts.stopAtBadFragment ?? true;
-  const comp = await computeIsoMd5(source, loc, {
+  const pass = startIsoMd5Pass(source, loc, {
     ...opts,
     skipSectors: record.skipSectors,
     ...(count > 0 ? { fragmentCount: count } : {}),
@@ -231,6 +266,10 @@ export async function checkIsoMd5(source: ByteSource, opts: IsoMd5Options & { st
       return stopAtBad;
     },
   });
+  return { pass, finish: () => isoMd5Verdict(record, loc, count, pass.finish(), bad) };
+}
+
+function isoMd5Verdict(record: IsoMd5Record, loc: IsoMd5Location, count: number, comp: IsoMd5Computation, bad: IsoMkBad | undefined): IsoMd5CheckResult {
   const checkisomd5Agrees = comp.fragments.every((f, i) => f.index === i + 1);
   const base = { record, hashedByteLength: comp.hashedByteLength, volumeByteLength: loc.volumeByteLength, checkisomd5Agrees };
   if (bad) {

@@ -6,10 +6,10 @@
 import { ErrorCode, IsoKitError } from '../errors/index.js';
 import type { ByteSource, ProgressCallback } from '../io/index.js';
 import { algorithmForHexLength, type HashAlgorithm, type HasherFactory } from './hash/index.js';
-import { hashSource, type Digests, type RangeScanner } from './hash-source.js';
+import { hashSource, type ChunkTap, type Digests, type RangeScanner } from './hash-source.js';
 import { algorithmFromFileName, entriesForFile, parseChecksumFile } from './checksum-file.js';
 import { readKeyring, verifyClearsigned, verifyDetachedSignature, type OpenPgpKey, type SignatureCheck } from './signature.js';
-import { checkIsoMd5, locateIsoMd5, type IsoMd5CheckResult } from './isomd5.js';
+import { checkIsoMd5, locateIsoMd5, startIsoMd5Check, type IsoMd5CheckResult, type IsoMd5Location } from './isomd5.js';
 import { verifyMd5Tags, type Md5TagsReport } from './md5-tags.js';
 import { decideVerifyStatus, type ReferenceMatch, type VerifyReport } from './report.js';
 
@@ -32,7 +32,7 @@ export interface VerifyImageInput {
   readonly md5Tags?: boolean;
   readonly factory?: HasherFactory;
   /** digest the whole source with several algorithms at once (default: hashSource with `factory`) */
-  readonly hash?: (algorithms: HashAlgorithm[]) => Promise<Digests>;
+  readonly hash?: (algorithms: HashAlgorithm[], tap?: ChunkTap) => Promise<Digests>;
   /** fast sequential reader for the hash passes (isomd5sum, MD5 tags, default digests); default `source.read` */
   readonly scan?: RangeScanner;
   readonly signal?: AbortSignal;
@@ -93,33 +93,45 @@ async function signatureFor(c: Candidate, keys: OpenPgpKey[] | undefined, cache:
   return result;
 }
 
-async function embeddedChecks(input: VerifyImageInput, warnings: string[]): Promise<{ implanted?: IsoMd5CheckResult; md5Tags?: Md5TagsReport }> {
-  const common = {
-    ...(input.factory ? { factory: input.factory } : {}),
-    ...(input.signal ? { signal: input.signal } : {}),
-    ...(input.onProgress ? { onProgress: input.onProgress } : {}),
-    ...(input.scan ? { scan: input.scan } : {}),
-  };
-  let implanted: IsoMd5CheckResult | undefined;
-  if (input.implanted !== false) {
-    let present = false;
-    try {
-      present = !!(await locateIsoMd5(input.source, common)).record;
-    } catch (e) {
-      if (input.implanted) throw e;
-    }
-    if (present) implanted = await checkIsoMd5(input.source, common);
-    else if (input.implanted) throw new IsoKitError(ErrorCode.NOT_FOUND, `${input.imageName} has no implanted isomd5sum (PVD Application Use field)`);
-    if (implanted && implanted.checkisomd5Agrees === false && implanted.status === 'pass') {
-      warnings.push('checkisomd5 1.2.x would report FAIL for this image (its fragment bookkeeping breaks below 688 KiB); the full MD5 matches');
-    }
+type CommonOpts = { factory?: HasherFactory; signal?: AbortSignal; onProgress?: ProgressCallback; scan?: RangeScanner };
+
+const commonOpts = (input: VerifyImageInput): CommonOpts => ({
+  ...(input.factory ? { factory: input.factory } : {}),
+  ...(input.signal ? { signal: input.signal } : {}),
+  ...(input.onProgress ? { onProgress: input.onProgress } : {}),
+  ...(input.scan ? { scan: input.scan } : {}),
+});
+
+/** The isomd5sum location when the implanted check is to run (throws when `implanted: true` and there is none). */
+async function implantedLocation(input: VerifyImageInput): Promise<IsoMd5Location | undefined> {
+  if (input.implanted === false) return undefined;
+  let loc: IsoMd5Location | undefined;
+  try {
+    loc = await locateIsoMd5(input.source, input.signal ? { signal: input.signal } : {});
+  } catch (e) {
+    if (input.implanted) throw e;
   }
-  let md5Tags: Md5TagsReport | undefined;
-  if (input.md5Tags !== false) {
-    const r = await verifyMd5Tags(input.source, common);
-    if (r.status !== 'absent') md5Tags = r;
-  }
-  return { ...(implanted ? { implanted } : {}), ...(md5Tags ? { md5Tags } : {}) };
+  if (loc?.record) return loc;
+  if (input.implanted) throw new IsoKitError(ErrorCode.NOT_FOUND, `${input.imageName} has no implanted isomd5sum (PVD Application Use field)`);
+  return undefined;
+}
+
+/**
+ * The digests and the implanted isomd5sum, in one read pass when both are needed (the isomd5sum pass is
+ * fed from the digest pass's chunks through `hash`'s tap).
+ */
+async function digestsAndImplanted(
+  input: VerifyImageInput,
+  algorithms: HashAlgorithm[],
+  hash: NonNullable<VerifyImageInput['hash']>,
+): Promise<{ digests: Digests; implanted?: IsoMd5CheckResult }> {
+  const loc = await implantedLocation(input);
+  if (!loc) return { digests: algorithms.length ? await hash(algorithms) : {} };
+  if (!algorithms.length) return { digests: {}, implanted: await checkIsoMd5(input.source, commonOpts(input)) };
+  const check = startIsoMd5Check(input.source, loc, { ...(input.factory ? { factory: input.factory } : {}) });
+  if ('status' in check) return { digests: await hash(algorithms), implanted: check };
+  const digests = await hash(algorithms, (chunk, byteOffset) => void check.pass.consume(chunk, byteOffset));
+  return { digests, implanted: check.finish() };
 }
 
 export async function verifyImage(input: VerifyImageInput): Promise<VerifyReport> {
@@ -127,16 +139,11 @@ export async function verifyImage(input: VerifyImageInput): Promise<VerifyReport
   const warnings = [...(input.warnings ?? [])];
   const candidates = collectCandidates(input, consulted, warnings);
   const algorithms = [...new Set(candidates.map((c) => c.entry.algorithm))];
-  const hash =
-    input.hash ??
-    ((algos: HashAlgorithm[]) =>
-      hashSource(input.source, algos, {
-        ...(input.factory ? { factory: input.factory } : {}),
-        ...(input.signal ? { signal: input.signal } : {}),
-        ...(input.onProgress ? { onProgress: input.onProgress } : {}),
-        ...(input.scan ? { scan: input.scan } : {}),
-      }));
-  const digests: Digests = algorithms.length ? await hash(algorithms) : {};
+  const hash = input.hash ?? ((algos: HashAlgorithm[], tap?: ChunkTap) => hashSource(input.source, algos, { ...commonOpts(input), ...(tap ? { tap } : {}) }));
+  const { digests, implanted } = await digestsAndImplanted(input, algorithms, hash);
+  if (implanted?.checkisomd5Agrees === false && implanted.status === 'pass') {
+    warnings.push('checkisomd5 1.2.x would report FAIL for this image (its fragment bookkeeping breaks below 688 KiB); the full MD5 matches');
+  }
   const needsKeys = candidates.some((c) => c.clearsigned || c.file?.signatures?.length);
   const keys = input.keyring?.length && needsKeys ? await readKeyring(input.keyring) : undefined;
   const cache = new Map<string, SignatureCheck | undefined>();
@@ -157,6 +164,11 @@ export async function verifyImage(input: VerifyImageInput): Promise<VerifyReport
       ...(signature ? { signature } : {}),
     });
   }
-  const embedded = await embeddedChecks(input, warnings);
+  let md5Tags: Md5TagsReport | undefined;
+  if (input.md5Tags !== false) {
+    const r = await verifyMd5Tags(input.source, commonOpts(input));
+    if (r.status !== 'absent') md5Tags = r;
+  }
+  const embedded = { ...(implanted ? { implanted } : {}), ...(md5Tags ? { md5Tags } : {}) };
   return decideVerifyStatus({ image: input.imageName, digests, references, consulted, warnings, ...embedded });
 }

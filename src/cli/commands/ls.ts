@@ -33,7 +33,8 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   // the tree is read a directory at a time and not kept: listing 100,000 files needs little memory
   const image = await openImageFile(imagePath, { namespace, signal: ctx.signal, deferTree: true });
   try {
-    const batches = walkImageBatches(image, { path, recursive: !!values.recursive, signal: ctx.signal });
+    // JSON shows hard-link groups (found by a first walk); the text forms do not need them
+    const batches = walkImageBatches(image, { path, recursive: !!values.recursive, signal: ctx.signal, linkGroups: !!values.json });
     // the first batch comes after PATH was looked up: a missing PATH fails before anything is written
     let batch = await batches.next();
     const out = new TextWriter(streamSink(ctx.stdout));
