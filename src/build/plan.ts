@@ -98,7 +98,7 @@ export function planImage(tree: TreeNode, options: BuildOptions = {}): ImageLayo
       if (!e) return undefined;
       const iso: string[] = [];
       for (let c = e; c.isoParent !== c; c = c.isoParent) iso.push(c.isoName);
-      return { iso9660: '/' + iso.reverse().join('/'), ...(o.joliet ? { joliet: e.jolietName } : {}), ...(o.rockRidge ? { rockridge: pathOf(e) } : {}) };
+      return { iso9660: '/' + iso.reverse().join('/'), ...(o.joliet && e.jolietName ? { joliet: e.jolietName } : {}), ...(o.rockRidge ? { rockridge: pathOf(e) } : {}) };
     },
     image,
     regionList: regions,

@@ -238,9 +238,12 @@ function assignNames(d: BDir, kids: BEntry[], o: ResolvedOptions): void {
   kids.forEach((k, i) => (k.isoName = iso[i] as string));
   d.dir.children = sortByIdentifier(kids.slice(), (k) => k.isoName);
   if (o.joliet) {
-    const j = jolietNames(kids.map((k) => ({ name: k.node.names?.joliet ?? k.name, isDir: k.kind === 'dir' })), o.joliet);
-    kids.forEach((k, i) => (k.jolietName = j[i] as string));
-    d.dir.jolietChildren = sortByIdentifier(kids.slice(), (k) => k.jolietName);
+    // Joliet has no symlinks, devices or fifos: like xorriso, leave them out of the Joliet tree rather than
+    // show them as empty files (7-Zip and Windows would extract 0-byte files in their place).
+    const jk = kids.filter((k) => k.kind === 'file' || k.kind === 'dir');
+    const j = jolietNames(jk.map((k) => ({ name: k.node.names?.joliet ?? k.name, isDir: k.kind === 'dir' })), o.joliet);
+    jk.forEach((k, i) => (k.jolietName = j[i] as string));
+    d.dir.jolietChildren = sortByIdentifier(jk, (k) => k.jolietName);
   }
 }
 

@@ -15,6 +15,7 @@ import { AtomicFileSink, partialName } from './atomic-file.js';
 import { FileContent } from './fs-content.js';
 import { treeFromFileSystem, type FsTreeOptions, type GraftSource } from './fs-tree.js';
 import { globToRegExp, normaliseImagePath } from './glob.js';
+import { skewedBuffer } from './chunk-reader.js';
 
 export interface CreateImageOptions extends BuildOptions, Omit<FsTreeOptions, 'skipPaths' | 'onProgress'> {
   sources: readonly GraftSource[];
@@ -63,7 +64,7 @@ async function hashContent(content: Content): Promise<string> {
   const h = createHash('sha256');
   if (content instanceof FileContent) {
     const reader = content.openReader();
-    const buf = new Uint8Array(Math.min(1 << 20, Math.max(1, content.byteLength)));
+    const buf = skewedBuffer(Math.min(1 << 20, Math.max(1, content.byteLength)));
     try {
       for (let pos = 0; pos < content.byteLength; ) {
         const n = reader.read(buf, 0, Math.min(buf.length, content.byteLength - pos), pos) as number;

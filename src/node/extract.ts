@@ -30,6 +30,7 @@ import type { NodeKind, SourceRange, TreeNode } from '../model/index.js';
 import { planExtraction, type PlanEntry } from './extract-plan.js';
 import { FileSource } from './file-source.js';
 import { DirGuard, fsError, printable } from './safe-path.js';
+import { skewedBuffer } from './chunk-reader.js';
 
 export interface ExtractOptions {
   /** image paths or glob patterns (`*`, `?`, `**`) to extract; empty or absent: everything */
@@ -140,7 +141,7 @@ class Extractor {
     this.egid = process.getegid?.() ?? -1;
     this.owners = opts.owners ?? this.euid === 0;
     this.umask = process.umask();
-    this.buf = new Uint8Array(opts.chunkSize ?? 1 << 20);
+    this.buf = skewedBuffer(opts.chunkSize ?? 1 << 20); // off the 4 KiB alias (see chunk-reader.ts)
     this.summary = { destination: dest, files: 0, dirs: 0, symlinks: 0, hardlinks: 0, devices: 0, fifos: 0, bytes: 0, skipped: [], failed: [] };
   }
 

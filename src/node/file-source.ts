@@ -2,6 +2,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { ErrorCode, IsoKitError } from '../errors/index.js';
 import { clampRead, throwIfAborted, type ByteSource, type ReadOptions } from '../io/index.js';
 import { ioError } from './errors.js';
+import { skewedBuffer } from './chunk-reader.js';
 
 /**
  * A ByteSource over a local file or block device. Reads are synchronous `pread`s: for the metadata-heavy
@@ -22,7 +23,7 @@ export class FileSource implements ByteSource {
   readSync(byteOffset: number, byteLength: number, opts?: ReadOptions): Uint8Array {
     throwIfAborted(opts?.signal);
     const n = clampRead(this, byteOffset, byteLength);
-    const out = new Uint8Array(n);
+    const out = n > 131072 ? skewedBuffer(n) : new Uint8Array(n); // large reads: off the 4 KiB alias
     if (this.fd === undefined) throw new IsoKitError(ErrorCode.IO, `${this.name} is closed`);
     let done = 0;
     while (done < n) {

@@ -11,6 +11,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { ContentReader, ReadableContent } from '../build/index.js';
 import { throwIfAborted, type ByteStream, type ReadOptions } from '../io/index.js';
 import { ioError } from './errors.js';
+import { skewedBuffer } from './chunk-reader.js';
 
 export class FileContent implements ReadableContent {
   private readonly dir: string;
@@ -98,7 +99,7 @@ export class FileContent implements ReadableContent {
       let done = 0;
       while (done < this.byteLength) {
         throwIfAborted(opts?.signal);
-        const buf = new Uint8Array(Math.min(chunk, this.byteLength - done));
+        const buf = skewedBuffer(Math.min(chunk, this.byteLength - done));
         const got = reader.read(buf, 0, buf.length, done) as number;
         if (got === 0) return;
         yield got === buf.length ? buf : buf.subarray(0, got);

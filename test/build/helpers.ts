@@ -119,6 +119,18 @@ export async function sevenZipAgrees(image: string, tree: TreeNode, work: string
     }
   };
   await visit(tree, '');
+  // Nothing extra: symlinks, devices and fifos are left out of Joliet, not shown as empty files.
+  const wanted = new Set<string>();
+  const collect = (n: TreeNode, prefix: string): void => {
+    for (const c of n.children ?? []) {
+      if (c.kind !== 'file' && c.kind !== 'dir') continue;
+      const p = (prefix ? `${prefix}/` : '') + (layout.namesOf(c)?.joliet ?? c.name).replace(/;1$/, '');
+      wanted.add(p);
+      collect(c, p);
+    }
+  };
+  collect(tree, '');
+  for (const p of got.keys()) if (p && !wanted.has(p)) diffs.push(`7zz: unexpected /${p}`);
   return diffs;
 }
 
