@@ -3,6 +3,7 @@ import { ErrorCode, IsoKitError } from '../errors/index.js';
 import { clampRead, throwIfAborted, type ByteSource, type ReadOptions } from '../io/index.js';
 import { ioError } from './errors.js';
 import { skewedBuffer } from './chunk-reader.js';
+import { blockDeviceSize } from './block-size.js';
 
 /**
  * A ByteSource over a local file or block device. Reads are synchronous `pread`s: for the metadata-heavy
@@ -61,8 +62,18 @@ export class FileSource implements ByteSource {
   }
 }
 
-/** Open a file or block device for reading. Block devices report their real size. */
-export async function openFileSource(path: string): Promise<FileSource> {
+/** An open read-only descriptor on an image file or block device, with its real byte length. */
+export interface OpenedImageFile {
+  fd: number;
+  byteLength: number;
+  isBlockDevice: boolean;
+}
+
+/**
+ * Open a file or block device for reading: a directory is refused with one line, a block device reports
+ * its size from sysfs (fstat says 0). Shared by the reader, the hasher and the write pipeline.
+ */
+export function openImageFileSync(path: string, what = 'an image'): OpenedImageFile {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -72,12 +83,14 @@ export async function openFileSource(path: string): Promise<FileSource> {
   const st = fstatSync(fd);
   if (st.isDirectory()) {
     closeSync(fd);
-    throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `${path} is a directory, not an image`);
+    throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `${path} is a directory, not ${what}`);
   }
-  let size = st.size;
-  if (st.isBlockDevice()) {
-    const { blockDeviceSize } = await import('./block-size.js');
-    size = blockDeviceSize(fd, path);
-  }
-  return new FileSource(fd, size, path);
+  const isBlockDevice = st.isBlockDevice();
+  return { fd, byteLength: isBlockDevice ? blockDeviceSize(fd, path) : st.size, isBlockDevice };
+}
+
+/** Open a file or block device for reading as a ByteSource. Block devices report their real size. */
+export async function openFileSource(path: string): Promise<FileSource> {
+  const { fd, byteLength } = openImageFileSync(path);
+  return new FileSource(fd, byteLength, path);
 }

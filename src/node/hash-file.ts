@@ -6,13 +6,13 @@
  *   of algorithms; worker threads hash the other groups (balanced by cost), so all four use both cores.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, fstatSync, openSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { ErrorCode, IsoKitError } from '../errors/index.js';
 import { ProgressMeter, type ProgressCallback } from '../io/index.js';
 import type { ChunkTap, Digests, HashAlgorithm, Hasher, HasherFactory } from '../verify/index.js';
 import { fileScanner, readFullSync, skewedBuffers } from './chunk-reader.js';
-import { ioError } from './errors.js';
+import { openImageFileSync } from './file-source.js';
 
 class NodeHasher implements Hasher {
   constructor(
@@ -60,27 +60,6 @@ export function balanceAlgorithms(algorithms: readonly HashAlgorithm[], groups: 
     bin.cost += COST[a];
   }
   return bins.map((b) => b.algos);
-}
-
-function openForHash(path: string): { fd: number; byteLength: number } {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    throw ioError(e, path);
-  }
-  const st = fstatSync(fd);
-  if (st.isDirectory()) {
-    closeSync(fd);
-    throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `${path} is a directory`);
-  }
-  return { fd, byteLength: st.size };
-}
-
-async function deviceLength(path: string, fd: number, size: number): Promise<number> {
-  if (!fstatSync(fd).isBlockDevice()) return size;
-  const { blockDeviceSize } = await import('./block-size.js');
-  return blockDeviceSize(fd, path);
 }
 
 function hashOnThread(fd: number, path: string, total: number, algorithms: readonly HashAlgorithm[], opts: HashFileOptions): Promise<Digests> {
@@ -224,9 +203,8 @@ async function hashWithWorkers(fd: number, path: string, total: number, algorith
 
 /** Digest a file or block device (or its first `byteLength` bytes) with one or more algorithms in one read pass. */
 export async function hashFile(path: string, algorithms: readonly HashAlgorithm[], opts: HashFileOptions = {}): Promise<Digests> {
-  const { fd, byteLength } = openForHash(path);
+  const { fd, byteLength: size } = openImageFileSync(path, 'a file');
   try {
-    const size = await deviceLength(path, fd, byteLength);
     const total = opts.byteLength !== undefined ? Math.min(opts.byteLength, size) : size;
     const mode = opts.workers ?? 'auto';
     const useWorkers = (algorithms.length > 1 || opts.tap !== undefined) && (mode === true || (mode === 'auto' && total > 64 << 20));

@@ -5,12 +5,12 @@
  * raw bytes can be hashed on the fly against a known digest (`expect`).
  */
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, createReadStream, fstatSync, openSync, read as fsRead } from 'node:fs';
+import { closeSync, createReadStream, read as fsRead } from 'node:fs';
 import { ErrorCode, IsoKitError } from '../../errors/index.js';
-import { blockDeviceSize } from '../block-size.js';
 import { ioError } from '../errors.js';
 import { compressionFromMagic, compressionFromName, decompress, type CompressionFormat } from './decompress.js';
 import { compressedSizeHint } from './image-size.js';
+import { openImageFileSync } from '../file-source.js';
 
 export const HEAD_BYTE_LENGTH = 1 << 20;
 
@@ -253,19 +253,7 @@ async function openUrl(url: string, opts: OpenImageReaderOptions): Promise<Strea
 }
 
 async function openLocal(path: string, opts: OpenImageReaderOptions): Promise<ImageReader> {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    throw ioError(e, path);
-  }
-  const st = fstatSync(fd);
-  if (st.isDirectory()) {
-    closeSync(fd);
-    throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `${path} is a directory, not an image`);
-  }
-  const isDevice = st.isBlockDevice();
-  const rawLength = isDevice ? blockDeviceSize(fd, path) : st.size;
+  const { fd, byteLength: rawLength, isBlockDevice: isDevice } = openImageFileSync(path);
   const magic = new Uint8Array(6);
   await preadAsync(fd, magic, 0, 6, 0).catch((e) => {
     closeSync(fd);
