@@ -1,3 +1,4 @@
+import { concatBytes } from '../bytes/index.js';
 import type { ByteSource, ReadOptions } from './byte-source.js';
 
 /** A sequential stream of bytes. Not a ByteSource: it cannot seek. */
@@ -46,13 +47,7 @@ export async function collect(stream: ByteStream, limit = Number.MAX_SAFE_INTEGE
     n += c.length;
     if (n > limit) throw new RangeError(`stream larger than ${limit} bytes`);
   }
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** Tracks speed (exponentially smoothed) and ETA for progress reports. */

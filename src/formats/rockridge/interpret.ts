@@ -3,7 +3,7 @@
  * Rock Ridge metadata (RRIP 1.12 clause 4; 1.09/1.10 tolerated). Bad entries become findings; nothing throws
  * except a strict `Findings` (an IsoKitError).
  */
-import { decodeName } from '../../bytes/index.js';
+import { decodeName, concatBytes } from '../../bytes/index.js';
 import { IsoKitError, type Findings } from '../../errors/index.js';
 import { parseER, type ExtensionReference } from './er.js';
 import { NmFlag, parseNM } from './nm.js';
@@ -209,14 +209,5 @@ function joinSl(comps: SlComp[], findings: Findings, byteOffset: number): string
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0] as Uint8Array;
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return parts.length === 1 ? (parts[0] as Uint8Array) : concatBytes(parts);
 }
