@@ -25,6 +25,8 @@ export const ErrorCode = {
   HTTP: 'HTTP',
   RANGE_NOT_SUPPORTED: 'RANGE_NOT_SUPPORTED',
   ABORTED: 'ABORTED',
+  /** the user answered no to a confirmation */
+  CANCELLED: 'CANCELLED',
   TIMEOUT: 'TIMEOUT',
   // verification outcomes that are errors
   VERIFY_FAILED: 'VERIFY_FAILED',

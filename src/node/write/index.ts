@@ -113,7 +113,7 @@ export async function writeImage(req: WriteRequest): Promise<WriteSummary> {
   try {
     req.onProgress?.({ phase: 'checking', target: '', bytes: 0 });
     const plan = await planWrite(req, reader.info, reader.head);
-    if (!req.yes && req.confirm && !(await req.confirm(plan))) throw new IsoKitError(ErrorCode.ABORTED, 'not confirmed: nothing was written');
+    if (!req.yes && req.confirm && !(await req.confirm(plan))) throw new IsoKitError(ErrorCode.CANCELLED, 'not confirmed: nothing was written');
     if (req.dryRun) return { ok: true, source: reader.info, inspection: plan.inspection, integrity: plan.integrity, imageByteLength: reader.info.byteLength ?? 0, targets: [], durationMs: Date.now() - t0 };
     for (const t of plan.targets) {
       if (t.drive && req.unmount && t.drive.mountpoints.some((m) => m !== '[SWAP]')) {
