@@ -1,6 +1,7 @@
 import { intOption, parseCommandArgs } from '../args.js';
 import { Exit, UsageError, type CliContext } from '../context.js';
 import { BOOT_USAGE, bootSpecFromArgs, splitBootArgs } from '../create-boot-args.js';
+import { VOLUME_OPTIONS, volumeIdsFromArgs } from '../volume-args.js';
 
 export const summary = 'create an ISO image (Rock Ridge + Joliet) from folders and files';
 export const usage = `usage: isokit create SRC… -o OUT.iso [-V LABEL] [options]
@@ -41,12 +42,7 @@ function parseDate(text: string, what: string): number {
 
 const OPTIONS = {
   output: { type: 'string', short: 'o' },
-  'volume-id': { type: 'string', short: 'V' },
-  volset: { type: 'string' },
-  publisher: { type: 'string' },
-  preparer: { type: 'string' },
-  application: { type: 'string' },
-  'system-id': { type: 'string' },
+  ...VOLUME_OPTIONS,
   'iso-level': { type: 'string' },
   'no-joliet': { type: 'boolean' },
   'joliet-long': { type: 'boolean' },
@@ -116,12 +112,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
       sources: positionals.map((p) => parseGraftSource(p, existsSync)),
       output: v.output ?? '-',
       dryRun: !!sizeOnly,
-      ...(v['volume-id'] !== undefined ? { volumeId: v['volume-id'] } : {}),
-      ...(v.volset !== undefined ? { volumeSetId: v.volset } : {}),
-      ...(v.publisher !== undefined ? { publisherId: v.publisher } : {}),
-      ...(v.preparer !== undefined ? { dataPreparerId: v.preparer } : {}),
-      ...(v.application !== undefined ? { applicationId: v.application } : {}),
-      ...(v['system-id'] !== undefined ? { systemId: v['system-id'] } : {}),
+      ...volumeIdsFromArgs(v),
       ...(isoLevel ? { isoLevel } : {}),
       joliet: v['no-joliet'] ? false : v['joliet-long'] ? 'long' : true,
       rockRidge: !v['no-rock-ridge'],

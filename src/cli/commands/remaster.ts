@@ -1,6 +1,7 @@
 import { intOption, parseCommandArgs } from '../args.js';
 import { Exit, UsageError, type CliContext } from '../context.js';
 import type { RemasterFileReport } from '../../node/remaster.js';
+import { VOLUME_OPTIONS, volumeIdsFromArgs } from '../volume-args.js';
 
 export const summary = 'edit an image (add, replace, remove files) keeping its BIOS/UEFI boot records and hybrid layout';
 export const usage = `usage: isokit remaster IN.iso -o OUT.iso [--add DEST=SRC]… [--rm PATH]… [-V LABEL] [options]
@@ -30,12 +31,7 @@ const OPTIONS = {
   output: { type: 'string', short: 'o' },
   add: { type: 'string', multiple: true },
   rm: { type: 'string', multiple: true },
-  'volume-id': { type: 'string', short: 'V' },
-  volset: { type: 'string' },
-  publisher: { type: 'string' },
-  preparer: { type: 'string' },
-  application: { type: 'string' },
-  'system-id': { type: 'string' },
+  ...VOLUME_OPTIONS,
   'iso-level': { type: 'string' },
   'no-boot': { type: 'boolean' },
   date: { type: 'string' },
@@ -101,12 +97,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
       dryRun: !!v['dry-run'],
       strict: !!v.strict,
       dateMs,
-      ...(v['volume-id'] !== undefined ? { volumeId: v['volume-id'] } : {}),
-      ...(v.volset !== undefined ? { volumeSetId: v.volset } : {}),
-      ...(v.publisher !== undefined ? { publisherId: v.publisher } : {}),
-      ...(v.preparer !== undefined ? { dataPreparerId: v.preparer } : {}),
-      ...(v.application !== undefined ? { applicationId: v.application } : {}),
-      ...(v['system-id'] !== undefined ? { systemId: v['system-id'] } : {}),
+      ...volumeIdsFromArgs(v),
       ...(isoLevel ? { isoLevel } : {}),
       ...(v['no-boot'] ? { noBoot: true } : {}),
       signal: ctx.signal,
