@@ -87,3 +87,58 @@ test('bench: workloads are deterministic and match benchmarking.md', async () =>
   assert.ok(small.files.every((f) => f.byteLength <= 4096));
   assert.equal(total(mod.planWorkload('one-big', 1)), 3 * 2 ** 30);
 });
+
+const IS_ROOT = process.getuid?.() === 0;
+
+function needRootForSticks(t: { skip: (m: string) => void }): boolean {
+  if (IS_ROOT) return true;
+  if (process.env.CI === 'true') throw new Error('the simulated-stick benchmark needs root under CI');
+  t.skip('needs root (loop devices and the block-layer throttle)');
+  return false;
+}
+
+interface Sticks { devices: string[]; teardown(): void }
+interface SticksModule { sticksUnavailable(): string | undefined; setUpSticks(count: number, byteLength: number, rates?: { writeBps: number; readBps: number }): Sticks }
+
+test('bench: simulated sticks are really throttled, and torn down afterwards', async (t) => {
+  if (!needRootForSticks(t) || !needTools(t, 'losetup', 'dd')) return;
+  const mod = (await import(pathToFileURL(path.join(ROOT, 'bench/lib/suites/write-sticks.mjs')).href)) as SticksModule;
+  assert.equal(mod.sticksUnavailable(), undefined, 'root with losetup and a block throttle: sticks must be available');
+  const MiB = 1048576;
+  const sticks = mod.setUpSticks(2, 16 * MiB, { writeBps: 8 * MiB, readBps: 16 * MiB });
+  let ddS: number;
+  try {
+    assert.equal(sticks.devices.length, 2);
+    const t0 = process.hrtime.bigint();
+    // A child inherits the throttled cgroup: 8 MiB of direct writes at 8 MiB/s cannot finish in under ~1 s.
+    const r = spawnSync('dd', ['if=/dev/zero', `of=${sticks.devices[1]}`, 'bs=1M', 'count=8', 'oflag=direct', 'status=none']);
+    ddS = Number(process.hrtime.bigint() - t0) / 1e9;
+    assert.equal(r.status, 0, String(r.stderr));
+  } finally {
+    sticks.teardown();
+  }
+  assert.ok(ddS >= 0.8, `8 MiB at a throttle of 8 MiB/s took ${ddS.toFixed(3)} s (throttle not applied)`);
+  const losetup = spawnSync('losetup', ['-a'], { encoding: 'utf8' }).stdout;
+  assert.doesNotMatch(losetup, /isokit-bench-stick-/, 'loop devices detached');
+  assert.doesNotMatch(readFileSync('/proc/self/cgroup', 'utf8'), /isokit-bench-sticks/, 'this process is back in its own cgroup');
+});
+
+test('bench: the write suite measures one and two simulated sticks side by side', (t) => {
+  if (!needRootForSticks(t) || !needTools(t, 'xorriso', 'losetup', 'dd', 'cmp')) return;
+  const tmp = tmpDir('bench-write');
+  t.after(tmp.cleanup);
+  const jsonOut = path.join(tmp.dir, 'r.json');
+  const r = bench(['--scale', '0.002', '--only', 'write', '--pairs', '1', '--warmup', '0', '--work', tmp.dir, '--json-out', jsonOut, '--quiet']);
+  assert.equal(r.status, 0, r.stderr);
+  const result = JSON.parse(readFileSync(jsonOut, 'utf8')) as Result;
+  const [suite] = result.suites;
+  assert.equal(suite.error, undefined);
+  assert.equal(suite.groups.length, 2, 'file targets and simulated sticks');
+  const sticks = suite.groups[1];
+  assert.match(sticks.title, /simulated USB sticks/);
+  assert.deepEqual(sticks.tools.map((x) => x.id), ['isokit-stick', 'isokit-stick-2', 'dd-stick']);
+  for (const tool of sticks.tools) assert.equal(tool.status, 'ok', `${tool.label}: ${tool.reason ?? ''}`);
+  const twoSticks = sticks.goals.find((g) => /2 sticks ≤ 1.3×/.test(g.text));
+  assert.ok(twoSticks && typeof twoSticks.value === 'number', 'the two-stick ratio is computed');
+  assert.doesNotMatch(spawnSync('losetup', ['-a'], { encoding: 'utf8' }).stdout, /isokit-bench-stick-/, 'loop devices detached');
+});

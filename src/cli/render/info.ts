@@ -71,7 +71,8 @@ function dateLine(ms: number | undefined): string {
 
 export function namespacesLine(image: IsoImage): string {
   const n = image.namespaces;
-  const parts = [`ISO 9660 level ${n.iso9660.level}`];
+  // The level is not recorded in an image: it is the lowest level whose rules its names and extents fit.
+  const parts = [`ISO 9660 level ${n.iso9660.level}${n.iso9660.level < 3 ? ' (by its names and extents)' : ''}`];
   if (n.joliet) parts.push(`Joliet level ${n.joliet.level}`);
   if (n.rockridge) parts.push(`Rock Ridge ${n.rockridge.version}${n.rockridge.extensionId ? ` (${n.rockridge.extensionId})` : ''}`);
   if (n.iso9660_1999) parts.push('ISO 9660:1999');

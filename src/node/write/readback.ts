@@ -7,7 +7,8 @@
  * Two methods: `compare` re-reads a plain local image and compares bytes (exact first differing range);
  * `digest` compares SHA-256 per 1 MiB block against the digests taken while a streamed (compressed or
  * downloaded) image was written. Several targets are read in lockstep; the second and later targets are
- * compared byte-wise with the first, so the hashing cost does not grow with the number of targets.
+ * compared byte-wise with the first, so the hashing cost does not grow with the number of targets. Reads
+ * are double-buffered: the next chunk comes off every target (and the image) while this one is compared.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, read as fsRead } from 'node:fs';
@@ -39,11 +40,24 @@ interface Reading {
   path: string;
   fd: number;
   direct: boolean;
+  /** two buffers: one being compared while the next chunk is read into the other */
+  bufs: [Uint8Array, Uint8Array];
   buf: Uint8Array;
   got: number;
   result?: ReadbackResult;
   meter: TargetMeter;
   t0: number;
+}
+
+/** One chunk read (or being read) from every live target and, in compare mode, from the image. */
+interface Slot {
+  pos: number;
+  len: number;
+  slot: 0 | 1;
+  live: Reading[];
+  /** per target: its byte count or its read error */
+  reads: Promise<{ r: Reading; got: number } | { r: Reading; e: unknown }>[];
+  source?: Promise<Uint8Array>;
 }
 
 const preadAsync = (fd: number, buf: Uint8Array, off: number, len: number, pos: number) =>
@@ -62,28 +76,28 @@ async function openForReadback(path: string): Promise<{ fd: number; direct: bool
   }
 }
 
-/** Read `len` bytes at `pos` into r.buf (O_DIRECT reads are rounded up to whole pages). */
-async function readChunk(r: Reading, pos: number, len: number): Promise<void> {
-  const want = r.direct ? Math.min(alignUp(len, 4096), r.buf.length) : len;
+/** Read `len` bytes at `pos` into `buf`; returns how many arrived (O_DIRECT reads are rounded up to whole pages). */
+async function readChunk(r: Reading, buf: Uint8Array, pos: number, len: number): Promise<number> {
+  const want = r.direct ? Math.min(alignUp(len, 4096), buf.length) : len;
   let done = 0;
   while (done < want) {
     let n: number;
     try {
-      n = await preadAsync(r.fd, r.buf, done, want - done, pos + done);
+      n = await preadAsync(r.fd, buf, done, want - done, pos + done);
     } catch (e) {
       if (r.direct && (e as NodeJS.ErrnoException).code === 'EINVAL') {
         // This file system or device refuses O_DIRECT reads after all: reopen buffered.
         closeSync(r.fd);
         r.fd = openSync(r.path, constants.O_RDONLY);
         r.direct = false;
-        return readChunk(r, pos, len);
+        return readChunk(r, buf, pos, len);
       }
       throw withByteOffset(new IsoKitError(ErrorCode.IO, `${r.path}: read-back failed at byte ${pos + done}: ${errnoText(e)}`, { cause: e }), pos + done);
     }
     if (n === 0) break;
     done += n;
   }
-  r.got = Math.min(done, len);
+  return Math.min(done, len);
 }
 
 /** First differing byte of two views and the end of that run (a gap of 512 equal bytes ends it). */
@@ -121,15 +135,41 @@ function finish(r: Reading, verified: boolean, method: 'compare' | 'digest', mis
   r.result = { verified, verifyMethod: method, verifyMs: Date.now() - r.t0, ...(mismatch ? { mismatch } : {}) };
 }
 
-/** Compare one chunk for every live target. */
-async function checkChunk(live: Reading[], pos: number, len: number, opts: VerifyTargetsOptions, srcBuf: Uint8Array | undefined, block: number): Promise<void> {
-  const method = srcBuf ? 'compare' : 'digest';
-  let reference: Uint8Array | undefined;
-  if (srcBuf) {
-    const n = await opts.reader.readAt!(pos, srcBuf.subarray(0, len));
-    if (n !== len) throw new IsoKitError(ErrorCode.IO, `${opts.reader.info.name} changed while it was written: it now ends at byte ${pos + n}`);
-    reference = srcBuf.subarray(0, len);
+/** Start reading one chunk from every live target (and from the image in compare mode) into buffer `slot`. */
+function startSlot(readings: Reading[], pos: number, len: number, slot: 0 | 1, opts: VerifyTargetsOptions, srcBufs: [Uint8Array, Uint8Array] | undefined): Slot {
+  const live = readings.filter((r) => !r.result);
+  const reads = live.map((r) => readChunk(r, r.bufs[slot], pos, len).then((got) => ({ r, got }), (e: unknown) => ({ r, e })));
+  let source: Promise<Uint8Array> | undefined;
+  if (srcBufs) {
+    const buf = srcBufs[slot].subarray(0, len);
+    source = opts.reader.readAt!(pos, buf).then((n) => {
+      if (n !== len) throw new IsoKitError(ErrorCode.IO, `${opts.reader.info.name} changed while it was written: it now ends at byte ${pos + n}`);
+      return buf;
+    });
+    source.catch(() => undefined); // observed when the slot is checked
   }
+  return { pos, len, slot, live, reads, ...(source ? { source } : {}) };
+}
+
+/** Wait for a slot's reads, then compare its chunk for every target that is still live. */
+async function finishSlot(s: Slot, opts: VerifyTargetsOptions, block: number): Promise<void> {
+  for (const res of await Promise.all(s.reads)) {
+    if (res.r.result) continue; // failed or differed in an earlier chunk: the first finding stands
+    if ('e' in res) res.r.result = { error: asIsoKitError(res.e) };
+    else {
+      res.r.buf = res.r.bufs[s.slot];
+      res.r.got = res.got;
+    }
+  }
+  const reference = s.source ? await s.source : undefined;
+  await checkChunk(s.live.filter((r) => !r.result), s.pos, s.len, opts, reference, block);
+  for (const r of s.live) r.meter.update(s.pos + s.len, s.pos + s.len === opts.imageByteLength);
+}
+
+/** Compare one chunk for every live target (against the image's bytes, or the stored digests). */
+async function checkChunk(live: Reading[], pos: number, len: number, opts: VerifyTargetsOptions, source: Uint8Array | undefined, block: number): Promise<void> {
+  const method = source ? 'compare' : 'digest';
+  let reference = source;
   for (const r of live) {
     const data = r.buf.subarray(0, r.got);
     if (r.got < len) {
@@ -159,28 +199,36 @@ export async function verifyTargets(targets: ReadbackTarget[], opts: VerifyTarge
     for (const t of targets) out.set(t.path, { error: new IsoKitError(ErrorCode.INTERNAL, 'no reference to verify against') });
     return out;
   }
-  const pool = new AlignedPool(chunk, targets.length + 1);
+  const pool = new AlignedPool(chunk, 2 * targets.length + 2);
   const readings: Reading[] = [];
   for (const t of targets) {
     try {
       const { fd, direct } = await openForReadback(t.path);
       const meter = new TargetMeter(t.path, 'verifying', opts.imageByteLength, opts.onProgress);
-      readings.push({ path: t.path, fd, direct, buf: await pool.acquire(), got: 0, meter, t0: Date.now() });
+      const bufs: [Uint8Array, Uint8Array] = [await pool.acquire(), await pool.acquire()];
+      readings.push({ path: t.path, fd, direct, bufs, buf: bufs[0], got: 0, meter, t0: Date.now() });
     } catch (e) {
       out.set(t.path, { error: asIsoKitError(e) });
     }
   }
-  const srcBuf = useCompare ? await pool.acquire() : undefined;
+  const srcBufs: [Uint8Array, Uint8Array] | undefined = useCompare ? [await pool.acquire(), await pool.acquire()] : undefined;
+  const step = pool.chunkByteLength;
+  const slotAt = (pos: number, slot: 0 | 1): Slot | undefined =>
+    pos < opts.imageByteLength && readings.some((r) => !r.result) ? startSlot(readings, pos, Math.min(step, opts.imageByteLength - pos), slot, opts, srcBufs) : undefined;
+  // Double buffering: chunk N+1 is read from the targets (and the image) while chunk N is compared.
+  let current = slotAt(0, 0);
   try {
-    for (let pos = 0; pos < opts.imageByteLength; pos += pool.chunkByteLength) {
+    while (current) {
       if (opts.signal?.aborted) throw new IsoKitError(ErrorCode.ABORTED, 'aborted', { cause: opts.signal.reason });
-      const live = readings.filter((r) => !r.result);
-      if (!live.length) break;
-      const len = Math.min(pool.chunkByteLength, opts.imageByteLength - pos);
-      const failed = await Promise.all(live.map((r) => readChunk(r, pos, len).then(() => undefined, (e: unknown) => ({ r, e }))));
-      for (const f of failed) if (f) f.r.result = { error: asIsoKitError(f.e) };
-      await checkChunk(live.filter((r) => !r.result), pos, len, opts, srcBuf, block);
-      for (const r of live) r.meter.update(pos + len, pos + len === opts.imageByteLength);
+      await Promise.all(current.reads);
+      const next = slotAt(current.pos + step, current.slot === 0 ? 1 : 0);
+      try {
+        await finishSlot(current, opts, block);
+      } catch (e) {
+        if (next) await Promise.all([...next.reads, next.source?.catch(() => undefined)]);
+        throw e;
+      }
+      current = next;
     }
     for (const r of readings) if (!r.result) finish(r, true, useCompare ? 'compare' : 'digest');
   } finally {
