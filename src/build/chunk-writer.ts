@@ -2,6 +2,8 @@
  * Gathers emitted bytes into fixed-size chunks so the output sees few large writes. File data is read
  * straight into the chunk (`space()` + `advance()`), so each byte is copied once.
  */
+import { ErrorCode, IsoKitError } from '../errors/index.js';
+
 export class ChunkWriter {
   private buf: Uint8Array;
   private pos = 0;
@@ -11,12 +13,14 @@ export class ChunkWriter {
    * @param chunkByteLength size of the chunks handed out
    * @param reuse hand out the same buffer again after the consumer asked for the next chunk (the consumer
    *   must be done with a chunk before pulling the next one — true for synchronous file writes)
+   * @param allocate how chunk buffers are allocated (node: away from 4 KiB aliasing with the page cache)
    */
   constructor(
     readonly chunkByteLength = 1 << 20,
     private readonly reuse = false,
+    private readonly allocate: (byteLength: number) => Uint8Array = (n) => new Uint8Array(n),
   ) {
-    this.buf = new Uint8Array(chunkByteLength);
+    this.buf = allocate(chunkByteLength);
   }
 
   /** Bytes written so far (handed out plus buffered). */
@@ -43,8 +47,14 @@ export class ChunkWriter {
     const out = this.buf.subarray(0, this.pos);
     this.flushed += this.pos;
     this.pos = 0;
-    if (!this.reuse) this.buf = new Uint8Array(this.chunkByteLength);
+    if (!this.reuse) this.buf = this.allocate(this.chunkByteLength);
     return out;
+  }
+
+  /** Account for `byteLength` bytes handed out by someone else (the current chunk must be empty). */
+  passed(byteLength: number): void {
+    if (this.pos !== 0) throw new IsoKitError(ErrorCode.INTERNAL, 'bytes handed out past a partly filled chunk');
+    this.flushed += byteLength;
   }
 
   /** Copy bytes in, yielding each chunk that fills up. */

@@ -23,3 +23,35 @@ export interface ReadableContent extends Content {
 }
 
 export const hasReader = (c: Content): c is ReadableContent => typeof (c as Partial<ReadableContent>).openReader === 'function';
+
+/** One stored copy of file data, as a FileDataSource sees it (in image order). */
+export interface DataItem {
+  readonly content: Content | undefined;
+  /** planned byte length (the region holds exactly this many bytes of it, then zeros to `blockCount` blocks) */
+  readonly byteLength: number;
+  readonly blockCount: number;
+}
+
+/** A piece of the file-data region produced by a FileDataSource. */
+export interface DataRegionChunk {
+  /** the region's next bytes: each item's data zero-padded to its blocks, a source that changed padded/cut to plan */
+  readonly bytes: Uint8Array;
+  /** how many items are complete once these bytes are out (cumulative) */
+  readonly itemsDone: number;
+  /** items that no longer match the plan, reported once each when their last bytes are in a chunk */
+  readonly changes: readonly { readonly index: number; readonly reason: string; readonly actualByteLength?: number }[];
+}
+
+/** The file-data region's chunks, being produced from the moment the source was started. */
+export interface DataRegionChunks extends AsyncIterable<DataRegionChunk> {
+  /** stop producing and release everything (called once emit is over, whether the chunks were read or not) */
+  close(): Promise<void>;
+}
+
+/**
+ * An alternative producer of the whole file-data region (node: worker threads reading the files ahead while the
+ * directories are serialized and earlier chunks are written). emit starts it before the first region, so it can
+ * work ahead. Returns undefined when it cannot produce these items (then emit reads them itself). `bytes` of a
+ * chunk stay valid until the next chunk is asked for.
+ */
+export type FileDataSource = (items: readonly DataItem[], opts: { signal?: AbortSignal }) => DataRegionChunks | undefined;

@@ -7,6 +7,7 @@
 import { ErrorCode, IsoKitError } from '../errors/index.js';
 import { throwIfAborted, type Progress } from '../io/index.js';
 import { ChunkWriter } from './chunk-writer.js';
+import type { FileDataSource } from './content-reader.js';
 import type { ContentPatch } from './hooks.js';
 import { checkRegionBytes, checkTotalBytes } from './invariants.js';
 import type { BData } from './tree.js';
@@ -18,9 +19,16 @@ export interface EmitOptions {
   chunkByteLength?: number;
   /** yield the same buffer again for the next chunk (only for consumers done with a chunk when they pull the next) */
   reuseBuffers?: boolean;
+  /**
+   * allocates the chunk buffers (default `new Uint8Array`); node passes buffers placed 2 KiB past a page
+   * boundary, because kernel copies between the page cache and a buffer at page + 16 bytes hit 4 KiB aliasing
+   */
+  allocate?: (byteLength: number) => Uint8Array;
   /** a changed source file fails the build (IO error) instead of being padded/cut and reported */
   strict?: boolean;
   onFileChanged?: (change: FileChange) => void;
+  /** produces the file-data region's bytes ahead (node: worker threads reading the source files) */
+  fileData?: FileDataSource;
   /** called after every chunk with bytes so far, total bytes and files written */
   onProgress?: (p: Progress) => void;
 }
@@ -42,13 +50,18 @@ function patchMap(layout: ImageLayout): Map<BData, ContentPatch[]> {
 export async function* emitImage(layout: ImageLayout, opts: EmitOptions = {}): AsyncGenerator<Uint8Array, void, undefined> {
   const chunk = opts.chunkByteLength ?? 1 << 20;
   if (!Number.isSafeInteger(chunk) || chunk < BLOCK_SIZE) throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `chunk size must be at least ${BLOCK_SIZE}`);
-  const out = new ChunkWriter(chunk, opts.reuseBuffers ?? false);
+  const out = new ChunkWriter(chunk, opts.reuseBuffers ?? false, opts.allocate);
+  const data = layout.image.data;
+  // started before the first region, so that the file data is read while the directories are serialized
+  const fileData = data.length ? opts.fileData?.(data, opts.signal ? { signal: opts.signal } : {}) : undefined;
   let files = 0;
   const totalFiles = layout.image.data.length;
   const ctx: EmitContext = {
     layout,
     ...(opts.signal ? { signal: opts.signal } : {}),
     patches: patchMap(layout),
+    ...(fileData ? { fileData } : {}),
+    keepsChunks: !(opts.reuseBuffers ?? false),
     fileChanged: (change) => {
       if (opts.strict) {
         throw new IsoKitError(ErrorCode.IO, `${change.path} changed while the image was written (${change.reason}; planned ${change.plannedByteLength} bytes)`);
@@ -60,12 +73,20 @@ export async function* emitImage(layout: ImageLayout, opts: EmitOptions = {}): A
     },
   };
   const progress = (bytes: number) => opts.onProgress?.({ phase: 'write', bytes, totalBytes: layout.byteLength, files, totalFiles });
+  try {
+    yield* emitRegions(layout, out, ctx, progress, opts.signal);
+  } finally {
+    await fileData?.close();
+  }
+}
+
+async function* emitRegions(layout: ImageLayout, out: ChunkWriter, ctx: EmitContext, progress: (bytes: number) => void, signal: AbortSignal | undefined): AsyncGenerator<Uint8Array, void, undefined> {
   let yielded = 0;
   for (let i = 0; i < layout.regionList.length; i++) {
     const region = layout.regionList[i] as EmitContext['layout']['regionList'][number];
     const placed = layout.regions[i] as (typeof layout.regions)[number];
     const start = placed.lba * BLOCK_SIZE;
-    throwIfAborted(opts.signal);
+    throwIfAborted(signal);
     if (out.position !== start) checkRegionBytes(placed.name, placed.lba, out.position - start, 0);
     for await (const c of region.emit(out, ctx)) {
       yielded += c.length;

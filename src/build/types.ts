@@ -5,6 +5,7 @@
 import type { Finding } from '../errors/index.js';
 import type { TreeNode } from '../model/index.js';
 import type { ChunkWriter } from './chunk-writer.js';
+import type { DataRegionChunks } from './content-reader.js';
 import type { ContentPatch } from './hooks.js';
 import type { ResolvedOptions } from './options.js';
 import type { BData, BuildImage } from './tree.js';
@@ -40,6 +41,10 @@ export interface EmitContext {
   readonly fileDone: () => void;
   /** patches by stored data (from BootHook.patches) */
   readonly patches: ReadonlyMap<BData, readonly ContentPatch[]>;
+  /** the file-data region, produced ahead by EmitOptions.fileData (emit then reads no content itself) */
+  readonly fileData?: DataRegionChunks;
+  /** the consumer keeps chunks after pulling the next one (chunks from `fileData` are then copied) */
+  readonly keepsChunks?: boolean;
 }
 
 /**

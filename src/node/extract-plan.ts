@@ -41,6 +41,17 @@ class Entry implements PlanEntry {
 }
 
 const entryOf = (node: TreeNode, dir: string): PlanEntry => new Entry(node, dir);
+
+let lastDir = '';
+
+/** The entry of a node met at image path `path` while walking an image; its name is checked (UNSAFE_PATH). */
+export function walkEntry(node: TreeNode, path: string): PlanEntry {
+  checkEntryName(node.name, path);
+  const i = path.lastIndexOf('/');
+  // consecutive entries of one directory share its path string
+  if (i !== lastDir.length || !path.startsWith(lastDir)) lastDir = i < 0 ? '' : path.slice(0, i);
+  return new Entry(node, lastDir);
+}
 const ROOT_ENTRY = (root: TreeNode): PlanEntry => ({ node: root, rel: '', dir: '', name: '' });
 
 /** Resolve one exact image path (exact names first, then case-insensitive, like `findNode`). */

@@ -14,8 +14,10 @@ import { ioError } from './errors.js';
 import { skewedBuffer } from './chunk-reader.js';
 
 export class FileContent implements ReadableContent {
-  private readonly dir: string;
-  private readonly name: string;
+  /** the parent directory's path (shared by its files), or the whole path when `name` is '' */
+  readonly dir: string;
+  /** the file name inside `dir` ('' when `dir` is the whole path) */
+  readonly name: string;
 
   /**
    * @param path the file (or, with `name`, its directory)

@@ -15,6 +15,6 @@ export { DeviceSink, type DeviceSinkOptions } from './device-sink.js';
 export { remasterImageFile, type RemasterImageOptions, type RemasterFileReport } from './remaster.js';
 export { writeImage, type WriteRequest, type WritePlan, type WriteSummary, type TargetResult, type WriteProgress } from './write/index.js';
 export { openImageFile } from './open-image.js';
-export { extractTree, type ExtractOptions, type ExtractSummary } from './extract.js';
+export { extractTree, extractImage, type ExtractOptions, type ExtractSummary } from './extract.js';
 export { hashFile } from './hash-file.js';
 export { verifyImageFile, findReferenceFiles } from './verify-file.js';

@@ -104,6 +104,12 @@ export class DirectoryCursor {
     private readonly rr: boolean,
     /** SP LEN_SKP */
     private readonly skip: number,
+    /**
+     * Listing mode: only what `ls -l` shows is decoded. TF dates other than modify are checked (as the
+     * generic path would report them) but not kept, and `recordedAtMs` is decoded only when no TF modify
+     * time was found (listings show `mtimeMs ?? recordedAtMs`).
+     */
+    private readonly lean = false,
   ) {}
 
   next(): Step {
@@ -123,7 +129,7 @@ export class DirectoryCursor {
       if (len < 34 || o + len > n || 33 + idLen > len) return Step.BAIL;
       this.o = o + len;
       if (u32le(b, o + 2) !== u32be(b, o + 6) || u32le(b, o + 10) !== u32be(b, o + 14)) return Step.BAIL;
-      const date = this.recordDate.read(b, o + 18);
+      const date = this.lean ? (badDate(b, o + 18) ? BAD_DATE : undefined) : this.recordDate.read(b, o + 18);
       if (date === BAD_DATE) return Step.BAIL;
       const flags = b[o + 25] as number;
       if (idLen === 1 && (b[o + 33] as number) <= 1) {
@@ -146,6 +152,7 @@ export class DirectoryCursor {
       this.suLength = len - suOff;
       this.resetRr();
       if (this.rr && this.suLength > this.skip && !this.readSusp(this.suStart + this.skip, o + len)) return Step.BAIL;
+      if (this.lean && this.mtimeMs === undefined) this.recordedAtMs = this.recordDate.read(b, o + 18) as number | undefined;
       return Step.RECORD;
     }
     return Step.END;
@@ -225,7 +232,7 @@ export class DirectoryCursor {
     for (let bit = 0; bit < 7; bit++) {
       if ((flags & (1 << bit)) === 0) continue;
       if (q + 7 > dataLength) return false;
-      const ms = bit < 4 ? (this.tfDates[bit] as Date7Cache).read(b, p + q) : checkDate(b, p + q);
+      const ms = this.lean && bit !== 1 ? (badDate(b, p + q) ? BAD_DATE : undefined) : bit < 4 ? (this.tfDates[bit] as Date7Cache).read(b, p + q) : checkDate(b, p + q);
       if (ms === BAD_DATE) return false;
       if (ms !== undefined) {
         if (bit === 0) this.birthtimeMs = ms;
@@ -237,6 +244,14 @@ export class DirectoryCursor {
     }
     return true;
   }
+}
+
+/** Whether the 7-byte date at b[o] would be reported (a GMT offset out of range on a date that is set); see Date7Cache. */
+function badDate(b: Uint8Array, o: number): boolean {
+  if ((b[o] as number) === 0 && (b[o + 1] as number) === 0 && (b[o + 2] as number) === 0 && (b[o + 3] as number) === 0 && (b[o + 4] as number) === 0 && (b[o + 5] as number) === 0) return false;
+  const offByte = b[o + 6] as number;
+  const off = offByte >= 128 ? offByte - 256 : offByte;
+  return off < -48 || off > 52;
 }
 
 const scratchDate = new Date7Cache();

@@ -18,7 +18,7 @@ import type { DirEntry } from './directory.js';
 import { DirectoryCursor, Step, fastPathSettings } from './fast-directory.js';
 import { badName, makeNode, noteIsoLevel, queueDirectory, type Ctx, type Job } from './tree-nodes.js';
 
-interface PendingDir {
+export interface PendingDir {
   readonly index: number;
   readonly lba: number;
   readonly dataLength: number | undefined;
@@ -28,7 +28,7 @@ interface PendingDir {
 /** Names seen in the directory being read (reused: the fast path never awaits). */
 const seen = new Set<string>();
 /** Returned by the per-record helpers: the record is relocated (RE) and not shown here. */
-const SKIP = 1;
+export const SKIP = 1;
 
 /** Read one directory's entries into `job.node.children`; false (and nothing changed) to leave it to the generic path. */
 export function fastReadDirectory(ctx: Ctx, job: Job, bytes: Uint8Array, next: Job[]): boolean {
@@ -144,7 +144,7 @@ function fastNode(ctx: Ctx, cur: DirectoryCursor, bytes: Uint8Array): TreeNode |
 }
 
 /** A record with Rock Ridge entries only the generic code interprets: that code, with findings kept aside. */
-function genericRecord(
+export function genericRecord(
   ctx: Ctx, cur: DirectoryCursor, bytes: Uint8Array, at: number, scratch: { findings: Findings | undefined }, dirs: PendingDir[], index: number,
 ): TreeNode | typeof SKIP | undefined {
   const findings = (scratch.findings ??= new Findings(false));

@@ -50,7 +50,7 @@ export interface WalkOptions {
 /** Entries handed out per batch (at most; a batch also ends where the walk must wait for a read). */
 const BATCH = 1024;
 /** Directory extents asked for ahead of the walk (in walk order), for sources with slow round trips (http). */
-const READ_AHEAD = 16;
+export const READ_AHEAD = 16;
 /** Smallest read of directory extents (several small directories in one read). */
 const WINDOW_BYTES = 64 * 1024;
 /** Read-ahead windows kept (WINDOW_BYTES each, unless a directory is larger). */
@@ -150,7 +150,7 @@ async function readListing(ctx: Ctx, job: Job, reader?: ByteSource): Promise<Lis
 }
 
 /** The start of the walk: PATH looked up a directory at a time. */
-async function lookUp(ctx: Ctx, root: TreeNode, rootJob: Job, path: string): Promise<{ node: TreeNode; job: Job | undefined }> {
+export async function lookUp(ctx: Ctx, root: TreeNode, rootJob: Job, path: string): Promise<{ node: TreeNode; job: Job | undefined }> {
   let node = root;
   let job: Job | undefined = rootJob;
   for (const part of path.split('/')) {
@@ -235,7 +235,7 @@ class Walker {
  * in one read, and the next ones are asked for before they are needed (in flight together on http).
  * A read no window holds passes through.
  */
-class ReadAhead implements ByteSource {
+export class ReadAhead implements ByteSource {
   readonly byteLength: number;
   readonly name: string;
   /** recent windows, oldest first */

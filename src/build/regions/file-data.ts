@@ -6,7 +6,7 @@
  */
 import { throwIfAborted } from '../../io/index.js';
 import type { ChunkWriter } from '../chunk-writer.js';
-import { hasReader } from '../content-reader.js';
+import { hasReader, type DataRegionChunk } from '../content-reader.js';
 import type { ContentPatch } from '../hooks.js';
 import { pathOf, type BData, type BuildImage } from '../tree.js';
 import { BLOCK_SIZE, type EmitContext, type Extent, type Region } from '../types.js';
@@ -28,7 +28,12 @@ export function fileDataRegion(): Region {
       for (const d of image?.data ?? []) yield { lba: d.lba, blockCount: d.blockCount, what: () => `data of ${pathOf(d.first)}` };
     },
     async *emit(out: ChunkWriter, ctx: EmitContext) {
-      for (const d of ctx.layout.image.data) {
+      const data = ctx.layout.image.data;
+      if (ctx.fileData) {
+        yield* emitFromSource(ctx.fileData, data, out, ctx);
+        return;
+      }
+      for (const d of data) {
         throwIfAborted(ctx.signal);
         yield* emitData(d, out, ctx);
         ctx.fileDone();
@@ -119,4 +124,39 @@ async function* emitData(d: BData, out: ChunkWriter, ctx: EmitContext): AsyncGen
   }
   // zeros for a short source, then up to the block boundary
   yield* out.zeros(want - done + (d.blockCount * BLOCK_SIZE - want));
+}
+
+/** Byte ranges to patch, as offsets in the region, sorted. */
+function regionPatches(data: readonly BData[], ctx: EmitContext): { at: number; bytes: Uint8Array }[] {
+  const out: { at: number; bytes: Uint8Array }[] = [];
+  if (!ctx.patches.size || !data.length) return out;
+  const start = (data[0] as BData).lba;
+  for (const [d, list] of ctx.patches) for (const p of list) out.push({ at: (d.lba - start) * BLOCK_SIZE + p.byteOffset, bytes: p.bytes });
+  return out.sort((a, b) => a.at - b.at);
+}
+
+/** The region from a FileDataSource: its chunks are handed out as they are (patched, copied if the consumer keeps chunks). */
+async function* emitFromSource(source: AsyncIterable<DataRegionChunk>, data: readonly BData[], out: ChunkWriter, ctx: EmitContext): AsyncGenerator<Uint8Array, void, undefined> {
+  const pending = out.take();
+  if (pending) yield pending;
+  const patches = regionPatches(data, ctx);
+  let pos = 0;
+  let done = 0;
+  for await (const chunk of source) {
+    throwIfAborted(ctx.signal);
+    for (const c of chunk.changes) {
+      const d = data[c.index] as BData;
+      ctx.fileChanged({ path: pathOf(d.first), plannedByteLength: d.byteLength, ...(c.actualByteLength !== undefined ? { actualByteLength: c.actualByteLength } : {}), reason: c.reason });
+    }
+    const bytes = ctx.keepsChunks ? chunk.bytes.slice() : chunk.bytes;
+    for (const p of patches) {
+      const from = Math.max(p.at, pos);
+      const to = Math.min(p.at + p.bytes.length, pos + bytes.length);
+      if (from < to) bytes.set(p.bytes.subarray(from - p.at, to - p.at), from - pos);
+    }
+    for (; done < chunk.itemsDone; done++) ctx.fileDone();
+    out.passed(bytes.length);
+    pos += bytes.length;
+    yield bytes;
+  }
 }

@@ -96,6 +96,10 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   if (v['no-joliet'] && v['joliet-long']) throw new UsageError('--no-joliet and --joliet-long contradict each other');
   const epoch = v.date !== undefined ? parseDate(v.date, '--date') : ctx.env.SOURCE_DATE_EPOCH ? parseDate(ctx.env.SOURCE_DATE_EPOCH, 'SOURCE_DATE_EPOCH') : undefined;
 
+  // Keep V8's young generation at its initial 1 MiB semi-spaces: scanning 100,000 entries keeps most of what it
+  // allocates, so V8 would grow them to 16 MiB each (+~30 MB peak RSS) for no speed gain here (measured).
+  const { setFlagsFromString } = await import('node:v8');
+  setFlagsFromString('--semi-space-growth-factor=1');
   const [{ createImageFile }, { parseGraftSource }, { existsSync }, { ProgressBar, printJson, formatBytes }, { describeLayout }] = await Promise.all([
     import('../../node/create.js'),
     import('../../node/fs-tree.js'),

@@ -38,15 +38,17 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   if (!values.output && values['boot-images'] === undefined) throw new UsageError('extract needs -o DIR (where to extract), or --boot-images DIR');
   const [imagePath, ...select] = positionals as [string, ...string[]];
   const namespace = parseNamespace(values.namespace);
-  const [{ openImageFile }, { extractTree }, { ProgressBar }] = await Promise.all([
+  const [{ openImageFile }, { extractImage }, { ProgressBar }] = await Promise.all([
     import('../../node/open-image.js'),
     import('../../node/extract.js'),
     import('../output.js'),
   ]);
-  const image = await openImageFile(imagePath, { namespace, signal: ctx.signal });
+  // The whole image is extracted while its tree is walked (flat memory); boot images need the tree read.
+  const deferTree = select.length === 0 && values['boot-images'] === undefined;
+  const image = await openImageFile(imagePath, { namespace, signal: ctx.signal, deferTree });
   const bar = new ProgressBar(ctx, !values.json);
   try {
-    const summary = values.output === undefined ? emptySummary() : await extractTree(image.tree, values.output, {
+    const summary = values.output === undefined ? emptySummary() : await extractImage(image, values.output, {
       select,
       overwrite: !!values.overwrite,
       permissions: !values['no-permissions'],

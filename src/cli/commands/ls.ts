@@ -25,40 +25,8 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   if (positionals.length > 2) throw new UsageError(`ls takes IMAGE and at most one PATH, got ${positionals.length - 1} paths`);
   const [imagePath, path = '/'] = positionals as [string, string?];
   const namespace = parseNamespace(values.namespace);
-  const [{ openImageFile }, { walkImageBatches }, { LongListing, TextWriter, jsonEntry, shortLine, streamSink }] = await Promise.all([
-    import('../../node/open-image.js'),
-    import('../../read/walk.js'),
-    import('../render/ls-stream.js'),
-  ]);
-  // the tree is read a directory at a time and not kept: listing 100,000 files needs little memory
-  const image = await openImageFile(imagePath, { namespace, signal: ctx.signal, deferTree: true });
-  try {
-    // JSON shows hard-link groups (found by a first walk); the text forms do not need them
-    const batches = walkImageBatches(image, { path, recursive: !!values.recursive, signal: ctx.signal, linkGroups: !!values.json });
-    // the first batch comes after PATH was looked up: a missing PATH fails before anything is written
-    let batch = await batches.next();
-    const out = new TextWriter(streamSink(ctx.stdout));
-    if (values.json) {
-      // One entry per line: readable, and large listings stay cheap to produce and to grep.
-      await out.add(JSON.stringify({ ok: true, image: imagePath, namespace: image.namespace, path }).slice(0, -1) + ',"entries":[');
-      let sep = '\n';
-      for (; !batch.done; batch = await batches.next()) {
-        for (const e of batch.value) {
-          await out.add(sep + jsonEntry(e.node, e.path));
-          sep = ',\n';
-        }
-      }
-      await out.add(sep === ',\n' ? '\n]}\n' : ']}\n');
-    } else if (values.long) {
-      const listing = new LongListing();
-      for (; !batch.done; batch = await batches.next()) for (const e of batch.value) listing.add(e.node, e.path);
-      for (const chunk of listing.chunks()) await out.flushWith(chunk);
-    } else {
-      for (; !batch.done; batch = await batches.next()) for (const e of batch.value) await out.add(shortLine(e.node, e.path));
-    }
-    await out.flush();
-  } finally {
-    await image.source.close?.();
-  }
+  // one module with everything the listing needs (one chunk to load in the bundled CLI)
+  const { runList } = await import('../list-run.js');
+  await runList({ imagePath, path, namespace, recursive: !!values.recursive, long: !!values.long, json: !!values.json }, ctx);
   return Exit.OK;
 }

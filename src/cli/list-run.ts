@@ -1,0 +1,68 @@
+/**
+ * `isokit ls` after its arguments were parsed (commands/ls.ts): open the image, walk it, print. Kept in
+ * one module with static imports so the bundled CLI loads the listing code in one piece.
+ */
+import { openImageFile } from '../node/open-image.js';
+import { listImage } from '../read/list-walk.js';
+import type { IsoImage, NamespaceChoice } from '../read/types.js';
+import { walkImageBatches } from '../read/walk.js';
+import type { CliContext } from './context.js';
+import { LongRows, ShortRows } from './list-rows.js';
+import { TextWriter, jsonEntry, streamSink } from './render/ls-stream.js';
+
+export interface ListRequest {
+  imagePath: string;
+  /** the directory (or file) to list, '/' for the root */
+  path: string;
+  namespace: NamespaceChoice;
+  recursive: boolean;
+  long: boolean;
+  json: boolean;
+}
+
+export async function runList(req: ListRequest, ctx: CliContext): Promise<void> {
+  // the tree is read a directory at a time and not kept: listing 100,000 files needs little memory
+  const image = await openImageFile(req.imagePath, { namespace: req.namespace, signal: ctx.signal, deferTree: true });
+  try {
+    if (req.json) await listJson(image, req, ctx);
+    else await listText(image, req, ctx);
+  } finally {
+    await image.source.close?.();
+  }
+}
+
+/** The text forms: rows straight from the listing walk; the short form is written as it goes. */
+async function listText(image: IsoImage, req: ListRequest, ctx: CliContext): Promise<void> {
+  const out = streamSink(ctx.stdout);
+  const opts = { path: req.path, recursive: req.recursive, signal: ctx.signal };
+  // nothing is written before PATH was looked up: a missing PATH fails with empty output
+  if (req.long) {
+    const rows = new LongRows();
+    for await (const _ of listImage(image, rows, opts));
+    for (const chunk of rows.chunks()) await out.write(chunk);
+    return;
+  }
+  const rows = new ShortRows();
+  for await (const _ of listImage(image, rows, opts)) {
+    for (const chunk of rows.take()) await out.write(chunk);
+  }
+  for (const chunk of rows.take(true)) await out.write(chunk);
+}
+
+/** --json: one entry per line (readable, cheap to produce and to grep); hard-link groups need a first walk. */
+async function listJson(image: IsoImage, req: ListRequest, ctx: CliContext): Promise<void> {
+  const batches = walkImageBatches(image, { path: req.path, recursive: req.recursive, signal: ctx.signal, linkGroups: true });
+  // the first batch comes after PATH was looked up: a missing PATH fails before anything is written
+  let batch = await batches.next();
+  const out = new TextWriter(streamSink(ctx.stdout));
+  await out.add(JSON.stringify({ ok: true, image: req.imagePath, namespace: image.namespace, path: req.path }).slice(0, -1) + ',"entries":[');
+  let sep = '\n';
+  for (; !batch.done; batch = await batches.next()) {
+    for (const e of batch.value) {
+      await out.add(sep + jsonEntry(e.node, e.path));
+      sep = ',\n';
+    }
+  }
+  await out.add(sep === ',\n' ? '\n]}\n' : ']}\n');
+  await out.flush();
+}

@@ -1,0 +1,409 @@
+/**
+ * Read-ahead of the file-data region for `create`: worker threads open, read and close the source files into
+ * a ring of shared buffers, slot by slot (each slot is a run of the region's exact bytes: file data, each
+ * file zero-padded to its blocks), while the calling thread serializes the directories and writes earlier
+ * slots. The image is still written strictly in order: the calling thread hands the slots out in sequence.
+ *
+ * The region is cut into slots once, up front (`packDataRegion`): a small file lies whole inside one slot
+ * (read with open + one read of its planned size + 1 + close, so a grown or shrunk file shows in the count
+ * without a stat; a read that returns exactly the planned size is taken as the end of the file); a large one is split over consecutive slots (each piece a positional read; the first
+ * piece compares size and mtime with fstat). Workers claim slots with an atomic counter, so they share the
+ * work whatever the file sizes, and never get more than the ring ahead of the writer.
+ */
+import { Buffer } from 'node:buffer';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { BLOCK_SIZE, type DataItem, type DataRegionChunk, type DataRegionChunks, type FileDataSource } from '../build/index.js';
+import { ErrorCode, IsoKitError } from '../errors/index.js';
+import { skewedBuffers } from './chunk-reader.js';
+import { ioError } from './errors.js';
+import { FileContent } from './fs-content.js';
+
+/** piece flags */
+const SMALL = 1, FIRST = 2, LAST = 4;
+
+/** How the region is cut into slots: pieces (a file range plus its zero padding) and, per slot, its pieces. */
+export interface DataPacking {
+  item: Int32Array;
+  fileOffset: Float64Array;
+  /** region bytes the piece covers (data + padding) */
+  regionLength: Float64Array;
+  /** planned file bytes in the piece */
+  dataLength: Float64Array;
+  flags: Uint8Array;
+  /** first piece of each slot (one more entry than slots) */
+  slotFirstPiece: Int32Array;
+  slotLength: Int32Array;
+  /** items complete at the end of each slot (cumulative) */
+  itemsDone: Int32Array;
+}
+
+/** Cut the file-data region of items with these planned sizes into slots of at most `slotBytes` bytes. */
+export function packDataRegion(sizes: ArrayLike<number>, slotBytes: number): DataPacking {
+  // filled in place in shared memory (the worker threads see the arrays without a copy each), sized for the
+  // most pieces the region can need: no per-piece JS arrays of 100,000 numbers to build and copy
+  let capacity = 0;
+  for (let i = 0; i < sizes.length; i++) {
+    const want = sizes[i] as number;
+    capacity += want < slotBytes / 2 ? 1 : Math.ceil(Math.ceil(want / BLOCK_SIZE) * BLOCK_SIZE / slotBytes) + 1;
+  }
+  const item = sharedOf(Int32Array, capacity), fileOffset = sharedOf(Float64Array, capacity), regionLength = sharedOf(Float64Array, capacity);
+  const dataLength = sharedOf(Float64Array, capacity), flags = sharedOf(Uint8Array, capacity);
+  const slotFirstPiece = sharedOf(Int32Array, capacity + 1), slotLength = sharedOf(Int32Array, capacity), itemsDone = sharedOf(Int32Array, capacity);
+  let pieces = 0, slots = 0, used = 0, completed = 0;
+  const close = () => {
+    slotLength[slots] = used;
+    itemsDone[slots] = completed;
+    slotFirstPiece[++slots] = pieces;
+    used = 0;
+  };
+  const piece = (i: number, off: number, len: number, data: number, f: number) => {
+    item[pieces] = i;
+    fileOffset[pieces] = off;
+    regionLength[pieces] = len;
+    dataLength[pieces] = data;
+    flags[pieces++] = f;
+    used += len;
+    if (f & LAST) completed = i + 1;
+    if (used === slotBytes) close();
+  };
+  for (let i = 0; i < sizes.length; i++) {
+    const want = sizes[i] as number;
+    const padded = Math.ceil(want / BLOCK_SIZE) * BLOCK_SIZE;
+    if (want < slotBytes / 2) {
+      // whole in one slot, with room for the one byte more that shows a grown file
+      if (used + Math.max(padded, want + 1) > slotBytes) close();
+      piece(i, 0, padded, want, SMALL | FIRST | LAST);
+      continue;
+    }
+    for (let off = 0; off < padded; ) {
+      const n = Math.min(slotBytes - used, padded - off);
+      piece(i, off, n, Math.max(0, Math.min(want - off, n)), (off === 0 ? FIRST : 0) | (off + n === padded ? LAST : 0));
+      off += n;
+    }
+  }
+  if (used > 0) close();
+  return {
+    item: item.subarray(0, pieces), fileOffset: fileOffset.subarray(0, pieces), regionLength: regionLength.subarray(0, pieces),
+    dataLength: dataLength.subarray(0, pieces), flags: flags.subarray(0, pieces), slotFirstPiece: slotFirstPiece.subarray(0, slots + 1),
+    slotLength: slotLength.subarray(0, slots), itemsDone: itemsDone.subarray(0, slots),
+  };
+}
+
+type TypedArrayOf<T> = { new (buffer: SharedArrayBuffer): T; readonly BYTES_PER_ELEMENT: number };
+
+/** A zeroed typed array of `length` elements over a SharedArrayBuffer. */
+function sharedOf<T>(Type: TypedArrayOf<T>, length: number): T {
+  return new Type(new SharedArrayBuffer(Math.max(1, length) * Type.BYTES_PER_ELEMENT));
+}
+
+/**
+ * The source paths in shared memory, without a path string per file: the distinct directory paths (a few
+ * thousand, shared by their files' FileContent) and each file's name, as UTF-8; a worker joins the two into a
+ * scratch Buffer to open the file.
+ */
+export interface SharedPaths {
+  dirBytes: SharedArrayBuffer;
+  dirEnds: Float64Array;
+  nameBytes: SharedArrayBuffer;
+  nameEnds: Float64Array;
+  /** directory index of each file */
+  dirOf: Int32Array;
+  /** the longest joined path, in bytes */
+  maxByteLength: number;
+}
+
+export function sharedPaths(items: readonly DataItem[]): SharedPaths {
+  const n = items.length;
+  const contentOf = (i: number) => (items[i] as DataItem).content as FileContent;
+  const dirIndex = new Map<string, number>();
+  const dirs: string[] = [];
+  const dirOf = sharedOf(Int32Array, n);
+  const nameEnds = sharedOf(Float64Array, n);
+  let nameTotal = 0;
+  let maxName = 0;
+  for (let i = 0; i < n; i++) {
+    const c = contentOf(i);
+    let d = dirIndex.get(c.dir);
+    if (d === undefined) {
+      d = dirs.length;
+      dirs.push(c.dir);
+      dirIndex.set(c.dir, d);
+    }
+    dirOf[i] = d;
+    const len = Buffer.byteLength(c.name);
+    maxName = Math.max(maxName, len);
+    nameEnds[i] = nameTotal += len;
+  }
+  const nameBytes = new SharedArrayBuffer(Math.max(1, nameTotal));
+  const names = Buffer.from(nameBytes);
+  for (let i = 0, at = 0; i < n; i++) at += names.write(contentOf(i).name, at);
+  const dirEnds = sharedOf(Float64Array, dirs.length);
+  let dirTotal = 0;
+  let maxDir = 0;
+  dirs.forEach((d, k) => {
+    const len = Buffer.byteLength(d);
+    maxDir = Math.max(maxDir, len);
+    dirEnds[k] = dirTotal += len;
+  });
+  const dirBytes = new SharedArrayBuffer(Math.max(1, dirTotal));
+  const dirView = Buffer.from(dirBytes);
+  for (let k = 0, at = 0; k < dirs.length; k++) at += dirView.write(dirs[k] as string, at);
+  return { dirBytes, dirEnds, nameBytes, nameEnds, dirOf, maxByteLength: maxDir + 1 + maxName };
+}
+
+/** control words: [0] claim counter (workers only), slots consumed, failed flag, then per ring slot its state and problem count */
+const CONSUMED = 1, FAILED = 2, STATE = 3;
+
+interface Problem {
+  index: number;
+  reason: string;
+  actualByteLength?: number;
+  /** a short read (takes precedence over what fstat said, as in emit's own reader) */
+  short?: boolean;
+}
+
+/**
+ * The worker body, evaluated as a script (`eval: true`) so it runs the same from dist/ and under tsx; it only
+ * uses `require` and `workerData`.
+ */
+const WORKER_SOURCE = `
+const { openSync, readSync, closeSync, fstatSync } = require('node:fs');
+const { parentPort, workerData: w } = require('node:worker_threads');
+const ctrl = new Int32Array(w.control);
+const NEXT = 0, CONSUMED = 1, FAILED = 2, STATE = 3, PROBS = 3 + w.slots;
+const SMALL = 1, FIRST = 2, LAST = 4;
+const P = w.paths, dirBytes = Buffer.from(P.dirBytes), nameBytes = Buffer.from(P.nameBytes);
+const scratch = Buffer.alloc(P.maxByteLength + 1);
+function path(i) {
+  const d = P.dirOf[i], d0 = d ? P.dirEnds[d - 1] : 0, n0 = i ? P.nameEnds[i - 1] : 0, n1 = P.nameEnds[i];
+  let at = dirBytes.copy(scratch, 0, d0, P.dirEnds[d]);
+  if (n1 > n0) { scratch[at++] = 47; at += nameBytes.copy(scratch, at, n0, n1); }
+  return scratch.subarray(0, at);
+}
+const p = w.packing;
+const total = p.slotLength.length;
+const views = [];
+for (let s = 0; s < w.slots; s++) views.push(new Uint8Array(w.data, w.base + s * w.slotBytes, w.slotBytes));
+let openItem = -1, openFd = -1;
+const closeOpen = () => { if (openFd >= 0) closeSync(openFd); openFd = -1; openItem = -1; };
+const fail = (e, i, pos) => { e.isoPath = path(i).toString(); e.isoPosition = pos; return e; };
+function open(i) {
+  try { return openSync(path(i), 'r'); } catch (e) { if (e.code === 'ENOENT') return -1; throw fail(e, i); }
+}
+function readInto(fd, buf, at, want, pos, i, enough = want) {
+  let got = 0;
+  try {
+    while (got < enough) { const n = readSync(fd, buf, at + got, want - got, pos + got); if (n === 0) break; got += n; }
+  } catch (e) { throw fail(e, i, pos + got); }
+  return got;
+}
+function fill(seq, buf, probs) {
+  let at = 0;
+  for (let k = p.slotFirstPiece[seq]; k < p.slotFirstPiece[seq + 1]; k++) {
+    const i = p.item[k], len = p.regionLength[k], want = p.dataLength[k], f = p.flags[k], off = p.fileOffset[k];
+    let got = 0;
+    if (f & SMALL) {
+      const fd = open(i);
+      if (fd < 0) probs.push({ index: i, reason: 'it was removed' });
+      else {
+        try { got = readInto(fd, buf, at, want + 1, 0, i, want); } finally { closeSync(fd); }
+        if (got > want) { probs.push({ index: i, reason: 'it became longer' }); got = want; }
+        else if (got < want) probs.push({ index: i, reason: 'it became shorter', actualByteLength: got });
+      }
+    } else {
+      if (openItem !== i) {
+        closeOpen();
+        openFd = open(i);
+        openItem = i;
+        if (f & FIRST) {
+          if (openFd < 0) probs.push({ index: i, reason: 'it was removed' });
+          else {
+            const st = fstatSync(openFd);
+            if (st.size !== w.sizes[i]) probs.push({ index: i, reason: 'its size changed from ' + w.sizes[i] + ' to ' + st.size + ' bytes' });
+            else if (st.mtimeMs !== w.mtimes[i]) probs.push({ index: i, reason: 'it was modified' });
+          }
+        }
+      }
+      if (openFd >= 0) got = readInto(openFd, buf, at, want, off, i);
+      if (got < want) probs.push({ index: i, reason: 'it became shorter', actualByteLength: off + got, short: true });
+      if (f & LAST) closeOpen();
+    }
+    buf.fill(0, at + got, at + len);
+    at += len;
+  }
+}
+try {
+  for (;;) {
+    const seq = Atomics.add(ctrl, NEXT, 1);
+    if (seq >= total) break;
+    for (let c = Atomics.load(ctrl, CONSUMED); seq - c >= w.slots; c = Atomics.load(ctrl, CONSUMED)) Atomics.wait(ctrl, CONSUMED, c);
+    const slot = seq % w.slots;
+    const probs = [];
+    fill(seq, views[slot], probs);
+    if (probs.length) parentPort.postMessage({ seq, probs });
+    Atomics.store(ctrl, PROBS + slot, probs.length);
+    Atomics.store(ctrl, STATE + slot, seq + 1);
+    Atomics.notify(ctrl, STATE + slot);
+  }
+  closeOpen();
+} catch (e) {
+  parentPort.postMessage({ error: { message: String(e && e.message), code: e && e.code, path: e && e.isoPath, position: e && e.isoPosition } });
+  Atomics.store(ctrl, FAILED, 1);
+  for (let s = 0; s < w.slots; s++) Atomics.notify(ctrl, STATE + s);
+}
+`;
+
+export interface ReadAheadOptions {
+  /** true: always; false: never; 'auto' (default): for many files or many bytes */
+  enabled?: boolean | 'auto';
+  /** worker threads (default: 2 for small files, 1 for large ones; see defaultWorkers) */
+  workers?: number;
+  /** slot size (default 1 MiB; a multiple of 2048) */
+  slotBytes?: number;
+  /** slots in the ring (default 8 with two readers, 4 with one) */
+  slots?: number;
+}
+
+/**
+ * Two reader threads when the files are small (opening them is the work: ~12 µs each), one when they are large
+ * (one thread reads from the page cache 2-3× faster than the writer copies out, and each thread costs ~9 MiB).
+ */
+function defaultWorkers(items: readonly DataItem[]): number {
+  let bytes = 0;
+  for (const d of items) bytes += d.byteLength;
+  return bytes / Math.max(1, items.length) >= 48 << 10 ? 1 : Math.min(2, availableParallelism());
+}
+
+type AtomicsWaitAsync = { waitAsync(a: Int32Array, i: number, v: number): { async: boolean; value: Promise<string> | string } };
+
+/** A FileDataSource reading node files with worker threads (undefined for items that are not all files on disk). */
+export function readAheadSource(opts: ReadAheadOptions = {}): FileDataSource {
+  return (items, { signal }) => {
+    const enabled = opts.enabled ?? 'auto';
+    if (enabled === false) return undefined;
+    let bytes = 0;
+    for (const d of items) {
+      if (!(d.content instanceof FileContent)) return undefined;
+      bytes += d.byteLength;
+    }
+    if (enabled === 'auto' && items.length < 2000 && bytes < 256 << 20) return undefined;
+    return readAhead(items, opts, signal);
+  };
+}
+
+interface ErrorMessage {
+  seq?: number;
+  probs?: Problem[];
+  error?: { message: string; code?: string; path?: string; position?: number };
+}
+
+/** Start the worker threads on the region (they fill the ring right away) and hand its chunks out in order. */
+function readAhead(items: readonly DataItem[], opts: ReadAheadOptions, signal: AbortSignal | undefined): DataRegionChunks {
+  const slotBytes = opts.slotBytes ?? 1 << 20;
+  const count = Math.max(1, opts.workers ?? defaultWorkers(items));
+  // a slot being written, one being filled by each reader and some slack for small files' uneven pace
+  const slots = opts.slots ?? (count > 1 ? 8 : 4);
+  const sizes = sharedOf(Float64Array, items.length);
+  const mtimes = sharedOf(Float64Array, items.length);
+  for (let i = 0; i < items.length; i++) {
+    const d = items[i] as DataItem;
+    sizes[i] = d.byteLength;
+    mtimes[i] = (d.content as FileContent).mtimeMs;
+  }
+  const packing = packDataRegion(sizes, slotBytes);
+  const total = packing.slotLength.length;
+  const views = skewedBuffers(slots, slotBytes, true);
+  const first = views[0] as Uint8Array;
+  const ctrl = new Int32Array(new SharedArrayBuffer((3 + 2 * slots) * 4));
+  const workerData = { control: ctrl.buffer, data: first.buffer, base: first.byteOffset, slots, slotBytes, packing, paths: sharedPaths(items), sizes, mtimes };
+  const problems = new Map<number, Problem[]>();
+  const state = { failure: undefined as IsoKitError | undefined, wake: undefined as (() => void) | undefined };
+  const failWith = (e: IsoKitError) => {
+    state.failure ??= e;
+    Atomics.store(ctrl, FAILED, 1);
+    for (let s = 0; s < slots; s++) Atomics.notify(ctrl, STATE + s);
+    state.wake?.();
+  };
+  const threads = Math.min(total, count);
+  const workers = Array.from({ length: threads }, () => {
+    const w = new Worker(WORKER_SOURCE, { eval: true, workerData, resourceLimits: { maxYoungGenerationSizeMb: 1 } });
+    w.on('message', (m: ErrorMessage) => {
+      if (m.error) {
+        const e = Object.assign(new Error(m.error.message), m.error.code ? { code: m.error.code } : {});
+        failWith(ioError(e, m.error.path ?? 'file data', m.error.position));
+      } else if (m.seq !== undefined && m.probs) {
+        problems.set(m.seq, m.probs);
+        state.wake?.();
+      }
+    });
+    w.on('error', (e) => failWith(new IsoKitError(ErrorCode.INTERNAL, `file reader thread failed: ${e.message}`, { cause: e })));
+    return w;
+  });
+  let stopped: Promise<void> | undefined;
+  const close = () => {
+    if (!stopped) {
+      failWith(new IsoKitError(ErrorCode.ABORTED, 'stopped'));
+      stopped = Promise.all(workers.map((w) => w.terminate())).then(() => undefined);
+    }
+    return stopped;
+  };
+  const next = async () => {
+    const wait = new Promise<void>((resolve) => (state.wake = resolve));
+    await wait;
+  };
+  const pending = new Map<number, Problem>();
+
+  async function problemsOf(seq: number): Promise<Problem[]> {
+    for (;;) {
+      const list = problems.get(seq);
+      if (list) {
+        problems.delete(seq);
+        return list;
+      }
+      if (state.failure) throw state.failure;
+      await next();
+    }
+  }
+
+  /** Keep each item's first problem (a short read over what fstat said); report it with the item's last piece. */
+  function collect(list: readonly Problem[], seq: number): Problem[] {
+    for (const p of list) {
+      const had = pending.get(p.index);
+      if (!had || (p.short && !had.short)) pending.set(p.index, p);
+    }
+    const out: Problem[] = [];
+    const from = seq ? (packing.itemsDone[seq - 1] as number) : 0;
+    for (const [index, p] of pending) {
+      if (index < from || index >= (packing.itemsDone[seq] as number)) continue;
+      pending.delete(index);
+      out.push(p.actualByteLength !== undefined ? { index, reason: p.reason, actualByteLength: p.actualByteLength } : { index, reason: p.reason });
+    }
+    return out.sort((a, b) => a.index - b.index);
+  }
+
+  async function* chunks(): AsyncGenerator<DataRegionChunk, void, undefined> {
+    try {
+      for (let seq = 0; seq < total; seq++) {
+        const slot = seq % slots;
+        for (let v = Atomics.load(ctrl, STATE + slot); v !== seq + 1 && !Atomics.load(ctrl, FAILED); v = Atomics.load(ctrl, STATE + slot)) {
+          const r = (Atomics as unknown as AtomicsWaitAsync).waitAsync(ctrl, STATE + slot, v);
+          if (r.async) await r.value;
+        }
+        if (Atomics.load(ctrl, STATE + slot) !== seq + 1) {
+          while (!state.failure) await next();
+          throw state.failure;
+        }
+        if (signal?.aborted) throw new IsoKitError(ErrorCode.ABORTED, 'aborted');
+        const changes = Atomics.load(ctrl, STATE + slots + slot) ? await problemsOf(seq) : [];
+        yield { bytes: (views[slot] as Uint8Array).subarray(0, packing.slotLength[seq]), itemsDone: packing.itemsDone[seq] as number, changes: collect(changes, seq) };
+        Atomics.store(ctrl, CONSUMED, seq + 1);
+        Atomics.notify(ctrl, CONSUMED);
+      }
+    } finally {
+      await close();
+    }
+  }
+
+  return { [Symbol.asyncIterator]: chunks, close };
+}

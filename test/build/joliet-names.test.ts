@@ -1,0 +1,82 @@
+/**
+ * Joliet identifiers as xorriso writes them (libisofs iso_j_file_id / iso_j_dir_id): no ";1", 64 units plus the
+ * dot of the extension for files, 64 units for directories, short extensions kept, long ones cut to 3+.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { jolietNames, proposeJolietName } from '../../src/build/names/joliet.js';
+import { createImageFile } from '../../src/node/create.js';
+import { needTools, sh, tmpDir } from '../helpers/index.js';
+
+const name = (n: string, isDir = false, max = 64) => {
+  const p = proposeJolietName(n, isDir, max);
+  return p.stem + p.tail;
+};
+
+test('Joliet names: no version suffix; long names cut like libisofs', () => {
+  assert.equal(name('short.txt'), 'short.txt');
+  assert.equal(name('v'.repeat(61) + '.txt'), 'v'.repeat(61) + '.txt', '64 units + the dot fit');
+  assert.equal(name('v'.repeat(62) + '.txt'), 'v'.repeat(61) + '.txt', 'extension of ≤ 3 kept, name part cut');
+  assert.equal(name('w'.repeat(70)), 'w'.repeat(64));
+  assert.equal(name('x'.repeat(62) + '.tar.gz'), 'x'.repeat(62) + '.gz');
+  assert.equal(name('y'.repeat(58) + '.config'), 'y'.repeat(58) + '.config');
+  assert.equal(name('r'.repeat(63) + '.longextensionxyz'), 'r'.repeat(61) + '.lon', 'a long extension is cut to 3');
+  assert.equal(name('a.' + 'e'.repeat(80)), 'a.' + 'e'.repeat(63), 'a long extension keeps what the name part leaves');
+  assert.equal(name('D'.repeat(70) + '.dir', true), 'D'.repeat(64), 'a directory is cut at 64, dot or not');
+  assert.equal(name('trailing.'), 'trailing.');
+  assert.equal(name('a:b;c?.txt'), 'a_b_c_.txt');
+  assert.equal(name('😀'.repeat(40) + '.txt').length, 64, 'surrogate pairs are never split');
+  assert.equal(name('n'.repeat(110), false, 103), 'n'.repeat(103), '-joliet-long: 103 units');
+  // names that become equal once cut stay unique, the extension kept
+  const two = jolietNames([{ name: 'n'.repeat(70) + '.txt', isDir: false }, { name: 'n'.repeat(71) + '.txt', isDir: false }], 64);
+  assert.equal(two[0], 'n'.repeat(61) + '.txt');
+  assert.notEqual(two[0], two[1]);
+  assert.ok((two[1] as string).endsWith('.txt') && (two[1] as string).length <= 65, two[1]);
+});
+
+/** Raw Joliet identifiers of the root directory (UCS-2 BE, version suffix included if any). */
+function jolietRoot(image: string): string[] {
+  const f = readFileSync(image);
+  for (let lba = 16; lba < 32; lba++) {
+    const vd = f.subarray(lba * 2048, lba * 2048 + 2048);
+    if (vd[0] !== 2) continue;
+    const rootLba = vd.readUInt32LE(156 + 2);
+    const size = vd.readUInt32LE(156 + 10);
+    const names: string[] = [];
+    for (let pos = rootLba * 2048; pos < rootLba * 2048 + size; ) {
+      const len = f[pos] as number;
+      if (len === 0) {
+        pos = (Math.floor(pos / 2048) + 1) * 2048;
+        continue;
+      }
+      const id = f.subarray(pos + 33, pos + 33 + (f[pos + 32] as number));
+      if (id.length > 1) names.push(Buffer.from(id).swap16().toString('utf16le'));
+      pos += len;
+    }
+    return names.sort();
+  }
+  throw new Error('no Joliet SVD');
+}
+
+test('Joliet identifiers match xorriso -as mkisofs -J for long names', async (t) => {
+  if (!needTools(t, 'xorriso')) return;
+  const { dir, cleanup } = tmpDir('joliet-names');
+  try {
+    const src = path.join(dir, 'src');
+    mkdirSync(src);
+    // (no two names that collide once cut: xorriso then renumbers every one of them, isokit only the later ones)
+    const names = ['short.txt', 'u'.repeat(61) + '.txt', 'v'.repeat(62) + '.txt', 'w'.repeat(70), 'x'.repeat(62) + '.tar.gz', 'y'.repeat(58) + '.config',
+      'r'.repeat(63) + '.longextensionxyz', 'n'.repeat(60) + 'abcdefghijklmnopqrstuvwxyz0123456789.dat', 'n'.repeat(60) + 'abcdefghijklmnopqrstuvwxyz0123456789.txt'];
+    for (const n of names) writeFileSync(path.join(src, n), n);
+    mkdirSync(path.join(src, 'D'.repeat(70) + '.d'));
+    const ours = path.join(dir, 'ours.iso');
+    const theirs = path.join(dir, 'theirs.iso');
+    await createImageFile({ sources: [{ path: src }], output: ours });
+    sh('xorriso', ['-report_about', 'SORRY', '-as', 'mkisofs', '-R', '-J', '-o', theirs, src]);
+    assert.deepEqual(jolietRoot(ours), jolietRoot(theirs));
+  } finally {
+    cleanup();
+  }
+});

@@ -1,0 +1,245 @@
+/**
+ * The listing pipeline of `isokit ls` (read/list-walk.ts → cli/list-rows.ts, no TreeNode per entry) must print
+ * byte for byte what the renderer over the streaming walk prints (walkImage + formatLong / formatShort): on
+ * every reference image and namespace, from several start paths, on mutated images (where it may only throw
+ * IsoKitError, and must record the walk's findings), and for rows with odd values. Also: the bundled CLI
+ * entry starts and is the one bin/isokit.js runs.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
+import { ErrorCode, IsoKitError, type Finding } from '../../src/errors/index.js';
+import { MemorySource } from '../../src/io/index.js';
+import type { TreeNode } from '../../src/model/index.js';
+import { openImage, walkImage, type IsoImage } from '../../src/read/index.js';
+import { listImage, type ListOptions } from '../../src/read/list-walk.js';
+import { fastPathSettings } from '../../src/read/fast-directory.js';
+import { LongRows, ShortRows } from '../../src/cli/list-rows.js';
+import { formatLong, formatShort, type ListedEntry } from '../../src/cli/render/ls.js';
+import { FIXTURES, fixtureImage, type FixtureName } from '../helpers/fixtures.js';
+import { needTools, runCli } from '../helpers/index.js';
+import { mapImage, mutate, rng } from '../fuzz/mutate.js';
+
+const NAMESPACES = ['rockridge', 'joliet', 'iso9660'] as const;
+const FUZZ_CASES = Number(process.env.LS_LIST_FUZZ_CASES ?? 1000);
+const utf8 = (s: string) => Buffer.from(s, 'utf8');
+const text = (lines: string[]) => (lines.length ? lines.join('\n') + '\n' : '');
+
+/** What the old pipeline prints: the streaming walk's entries through render/ls.ts. */
+async function expected(image: IsoImage, opts: ListOptions, long: boolean): Promise<Buffer> {
+  const entries: ListedEntry[] = [];
+  for await (const e of walkImage(image, opts)) entries.push({ node: e.node, path: e.path });
+  return utf8(text(long ? formatLong(entries) : formatShort(entries)));
+}
+
+/** What the listing pipeline prints. */
+async function listed(image: IsoImage, opts: ListOptions, long: boolean): Promise<Buffer> {
+  if (long) {
+    const rows = new LongRows();
+    for await (const _ of listImage(image, rows, opts));
+    return Buffer.concat([...rows.chunks()]);
+  }
+  const rows = new ShortRows();
+  const parts: Uint8Array[] = [];
+  for await (const _ of listImage(image, rows, opts)) parts.push(...rows.take());
+  parts.push(...rows.take(true));
+  return Buffer.concat(parts);
+}
+
+const sortFindings = (f: readonly Finding[]) => f.map((x) => JSON.stringify(x)).sort();
+
+test('rows: the text of formatLong / formatShort for odd values, escapes, Unicode, print order ≠ add order', () => {
+  const f = (over: Partial<TreeNode>): TreeNode => ({ name: 'x', kind: 'file', size: 0, ...over });
+  const nodes: [string, TreeNode][] = [
+    ['plain', f({ mode: 0o100644, nlink: 1, uid: 0, gid: 0, size: 6, mtimeMs: Date.UTC(2023, 10, 14, 22, 13, 20, 999) })],
+    ['ctl\x01\x1f\x7f and \\ back', f({ mode: 0o104755, nlink: 12345, uid: 4294967295, gid: 7, size: 2 ** 40, mtimeMs: -1 })],
+    ['unicodé/名前/😀/\ud800 lone', f({ mode: 0o100600, size: 1, mtimeMs: -1.5 })],
+    ['dev', f({ kind: 'chardev', mode: 0o20666, device: { major: 4, minor: 64 }, mtimeMs: 8.64e15 })],
+    ['blk', f({ kind: 'blockdev', mode: 0o60660, device: { major: 259, minor: 1048575 }, mtimeMs: 8.64e15 + 1 })],
+    ['link', f({ kind: 'symlink', mode: 0o120777, symlinkTarget: '../t\narget é', mtimeMs: Date.UTC(9999, 11, 31, 23, 59, 59) })],
+    ['link-no-target', f({ kind: 'symlink', mode: 0o120777, mtimeMs: Date.UTC(10000, 0, 1) })],
+    ['noperm', f({ kind: 'dir', children: [], mtimeMs: Number.NaN })],
+    ['sticky', f({ kind: 'dir', mode: 0o41777, nlink: 3, children: [], mtimeMs: -8.64e15 - 1 })],
+    ['odd numbers', f({ mode: 0o100644, nlink: 1.5, uid: -1, size: 1e21, mtimeMs: 1.5 })],
+    ['old', f({ mode: 0o100644, mtimeMs: Date.UTC(-1, 5, 1) })],
+    ['epoch-ish', f({ mode: 0o100644, mtimeMs: Date.UTC(1900, 1, 28, 23, 59, 59, 500) })],
+    ['leap', f({ mode: 0o100644, mtimeMs: Date.UTC(2000, 1, 29, 12) })],
+    ['', f({ kind: 'fifo', mode: 0o10644 })],
+  ];
+  for (const long of [true, false]) {
+    // every node three ways: as a node, as a fast record with a string name, as one with ASCII bytes
+    const rows = long ? new LongRows() : new ShortRows();
+    const entries: ListedEntry[] = [];
+    for (const [path, node] of nodes) {
+      const slash = path.lastIndexOf('/');
+      const prefix = slash < 0 ? '' : path.slice(0, slash);
+      const name = path.slice(slash + 1);
+      const named = { ...node, name };
+      rows.addNode(named, prefix);
+      entries.push({ node: named, path });
+      if (node.device || node.symlinkTarget !== undefined) continue; // fast records have neither
+      const rec = { kind: node.kind, px: node.mode !== undefined, mode: node.mode ?? 0, nlink: node.nlink ?? 0, uid: node.uid ?? 0, gid: node.gid ?? 0, size: node.size, mtimeMs: node.mtimeMs };
+      if (rec.px && (node.nlink === undefined || node.uid === undefined || node.gid === undefined)) continue; // PX sets all four
+      rows.addRecord(rec, prefix, name);
+      entries.push({ node: named, path });
+      if (/^[\x00-\x7f]*$/.test(name)) {
+        rows.addRecordAscii(rec, prefix, utf8(`..${name}..`), 2, 2 + name.length);
+        entries.push({ node: named, path });
+      }
+    }
+    // rows added, then some dropped (a directory the fast path gave up on), then visited in reverse
+    const kept = rows.rowCount;
+    rows.addNode(f({ name: 'dropped', size: 123456789012 }), '');
+    rows.truncate(kept);
+    for (let r = kept - 1; r >= 0; r--) rows.visit(r);
+    entries.reverse();
+    const want = utf8(text(long ? formatLong(entries) : formatShort(entries)));
+    const got = rows instanceof LongRows ? Buffer.concat([...rows.chunks()]) : Buffer.concat(rows.take(true));
+    assert.ok(got.equals(want), `${long ? 'long' : 'short'}:\n${got.toString()}\n---\n${want.toString()}`);
+  }
+  // many rows: several chunks, a row longer than a chunk's slack, widths set by the last row
+  const many = new LongRows();
+  const entries: ListedEntry[] = [];
+  const rec = { kind: 'file' as const, px: true, mode: 0o100644, nlink: 1, uid: 0, gid: 1000, size: 0, mtimeMs: Date.UTC(2020, 0, 1) as number | undefined };
+  for (let i = 0; i < 150_000; i++) {
+    const name = i === 77_777 ? `long-${'x'.repeat(3000)}` : `file-${i}${i % 5000 === 0 ? '-é' : ''}`;
+    rec.size = i;
+    rec.uid = i % 3;
+    rec.mtimeMs = Date.UTC(2020, 0, 1) + (i % 7) * 1000 + (i % 11) * 86_400_000 * 400;
+    many.addRecord(rec, `d${i % 97}`, name);
+    many.visit(i);
+    entries.push({ path: `d${i % 97}/${name}`, node: { name, kind: 'file', size: i, mode: 0o100644, nlink: 1, uid: i % 3, gid: 1000, mtimeMs: rec.mtimeMs } });
+  }
+  many.addNode({ name: 'wide', kind: 'file', size: 2 ** 52, mode: 0o100644, nlink: 1234567, uid: 65534, gid: 65534 }, '');
+  many.visit(150_000);
+  entries.push({ path: 'wide', node: { name: 'wide', kind: 'file', size: 2 ** 52, mode: 0o100644, nlink: 1234567, uid: 65534, gid: 65534 } });
+  const chunks = [...many.chunks()];
+  assert.ok(chunks.length > 50);
+  assert.ok(Buffer.concat(chunks).equals(utf8(text(formatLong(entries)))));
+  assert.equal([...new LongRows().chunks()].length, 0);
+});
+
+test('listing walk: what walkImage + render/ls print, every reference image, namespace, form and start path', async (t) => {
+  if (!needTools(t, 'xorriso', 'genisoimage')) return;
+  let compared = 0;
+  for (const name of Object.keys(FIXTURES) as FixtureName[]) {
+    const bytes = new Uint8Array(readFileSync(await fixtureImage(name)));
+    for (const namespace of NAMESPACES) {
+      const image = await openImage(new MemorySource(bytes), { deferTree: true });
+      if (namespace !== 'iso9660' && !image.namespaces[namespace]) continue;
+      const starts = ['/'];
+      for await (const e of walkImage(image, { namespace })) {
+        if (starts.length < 4 && (e.node.kind === 'dir' || starts.length === 3)) starts.push(e.depth % 2 ? e.path.toUpperCase() : `/${e.path}/`);
+      }
+      for (const path of starts) {
+        for (const recursive of [true, false]) {
+          for (const long of [true, false]) {
+            const opts = { namespace, path, recursive };
+            const what = `${name} ${namespace} ${path} recursive=${recursive} long=${long}`;
+            const a = await openImage(new MemorySource(bytes), { deferTree: true });
+            const b = await openImage(new MemorySource(bytes), { deferTree: true });
+            assert.ok((await listed(a, opts, long)).equals(await expected(b, opts, long)), what);
+            assert.deepEqual(sortFindings(a.findings), sortFindings(b.findings), `${what}: findings`);
+            compared++;
+          }
+        }
+      }
+    }
+  }
+  assert.ok(compared > 100, `${compared} listings compared`);
+  // the fast path is really taken (else this test would compare the generic path with itself)
+  const before = fastPathSettings.directories;
+  await listed(await openImage(new MemorySource(new Uint8Array(readFileSync(await fixtureImage('many-files')))), { deferTree: true }), {}, true);
+  assert.ok(fastPathSettings.directories > before);
+  // a missing PATH or namespace: NOT_FOUND before any row
+  const image = await openImage(new MemorySource(new Uint8Array(readFileSync(await fixtureImage('iso-level1')))), { deferTree: true });
+  const rows = new LongRows();
+  await assert.rejects(listed(image, { path: 'no/such' }, true), (e) => e instanceof IsoKitError && e.code === ErrorCode.NOT_FOUND && e.message === 'no/such: no such file or directory in the image');
+  await assert.rejects(listed(image, { namespace: 'joliet' }, true), (e) => e instanceof IsoKitError && e.code === ErrorCode.NOT_FOUND);
+  await assert.rejects((async () => { for await (const _ of listImage({ ...image } as IsoImage, rows)); })(), (e) => e instanceof IsoKitError && e.code === ErrorCode.INVALID_ARGUMENT);
+  const ac = new AbortController();
+  ac.abort();
+  await assert.rejects(listed(image, { signal: ac.signal }, true), (e) => e instanceof IsoKitError && e.code === ErrorCode.ABORTED);
+  assert.equal(rows.rowCount, 0);
+});
+
+test('listing walk: mutated images give IsoKitErrors only, and what the streaming walk prints otherwise', async (t) => {
+  if (!needTools(t, 'xorriso', 'genisoimage')) return;
+  const fuzzed: FixtureName[] = ['xorriso-rr', 'genisoimage-rr', 'zisofs', 'iso-level1', 'genisoimage-joliet'];
+  const per = Math.ceil(FUZZ_CASES / fuzzed.length);
+  let compared = 0;
+  for (let i = 0; i < fuzzed.length; i++) {
+    const name = fuzzed[i] as FixtureName;
+    const original = new Uint8Array(readFileSync(await fixtureImage(name)));
+    const map = mapImage(original);
+    for (let k = 0; k < per; k++) {
+      const seed = 9_000_000 + i * 100_000 + k;
+      const m = mutate(original, map, rng(seed));
+      try {
+        compared += await compareMutated(original.subarray(0, m.byteLength), `${name} seed=${seed} (${m.kind})`);
+      } finally {
+        m.revert();
+      }
+    }
+  }
+  assert.ok(compared > FUZZ_CASES / 2, `${compared} listings compared`);
+});
+
+async function compareMutated(bytes: Uint8Array, what: string): Promise<number> {
+  const settle = async <T>(p: Promise<T>): Promise<T | IsoKitError> => {
+    try {
+      return await p;
+    } catch (e) {
+      if (!(e instanceof IsoKitError)) assert.fail(`${what}: ${e instanceof Error ? e.stack : String(e)}`);
+      return e;
+    }
+  };
+  let compared = 0;
+  for (const namespace of NAMESPACES) {
+    const a = await settle(openImage(new MemorySource(bytes), { deferTree: true }));
+    const b = await settle(openImage(new MemorySource(bytes), { deferTree: true }));
+    if (a instanceof IsoKitError || b instanceof IsoKitError) return compared;
+    const got = await settle(listed(a, { namespace }, true));
+    const want = await settle(expected(b, { namespace }, true));
+    if (got instanceof IsoKitError || want instanceof IsoKitError) {
+      assert.equal(got instanceof IsoKitError ? got.code : 'listed', want instanceof IsoKitError ? want.code : 'walked', `${what} ${namespace}: both fail`);
+      continue;
+    }
+    assert.ok(got.equals(want), `${what} ${namespace}`);
+    assert.deepEqual(sortFindings(a.findings), sortFindings(b.findings), `${what} ${namespace}: findings`);
+    compared++;
+  }
+  return compared;
+}
+
+test('the bundled CLI: built with dist/, newer than it, and what bin/isokit.js runs', (t) => {
+  const bundle = new URL('../../dist/bundle/main.cjs', import.meta.url);
+  if (!existsSync(new URL('../../node_modules/esbuild/package.json', import.meta.url))) {
+    t.skip('esbuild not installed: bin/isokit.js runs dist/cli/main.js');
+    return;
+  }
+  assert.ok(existsSync(bundle), 'npm run build makes dist/bundle/main.cjs');
+  assert.ok(statSync(bundle).mtimeMs >= statSync(new URL('../../dist/cli/main.js', import.meta.url)).mtimeMs, 'the bundle is not older than dist/');
+  // the V8 code cache made at build time is accepted by this Node (else every start compiles the bundle)
+  const cache = new URL('../../dist/bundle/main.cjs.cache', import.meta.url);
+  assert.ok(existsSync(cache), 'npm run build makes dist/bundle/main.cjs.cache');
+  const source = readFileSync(bundle, 'utf8');
+  const script = new Script(`(function (exports, require, module, __filename, __isokitBundleUrl, __isokitImport) {${source}\n})`, {
+    filename: fileURLToPath(bundle),
+    cachedData: readFileSync(cache),
+  });
+  assert.equal(script.cachedDataRejected, false, 'the code cache matches the bundle and this Node');
+  assert.doesNotMatch(source, /(?<![\w$.])import\(|\bimport\.meta\b/, 'no import() or import.meta left in the vm script');
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const v = runCli(['--version']);
+  assert.equal(v.status, 0, v.stderr);
+  assert.equal(v.stdout, `isokit ${pkg.version}\n`);
+  const help = runCli(['help']);
+  assert.equal(help.status, 0, help.stderr);
+  for (const c of ['ls', 'extract', 'create', 'verify', 'write']) assert.match(help.stdout, new RegExp(`^  ${c} `, 'm'));
+  const bad = runCli(['no-such-command']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /unknown command "no-such-command"/);
+});
