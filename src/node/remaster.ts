@@ -12,6 +12,7 @@ import { emitImage, planImage, type FileChange, type ImageLayout } from '../buil
 import { ErrorCode, IsoKitError } from '../errors/index.js';
 import { ProgressMeter, throwIfAborted, type ProgressCallback } from '../io/index.js';
 import { AtomicFileSink, partialName } from './atomic-file.js';
+import { skewedBuffer } from './chunk-reader.js';
 import { checkFreeSpace } from './create.js';
 import { treeFromFileSystem, type GraftSource } from './fs-tree.js';
 import { openImageFile } from './open-image.js';
@@ -76,7 +77,9 @@ async function writeLayout(layout: ImageLayout, opts: RemasterImageOptions, chan
     let lastYield = Date.now();
     const emit = emitImage(layout, {
       reuseBuffers: true,
-      chunkByteLength: 4 << 20,
+      // chunk buffers off the 4 KiB alias, as create's (see chunk-reader.ts)
+      allocate: skewedBuffer,
+      chunkByteLength: 1 << 20,
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.strict ? { strict: true } : {}),
       onFileChanged: (c) => {
