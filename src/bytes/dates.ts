@@ -28,6 +28,21 @@ export function readDate7(b: Uint8Array, o: number): DecodedDate {
   return { ms: Number.isFinite(ms) ? ms : undefined, gmtOffset: off, offsetValid };
 }
 
+/**
+ * The proleptic Gregorian date of a count of days since 1970-01-01 (UTC), without a Date object
+ * (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms", days_from_civil's inverse).
+ */
+export function civilFromDays(days: number): { year: number; month: number; day: number } {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day: doy - Math.floor((153 * mp + 2) / 5) + 1 };
+}
+
 export function writeDate7(b: Uint8Array, o: number, ms: number | undefined, gmtOffset = 0): void {
   if (ms === undefined) {
     b.fill(0, o, o + 7);
@@ -39,16 +54,10 @@ export function writeDate7(b: Uint8Array, o: number, ms: number | undefined, gmt
     const ts = Math.floor(t / 1000);
     const days = Math.floor(ts / 86400);
     const sod = ts - days * 86400;
-    const z = days + 719468;
-    const era = Math.floor(z / 146097);
-    const doe = z - era * 146097;
-    const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-    const mp = Math.floor((5 * doy + 2) / 153);
-    const month = mp < 10 ? mp + 3 : mp - 9;
-    b[o] = yoe + era * 400 + (month <= 2 ? 1 : 0) - 1900;
-    b[o + 1] = month;
-    b[o + 2] = doy - Math.floor((153 * mp + 2) / 5) + 1;
+    const civil = civilFromDays(days);
+    b[o] = civil.year - 1900;
+    b[o + 1] = civil.month;
+    b[o + 2] = civil.day;
     b[o + 3] = Math.floor(sod / 3600);
     b[o + 4] = Math.floor(sod / 60) % 60;
     b[o + 5] = sod % 60;

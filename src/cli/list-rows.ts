@@ -4,6 +4,7 @@
  * heap) and printed in walk order, in chunks of about 64 KiB. The text is exactly what render/ls.ts
  * (`formatLong`, `formatShort`) gives for the same entries.
  */
+import { civilFromDays } from '../bytes/dates.js';
 import type { NodeKind, TreeNode } from '../model/index.js';
 import type { ListRecord, ListSink } from '../read/list-walk.js';
 import { formatDate } from './render/date.js';
@@ -387,16 +388,7 @@ export class LongRows extends RowBytes {
 
 /** "YYYY-MM-DD HH:MM:SS" with the date of a count of days since 1970-01-01 (UTC); false outside years 0–9999. */
 function civilDay(days: number, out: Uint8Array): boolean {
-  // days → civil date (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms")
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  const { year: y, month: m, day: d } = civilFromDays(days);
   if (y < 0 || y > 9999) return false;
   out[0] = 0x30 + Math.floor(y / 1000);
   out[1] = 0x30 + (Math.floor(y / 100) % 10);

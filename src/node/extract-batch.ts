@@ -50,15 +50,7 @@ export interface BatchResult {
 }
 
 /** Metadata of one file to put in a batch. */
-export interface BatchFile {
-  readonly name: string;
-  readonly fresh: boolean;
-  readonly mode?: number | undefined;
-  readonly uid?: number | undefined;
-  readonly gid?: number | undefined;
-  readonly atimeMs?: number | undefined;
-  readonly mtimeMs?: number | undefined;
-}
+export type BatchFile = Omit<FileTarget, 'dir' | 'rel'>;
 
 /** Collects files into a batch (columns grow as needed). */
 export class BatchBuilder {
