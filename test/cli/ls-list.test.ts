@@ -20,7 +20,7 @@ import { LongRows, ShortRows } from '../../src/cli/list-rows.js';
 import { formatLong, formatShort, type ListedEntry } from '../../src/cli/render/ls.js';
 import { FIXTURES, fixtureImage, type FixtureName } from '../helpers/fixtures.js';
 import { needTools, runCli } from '../helpers/index.js';
-import { mapImage, mutate, rng } from '../fuzz/mutate.js';
+import { overMutants, settler } from '../fuzz/mutate.js';
 
 const NAMESPACES = ['rockridge', 'joliet', 'iso9660'] as const;
 const FUZZ_CASES = Number(process.env.LS_LIST_FUZZ_CASES ?? 1000);
@@ -168,34 +168,12 @@ test('listing walk: what walkImage + render/ls print, every reference image, nam
 test('listing walk: mutated images give IsoKitErrors only, and what the streaming walk prints otherwise', async (t) => {
   if (!needTools(t, 'xorriso', 'genisoimage')) return;
   const fuzzed: FixtureName[] = ['xorriso-rr', 'genisoimage-rr', 'zisofs', 'iso-level1', 'genisoimage-joliet'];
-  const per = Math.ceil(FUZZ_CASES / fuzzed.length);
-  let compared = 0;
-  for (let i = 0; i < fuzzed.length; i++) {
-    const name = fuzzed[i] as FixtureName;
-    const original = new Uint8Array(readFileSync(await fixtureImage(name)));
-    const map = mapImage(original);
-    for (let k = 0; k < per; k++) {
-      const seed = 9_000_000 + i * 100_000 + k;
-      const m = mutate(original, map, rng(seed));
-      try {
-        compared += await compareMutated(original.subarray(0, m.byteLength), `${name} seed=${seed} (${m.kind})`);
-      } finally {
-        m.revert();
-      }
-    }
-  }
+  const compared = await overMutants(fuzzed, FUZZ_CASES, 9_000_000, compareMutated);
   assert.ok(compared > FUZZ_CASES / 2, `${compared} listings compared`);
 });
 
 async function compareMutated(bytes: Uint8Array, what: string): Promise<number> {
-  const settle = async <T>(p: Promise<T>): Promise<T | IsoKitError> => {
-    try {
-      return await p;
-    } catch (e) {
-      if (!(e instanceof IsoKitError)) assert.fail(`${what}: ${e instanceof Error ? e.stack : String(e)}`);
-      return e;
-    }
-  };
+  const settle = settler(what);
   let compared = 0;
   for (const namespace of NAMESPACES) {
     const a = await settle(openImage(new MemorySource(bytes), { deferTree: true }));

@@ -2,6 +2,10 @@
  * Deterministic mutations of ISO images for the reader fuzz test: every mutation is applied in place and
  * can be reverted (no copy of the image per case), and is fully determined by (image, seed).
  */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { IsoKitError } from '../../src/errors/index.js';
+import { fixtureImage, type FixtureName } from '../helpers/fixtures.js';
 
 /** mulberry32: a small seeded PRNG. */
 export function rng(seed: number): () => number {
@@ -137,5 +141,40 @@ export function mutate(b: Uint8Array, map: ImageMap, r: () => number): Mutation 
         b[o] = v;
       }
     },
+  };
+}
+
+/**
+ * Visit `total` mutants spread evenly over `images`, mutation k of image i seeded with
+ * `seedBase + i·100,000 + k`; each is reverted after its visit. Returns the sum of what `visit` returns.
+ */
+export async function overMutants(images: readonly FixtureName[], total: number, seedBase: number, visit: (bytes: Uint8Array, what: string) => Promise<number>): Promise<number> {
+  const per = Math.ceil(total / images.length);
+  let sum = 0;
+  for (const [i, name] of images.entries()) {
+    const original = new Uint8Array(readFileSync(await fixtureImage(name)));
+    const map = mapImage(original);
+    for (let k = 0; k < per; k++) {
+      const seed = seedBase + i * 100_000 + k;
+      const m = mutate(original, map, rng(seed));
+      try {
+        sum += await visit(original.subarray(0, m.byteLength), `${name} seed=${seed} (${m.kind})`);
+      } finally {
+        m.revert();
+      }
+    }
+  }
+  return sum;
+}
+
+/** `p`'s value, or the IsoKitError it threw; any other exception fails the test, naming `what`. */
+export function settler(what: string): <T>(p: Promise<T>) => Promise<T | IsoKitError> {
+  return async (p) => {
+    try {
+      return await p;
+    } catch (e) {
+      if (!(e instanceof IsoKitError)) assert.fail(`${what}: ${e instanceof Error ? e.stack : String(e)}`);
+      return e;
+    }
   };
 }

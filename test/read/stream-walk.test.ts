@@ -13,7 +13,7 @@ import { walkTree, type TreeNode } from '../../src/model/index.js';
 import { openImage, walkImage, walkImageBatches, type IsoImage, type WalkOptions } from '../../src/read/index.js';
 import { FIXTURES, fixtureImage, type FixtureName } from '../helpers/fixtures.js';
 import { needTools } from '../helpers/index.js';
-import { mapImage, mutate, rng } from '../fuzz/mutate.js';
+import { overMutants, settler } from '../fuzz/mutate.js';
 
 const IMAGES = Object.keys(FIXTURES) as FixtureName[];
 const NAMESPACES = ['rockridge', 'joliet', 'iso9660'] as const;
@@ -187,37 +187,13 @@ test('stream walk: reads directories in windows on slow sources, batches, aborts
 test('stream walk: mutated images give IsoKitErrors only, and the eager entries when the image has no loop', async (t) => {
   if (!needTools(t, 'xorriso', 'genisoimage')) return;
   const fuzzed = ['xorriso-rr', 'genisoimage-rr', 'zisofs', 'iso-level1', 'genisoimage-joliet'] as const;
-  const per = Math.ceil(FUZZ_CASES / fuzzed.length);
-  let compared = 0;
-  for (let i = 0; i < fuzzed.length; i++) {
-    const name = fuzzed[i] as FixtureName;
-    const original = new Uint8Array(readFileSync(await fixtureImage(name)));
-    const map = mapImage(original);
-    for (let k = 0; k < per; k++) {
-      const seed = 7_000_000 + i * 100_000 + k;
-      const m = mutate(original, map, rng(seed));
-      const what = `${name} seed=${seed} (${m.kind})`;
-      try {
-        const bytes = original.subarray(0, m.byteLength);
-        compared += await compareMutated(bytes, what);
-      } finally {
-        m.revert();
-      }
-    }
-  }
+  const compared = await overMutants(fuzzed, FUZZ_CASES, 7_000_000, compareMutated);
   assert.ok(compared > FUZZ_CASES / 2, `${compared} namespaces compared`);
 });
 
 /** Walk every namespace of a (mutated) image; compare with the eager tree where that has no loop. */
 async function compareMutated(bytes: Uint8Array, what: string): Promise<number> {
-  const settle = async <T>(p: Promise<T>): Promise<T | IsoKitError> => {
-    try {
-      return await p;
-    } catch (e) {
-      if (!(e instanceof IsoKitError)) assert.fail(`${what}: ${e instanceof Error ? e.stack : String(e)}`);
-      return e;
-    }
-  };
+  const settle = settler(what);
   const deferred = await settle(openImage(new MemorySource(bytes), { deferTree: true }));
   if (deferred instanceof IsoKitError) return 0;
   let compared = 0;
