@@ -17,7 +17,10 @@ const { pathToFileURL } = require('node:url');
 const { Script } = require('node:vm');
 
 const DIST = path.join(__dirname, '..', 'dist');
-const BUNDLE = path.join(DIST, 'bundle', 'main.cjs');
+// `isokit ls` has a bundle of its own (dist/cli/main-ls.js: a third of the code to load)
+const LIST = process.argv[2] === 'ls' || process.argv[2] === 'list';
+const LS_BUNDLE = path.join(DIST, 'bundle', 'ls.cjs');
+const BUNDLE = LIST && statSync(LS_BUNDLE, { throwIfNoEntry: false }) ? LS_BUNDLE : path.join(DIST, 'bundle', 'main.cjs');
 const CACHE = BUNDLE + '.cache';
 const mtime = (file) => statSync(file, { throwIfNoEntry: false })?.mtimeMs;
 

@@ -295,6 +295,13 @@ export class LongRows extends RowBytes {
     }
   }
 
+  /** Hand over the rows added so far (bytes, then the five field lengths), in order, and forget them. */
+  drainRows(each: (bytes: Uint8Array, fields: Uint16Array) => void): void {
+    for (let r = 0; r < this.rows; r++) each(this.buf.subarray(this.starts[r] as number, this.rowEnd(r)), this.fields.subarray(r * 5, r * 5 + 5));
+    this.rows = 0;
+    this.len = 0;
+  }
+
   protected override growRows(): void {
     super.growRows();
     const fields = new Uint16Array(this.fields.length * 2);

@@ -7,6 +7,7 @@ import { listImage } from '../read/list-walk.js';
 import type { IsoImage, NamespaceChoice } from '../read/types.js';
 import { walkImageBatches } from '../read/walk.js';
 import type { CliContext } from './context.js';
+import { FastLongRows } from './list-rows-fast.js';
 import { LongRows, ShortRows } from './list-rows.js';
 import { TextWriter, jsonEntry, streamSink } from './render/ls-stream.js';
 
@@ -37,7 +38,8 @@ async function listText(image: IsoImage, req: ListRequest, ctx: CliContext): Pro
   const opts = { path: req.path, recursive: req.recursive, signal: ctx.signal };
   // nothing is written before PATH was looked up: a missing PATH fails with empty output
   if (req.long) {
-    const rows = new LongRows();
+    // Rock Ridge rows in WebAssembly when it runs here
+    const rows = (image.namespace === 'rockridge' ? FastLongRows.create() : undefined) ?? new LongRows();
     for await (const _ of listImage(image, rows, opts));
     for (const chunk of rows.chunks()) await out.write(chunk);
     return;

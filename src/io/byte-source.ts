@@ -17,6 +17,20 @@ export interface ByteSource {
   close?(): Promise<void>;
 }
 
+/**
+ * A source that can also answer at once (a local file, memory): what the listing walk uses to read a
+ * whole directory area in one call. Same ranges and clamping as `read`.
+ */
+export interface SyncByteSource extends ByteSource {
+  readSync(byteOffset: number, byteLength: number, opts?: ReadOptions): Uint8Array;
+  /** Read into `target` from `byteOffset` on; returns the bytes read (fewer only at the end of the source). */
+  readIntoSync(byteOffset: number, target: Uint8Array): number;
+}
+
+/** Whether `src` reads synchronously too. */
+export const isSyncSource = (src: ByteSource): src is SyncByteSource =>
+  typeof (src as Partial<SyncByteSource>).readSync === 'function' && typeof (src as Partial<SyncByteSource>).readIntoSync === 'function';
+
 /** Validates read arguments and clamps the length to the end of the source. */
 export function clampRead(src: { byteLength: number; name: string }, byteOffset: number, byteLength: number): number {
   if (!Number.isSafeInteger(byteOffset) || byteOffset < 0 || !Number.isSafeInteger(byteLength) || byteLength < 0) {

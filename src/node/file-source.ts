@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { ErrorCode, IsoKitError } from '../errors/index.js';
-import { clampRead, throwIfAborted, type ByteSource, type ReadOptions } from '../io/index.js';
+import { clampRead, throwIfAborted, type ReadOptions, type SyncByteSource } from '../io/index.js';
 import { ioError } from './errors.js';
 import { skewedBuffer } from './chunk-reader.js';
 import { blockDeviceSize } from './block-size.js';
@@ -9,7 +9,7 @@ import { blockDeviceSize } from './block-size.js';
  * A ByteSource over a local file or block device. Reads are synchronous `pread`s: for the metadata-heavy
  * access pattern of an ISO reader they are several times cheaper than thread-pool round trips.
  */
-export class FileSource implements ByteSource {
+export class FileSource implements SyncByteSource {
   private fd: number | undefined;
   constructor(
     fd: number,

@@ -112,6 +112,12 @@ export class DirectoryCursor {
     private readonly lean = false,
   ) {}
 
+  /** Go to the record at `offset` (after "." and ".."): the next `next()` reads it. */
+  seek(offset: number): void {
+    this.o = offset;
+    this.index = 2;
+  }
+
   next(): Step {
     const b = this.bytes;
     const n = b.length;

@@ -12,16 +12,17 @@
  * children, depth-first): `visit(row)` names the next row to print.
  */
 import { ErrorCode, IsoKitError, asIsoKitError, type Findings } from '../errors/index.js';
-import { throwIfAborted } from '../io/index.js';
+import { isSyncSource, throwIfAborted, type SyncByteSource } from '../io/index.js';
 import { kindFromMode, type Namespace, type NodeKind, type TreeNode } from '../model/index.js';
 import { DirFlag, SECTOR_SIZE, isoFileIdentifierDisplayLength } from '../formats/iso9660/index.js';
 import { decodeJolietName } from '../formats/joliet/index.js';
 import { DirectoryCursor, Step, fastPathSettings } from './fast-directory.js';
 import { NameSet } from './list-names.js';
 import { SKIP, genericRecord, type PendingDir } from './fast-tree.js';
-import { imageStates, namespaceRoot } from './image-state.js';
+import { MAX_DIRECTORY_BYTES } from './directory.js';
+import { imageStates, namespaceRoot, type ImageState } from './image-state.js';
 import { addDirectoryNodes, readDirectoryBytes, startTree, type Ctx, type Job } from './tree.js';
-import { badName, queueDirectory } from './tree-nodes.js';
+import { MAX_TREE_DEPTH, badName, queueDirectory } from './tree-nodes.js';
 import type { IsoImage } from './types.js';
 import { READ_AHEAD, ReadAhead, lookUp } from './walk.js';
 
@@ -40,8 +41,48 @@ export interface ListRecord {
   mtimeMs: number | undefined;
 }
 
+/** What `DirectoryRows.next()` returns. */
+export const RowStep = { END: 0, BAIL: 1, DIR: 2, JS: 3 } as const;
+
+/**
+ * Rows made from whole Rock Ridge directory extents by the sink itself (cli/list-rows-wasm.ts): after
+ * `begin`, each `next()` adds the rows of plain records and stops at a subdirectory (DIR: its row was
+ * added), at a record it leaves to the walk (JS: no row added; the walk adds one through the sink), at
+ * the end (END) or where the walk's fast path would give up (BAIL: the generic path reads the directory).
+ * It checks what DirectoryCursor and the fast path check, and the names for duplicates.
+ */
+export interface DirectoryRows {
+  begin(bytes: Uint8Array, prefix: string, lenSkp: number, imageByteLength: number): void;
+  next(): number;
+  /** the record of the last DIR or JS step: its offset in the extent */
+  readonly at: number;
+  /** the directory of the last DIR step: its extent and name */
+  readonly lba: number;
+  readonly dataLength: number;
+  readonly name: string;
+  /** records seen so far ("." and ".." included) */
+  readonly records: number;
+  /** add the name of a record the walk read (JS step) to the directory's names; false when it is there */
+  addName(name: string): boolean;
+  /**
+   * Optional: list the whole tree below a directory at once, from the area (the image's bytes from
+   * `areaStart` on, `areaLength` of them, read into `areaBuffer` before), adding and visiting rows as the walk would. Undefined (with nothing
+   * added or visited) when a directory lies outside the area or anything needs the walk: a record for
+   * the walk (JS), BAIL, a directory met twice, `depthLimit` reached, more than `recordBudget` records.
+   */
+  walk?(
+    areaStart: number, areaLength: number, dir: { lba: number; dataLength: number; depth: number }, depthLimit: number, recordBudget: number, lenSkp: number, imageByteLength: number,
+  ): { records: number; directories: number } | undefined;
+  /** where `walk` finds the area: a buffer of `byteLength` bytes to read it into (valid until `walk`) */
+  areaBuffer?(byteLength: number): Uint8Array;
+}
+
 /** Where the listing walk puts its rows. Row numbers count from 0 in the order rows are added. */
 export interface ListSink {
+  /** present when the sink reads Rock Ridge directory extents itself */
+  readonly directoryRows?: DirectoryRows;
+  /** rows first … end - 1 are printed next (instead of a `visit` per row) */
+  visitRange?(first: number, end: number): void;
   /** rows added so far */
   readonly rowCount: number;
   /** forget the rows from `rowCount` on (a directory the fast path gave up on) */
@@ -65,6 +106,13 @@ export interface ListOptions {
   namespace?: Namespace;
   signal?: AbortSignal;
 }
+
+/** Prefetch: at most this many bytes, at most DENSE_BYTES per directory, and this much past the last one. */
+const MAX_PREFETCH = 64 << 20;
+const DENSE_BYTES = 64 << 10;
+const PREFETCH_SLACK = 64 << 10;
+/** ReadAhead windows on sources that read synchronously (local files). */
+const LOCAL_WINDOW_BYTES = 1 << 20;
 
 /** Rows visited per step of the walk (the caller may write its output between steps). */
 const BATCH = 4096;
@@ -95,13 +143,64 @@ export async function* listImage(image: IsoImage, sink: ListSink, opts: ListOpti
     }
     if (!start.job) return;
     const lister = new Lister(ctx, sink, opts.recursive ?? true);
-    await lister.enter(start.job, '');
+    if (opts.recursive ?? true) {
+      const span = directorySpan(state, ns);
+      if (lister.walkAll(start.job, span)) {
+        yield;
+        return;
+      }
+      lister.prefetch(span);
+    }
+    if (!lister.enterNow(start.job, '')) await lister.enter(start.job, '');
     while (await lister.fill()) yield;
   } catch (e) {
     if (e instanceof IsoKitError) throw e;
     if (e instanceof Error && e.name === 'AbortError') throw asIsoKitError(e);
     throw new IsoKitError(ErrorCode.INTERNAL, `internal error while reading the ${ns} tree: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
+}
+
+/** Bytes of a synchronous source that hold the directories of a tree (most of them, at least). */
+interface DirectorySpan {
+  source: SyncByteSource;
+  start: number;
+  byteLength: number;
+}
+
+/**
+ * Where the directories the path table of the namespace names lie, when the source reads synchronously
+ * (a local file, memory) and they are close together: image writers keep directories together, and one read
+ * then replaces one per directory. Only a speed-up: what is read there is the image's bytes, nothing
+ * more is trusted (a directory outside the span is read as usual).
+ */
+function directorySpan(state: ImageState, ns: Namespace): DirectorySpan | undefined {
+  const source = state.source;
+  if (!isSyncSource(source)) return undefined;
+  const vd = ns === 'joliet' ? state.set.joliet.find((d) => d.rootRecord) : state.set.pvd;
+  if (!vd || vd.pathTableByteLength <= 0 || vd.pathTableByteLength > MAX_PREFETCH) return undefined;
+  let t: Uint8Array;
+  try {
+    t = source.readSync(vd.lPathTableLba * SECTOR_SIZE, vd.pathTableByteLength);
+  } catch {
+    return undefined;
+  }
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = -1;
+  let n = 0;
+  for (let p = 0; p + 8 <= t.length; ) {
+    const idLen = t[p] as number;
+    if (idLen === 0) break;
+    const lba = (t[p + 2] as number) + (t[p + 3] as number) * 0x100 + (t[p + 4] as number) * 0x10000 + (t[p + 5] as number) * 0x1000000;
+    if (lba < lo) lo = lba;
+    if (lba > hi) hi = lba;
+    n++;
+    p += 8 + idLen + (idLen % 2);
+  }
+  if (n < 2) return undefined;
+  const start = lo * SECTOR_SIZE;
+  const end = Math.min(source.byteLength, (hi + 1) * SECTOR_SIZE + PREFETCH_SLACK);
+  if (end <= start || end - start > MAX_PREFETCH || end - start > n * DENSE_BYTES) return undefined;
+  return { source, start, byteLength: end - start };
 }
 
 /** A subdirectory to list after its row. */
@@ -147,7 +246,9 @@ class Lister {
     private readonly sink: ListSink,
     private readonly recursive: boolean,
   ) {
-    this.reader = new ReadAhead(ctx.source, ctx.signal);
+    // a local file answers a large read about as fast as a small one: windows of 1 MiB take in many
+    // directories (image writers put them next to each other) for one system call
+    this.reader = new ReadAhead(ctx.source, ctx.signal, isSyncSource(ctx.source) ? LOCAL_WINDOW_BYTES : undefined);
   }
 
   async enter(job: Job, prefix: string): Promise<void> {
@@ -155,14 +256,84 @@ class Lister {
     if (this.recursive) this.readAhead();
   }
 
+  /** enter() at once, when the directory's bytes are held (prefetch) and the fast path reads it; else false. */
+  enterNow(job: Job, prefix: string): boolean {
+    const ctx = this.ctx;
+    const len = job.dataLength;
+    if (len === undefined || !fastPathSettings.enabled) return false;
+    const start = job.lba * SECTOR_SIZE;
+    // only the case readDirectoryExtent reads as it is (nothing to report)
+    if (start >= ctx.source.byteLength || len > MAX_DIRECTORY_BYTES || start + len > ctx.source.byteLength) return false;
+    const bytes = this.reader.now(start, start + len);
+    if (!bytes) return false;
+    throwIfAborted(ctx.signal);
+    const first = this.sink.rowCount;
+    const dirs: SubDir[] = [];
+    if (!this.fastDirectory(job, bytes, prefix, dirs)) {
+      this.sink.truncate(first);
+      return false;
+    }
+    this.frames.push({ first, count: this.sink.rowCount - first, i: 0, dirs, j: 0, asked: 0 });
+    // (the directories were read ahead by prefetch)
+    return true;
+  }
+
+  /**
+   * The whole tree below `job` through the sink's own `walk`, with the directory span read straight into
+   * the sink's area, when the sink has one and the walk can; else false (nothing added).
+   */
+  walkAll(job: Job, span: DirectorySpan | undefined): boolean {
+    const ctx = this.ctx;
+    const own = this.sink.directoryRows;
+    if (!span || !own?.walk || !own.areaBuffer || ctx.opts.mode !== 'rockridge' || !fastPathSettings.enabled || job.dataLength === undefined) return false;
+    throwIfAborted(ctx.signal);
+    let size: number;
+    try {
+      size = span.source.readIntoSync(span.start, own.areaBuffer(span.byteLength));
+    } catch {
+      return false;
+    }
+    const first = this.sink.rowCount;
+    const dir = { lba: job.lba, dataLength: job.dataLength, depth: job.depth };
+    const done = own.walk(span.start, size, dir, MAX_TREE_DEPTH, ctx.budget.records, ctx.opts.lenSkp ?? 0, ctx.source.byteLength);
+    if (!done) return false;
+    ctx.budget.records -= done.records;
+    ctx.stats.nodeCount += this.sink.rowCount - first;
+    fastPathSettings.directories += done.directories;
+    return true;
+  }
+
+  /** Prefill the read-ahead with the directory span (`directorySpan`), read at once. */
+  prefetch(span: DirectorySpan | undefined): void {
+    if (!span) return;
+    try {
+      this.reader.prefill(span.start, span.source.readSync(span.start, span.byteLength));
+    } catch {
+      // only a speed-up: the walk reads (and reports) what it needs
+    }
+  }
+
   /** Visit up to BATCH rows; false at the end. */
   async fill(): Promise<boolean> {
     const frames = this.frames;
     let n = 0;
+    const ranges = this.sink.visitRange !== undefined;
     while (frames.length && n < BATCH) {
       const f = frames[frames.length - 1] as Frame;
       if (f.i >= f.count) {
         frames.pop();
+        continue;
+      }
+      if (ranges) {
+        // the rows up to the next subdirectory's (included), then that subdirectory
+        const d = f.dirs[f.j];
+        const end = d ? d.row + 1 : f.first + f.count;
+        this.sink.visitRange?.(f.first + f.i, end);
+        n += end - f.first - f.i;
+        f.i = end - f.first;
+        if (!d) continue;
+        f.j++;
+        if (this.recursive && !this.enterNow(d.job, d.path)) await this.enter(d.job, d.path);
         continue;
       }
       const row = f.first + f.i++;
@@ -171,7 +342,7 @@ class Lister {
       const d = f.dirs[f.j];
       if (d?.row !== row) continue;
       f.j++;
-      if (this.recursive) await this.enter(d.job, d.path);
+      if (this.recursive && !this.enterNow(d.job, d.path)) await this.enter(d.job, d.path);
     }
     return n > 0;
   }
@@ -184,7 +355,7 @@ class Lister {
     const first = sink.rowCount;
     const dirs: SubDir[] = [];
     const bytes = await readDirectoryBytes(ctx, job, this.reader);
-    if (bytes && !(fastPathSettings.enabled && this.fastRows(job, bytes, prefix, dirs))) {
+    if (bytes && !(fastPathSettings.enabled && this.fastDirectory(job, bytes, prefix, dirs))) {
       sink.truncate(first);
       dirs.length = 0;
       // the generic way (as walk.ts readListing): nodes into a holder, `job.node` untouched
@@ -203,6 +374,12 @@ class Lister {
       }
     }
     return { first, count: sink.rowCount - first, i: 0, dirs, j: 0, asked: 0 };
+  }
+
+  /** The fast path: the sink's own rows for Rock Ridge when it has them, else fastRows. */
+  private fastDirectory(job: Job, bytes: Uint8Array, prefix: string, dirs: SubDir[]): boolean {
+    const own = this.sink.directoryRows !== undefined && this.ctx.opts.mode === 'rockridge';
+    return own ? this.sinkRows(job, bytes, prefix, dirs) : this.fastRows(job, bytes, prefix, dirs);
   }
 
   /**
@@ -248,9 +425,65 @@ class Lister {
       }
       sink.addRecord(this.rec, prefix, name);
     }
-    if (ctx.budget.records - cur.records < 0) return false;
-    ctx.budget.records -= cur.records;
-    ctx.stats.nodeCount += sink.rowCount - first;
+    return this.finish(job, cur.records, first, pending, pendingNodes, prefix, dirs);
+  }
+
+  /**
+   * The fast path with the sink's own DirectoryRows (Rock Ridge only): the sink adds the rows of plain
+   * records; the records it leaves (JS steps) are read here as fastRows reads them.
+   */
+  private sinkRows(job: Job, bytes: Uint8Array, prefix: string, dirs: SubDir[]): boolean {
+    const ctx = this.ctx;
+    const sink = this.sink;
+    const own = sink.directoryRows as DirectoryRows;
+    const skip = ctx.opts.lenSkp ?? 0;
+    const first = sink.rowCount;
+    const pending: PendingDir[] = [];
+    const pendingNodes: (TreeNode | string)[] = [];
+    const scratch = { findings: undefined as Findings | undefined };
+    let cur: DirectoryCursor | undefined;
+    own.begin(bytes, prefix, skip, ctx.source.byteLength);
+    for (;;) {
+      const step = own.next();
+      if (step === RowStep.END) break;
+      if (step === RowStep.BAIL) return false;
+      const at = job.lba * SECTOR_SIZE + own.at;
+      if (step === RowStep.DIR) {
+        pending.push({ index: sink.rowCount - 1, lba: own.lba, dataLength: own.dataLength, recordByteOffset: at });
+        pendingNodes.push(own.name);
+        continue;
+      }
+      cur ??= new DirectoryCursor(bytes, true, skip, true);
+      cur.seek(own.at);
+      if (cur.next() !== Step.RECORD) return false;
+      const row = sink.rowCount;
+      if (cur.generic) {
+        const node = genericRecord(ctx, cur, bytes, at, scratch, pending, row);
+        if (node === SKIP) continue;
+        if (!node || !own.addName(node.name)) return false;
+        if (pending.length > pendingNodes.length) pendingNodes.push(node);
+        sink.addNode(node, prefix);
+        continue;
+      }
+      const name = this.fastRecord(cur, bytes);
+      if (name === undefined) return false;
+      const text = name === ASCII ? String.fromCharCode(...bytes.subarray(this.nameStart, this.nameEnd)) : name;
+      if (!own.addName(text)) return false;
+      if (this.rec.kind === 'dir') {
+        pending.push({ index: row, lba: cur.lba, dataLength: cur.dataLength, recordByteOffset: at });
+        pendingNodes.push(text);
+      }
+      sink.addRecord(this.rec, prefix, text);
+    }
+    return this.finish(job, own.records, first, pending, pendingNodes, prefix, dirs);
+  }
+
+  /** The end of a directory the fast path read: the record budget, then its subdirectories to list. */
+  private finish(job: Job, records: number, first: number, pending: PendingDir[], pendingNodes: (TreeNode | string)[], prefix: string, dirs: SubDir[]): boolean {
+    const ctx = this.ctx;
+    if (ctx.budget.records - records < 0) return false;
+    ctx.budget.records -= records;
+    ctx.stats.nodeCount += this.sink.rowCount - first;
     fastPathSettings.directories++;
     const next: Job[] = [];
     for (let k = 0; k < pending.length; k++) {

@@ -243,9 +243,30 @@ export class ReadAhead implements ByteSource {
   constructor(
     private readonly source: ByteSource,
     private readonly signal: AbortSignal | undefined,
+    /** the least a window holds */
+    private readonly windowBytes = WINDOW_BYTES,
   ) {
     this.byteLength = source.byteLength;
     this.name = source.name;
+  }
+
+  /** bytes read before the walk (`prefill`): the directories an image keeps together */
+  private held: { start: number; end: number; bytes: Uint8Array } | undefined;
+
+  /** Keep `bytes`, the source's bytes from `start` on: reads they hold are answered from them. */
+  prefill(start: number, bytes: Uint8Array): void {
+    this.held = { start, end: start + bytes.length, bytes };
+  }
+
+  /** What `prefill` was given. */
+  heldBytes(): { start: number; bytes: Uint8Array } | undefined {
+    return this.held;
+  }
+
+  /** The bytes [start, end) when `prefill` holds them (no wait), else undefined. */
+  now(start: number, end: number): Uint8Array | undefined {
+    const h = this.held;
+    return h && h.start <= start && end <= h.end ? h.bytes.subarray(start - h.start, end - h.start) : undefined;
   }
 
   /** The directory extent at `lba` will be read (as readDirectoryExtent clamps it). */
@@ -253,8 +274,8 @@ export class ReadAhead implements ByteSource {
     const start = lba * SECTOR_SIZE;
     if (start >= this.byteLength) return;
     const end = start + Math.min(dataLength, MAX_DIRECTORY_BYTES, this.byteLength - start);
-    if (this.find(start, end)) return;
-    const windowEnd = Math.min(this.byteLength, Math.max(end, start + WINDOW_BYTES));
+    if (this.now(start, end) || this.find(start, end)) return;
+    const windowEnd = Math.min(this.byteLength, Math.max(end, start + this.windowBytes));
     const bytes = this.source.read(start, windowEnd - start, this.signal ? { signal: this.signal } : undefined);
     bytes.catch(() => undefined); // reported when (if) the walk reads there
     this.windows.push({ start, end: windowEnd, bytes });
@@ -263,6 +284,8 @@ export class ReadAhead implements ByteSource {
 
   async read(byteOffset: number, byteLength: number, opts?: ReadOptions): Promise<Uint8Array> {
     const end = Math.min(byteOffset + byteLength, this.byteLength);
+    const held = byteOffset < end ? this.now(byteOffset, end) : undefined;
+    if (held) return held;
     const w = byteOffset < end ? this.find(byteOffset, end) : undefined;
     if (!w) return this.source.read(byteOffset, byteLength, opts);
     const bytes = await w.bytes;

@@ -193,23 +193,28 @@ async function compareMutated(bytes: Uint8Array, what: string): Promise<number> 
 }
 
 test('the bundled CLI: built with dist/, newer than it, and what bin/isokit.js runs', (t) => {
-  const bundle = new URL('../../dist/bundle/main.cjs', import.meta.url);
   if (!existsSync(new URL('../../node_modules/esbuild/package.json', import.meta.url))) {
     t.skip('esbuild not installed: bin/isokit.js runs dist/cli/main.js');
     return;
   }
-  assert.ok(existsSync(bundle), 'npm run build makes dist/bundle/main.cjs');
-  assert.ok(statSync(bundle).mtimeMs >= statSync(new URL('../../dist/cli/main.js', import.meta.url)).mtimeMs, 'the bundle is not older than dist/');
-  // the V8 code cache made at build time is accepted by this Node (else every start compiles the bundle)
-  const cache = new URL('../../dist/bundle/main.cjs.cache', import.meta.url);
-  assert.ok(existsSync(cache), 'npm run build makes dist/bundle/main.cjs.cache');
-  const source = readFileSync(bundle, 'utf8');
-  const script = new Script(`(function (exports, require, module, __filename, __isokitBundleUrl, __isokitImport) {${source}\n})`, {
-    filename: fileURLToPath(bundle),
-    cachedData: readFileSync(cache),
-  });
-  assert.equal(script.cachedDataRejected, false, 'the code cache matches the bundle and this Node');
-  assert.doesNotMatch(source, /(?<![\w$.])import\(|\bimport\.meta\b/, 'no import() or import.meta left in the vm script');
+  // the whole CLI, and `isokit ls` alone
+  for (const name of ['main.cjs', 'ls.cjs']) {
+    const bundle = new URL(`../../dist/bundle/${name}`, import.meta.url);
+    assert.ok(existsSync(bundle), `npm run build makes dist/bundle/${name}`);
+    assert.ok(statSync(bundle).mtimeMs >= statSync(new URL('../../dist/cli/main.js', import.meta.url)).mtimeMs, 'the bundle is not older than dist/');
+    // the V8 code cache made at build time is accepted by this Node (else every start compiles the bundle)
+    const cache = new URL(`../../dist/bundle/${name}.cache`, import.meta.url);
+    assert.ok(existsSync(cache), `npm run build makes dist/bundle/${name}.cache`);
+    const source = readFileSync(bundle, 'utf8');
+    const script = new Script(`(function (exports, require, module, __filename, __isokitBundleUrl, __isokitImport) {${source}\n})`, {
+      filename: fileURLToPath(bundle),
+      cachedData: readFileSync(cache),
+    });
+    assert.equal(script.cachedDataRejected, false, `${name}: the code cache matches the bundle and this Node`);
+    assert.doesNotMatch(source, /(?<![\w$.])import\(|\bimport\.meta\b/, 'no import() or import.meta left in the vm script');
+  }
+  const small = statSync(new URL('../../dist/bundle/ls.cjs', import.meta.url)).size;
+  assert.ok(small < statSync(new URL('../../dist/bundle/main.cjs', import.meta.url)).size / 2, 'the ls bundle leaves the other commands out');
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   const v = runCli(['--version']);
   assert.equal(v.status, 0, v.stderr);
@@ -220,4 +225,11 @@ test('the bundled CLI: built with dist/, newer than it, and what bin/isokit.js r
   const bad = runCli(['no-such-command']);
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /unknown command "no-such-command"/);
+  // through the ls bundle: its usage, a usage error, `list` as an alias
+  const usage = runCli(['ls', '--help']);
+  assert.equal(usage.status, 0, usage.stderr);
+  assert.match(usage.stdout, /^usage: isokit ls IMAGE/);
+  const none = runCli(['list']);
+  assert.equal(none.status, 2);
+  assert.match(none.stderr, /usage error: ls needs an IMAGE/);
 });

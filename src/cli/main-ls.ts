@@ -1,0 +1,22 @@
+/**
+ * The CLI entry for `isokit ls` alone (bin/isokit.js runs it for `ls` and `list`; scripts/bundle-cli.mjs
+ * bundles it apart): about a third of the whole CLI's code to load, which is most of what listing a small
+ * image costs above Node's own start. Same dispatcher and behaviour as main.ts for those commands.
+ */
+import * as ls from './commands/ls.js';
+import { Exit, type CliContext } from './context.js';
+import { runCli } from './run.js';
+
+export function main(argv: string[], ctxIn?: Partial<CliContext>): Promise<number> {
+  return runCli(
+    argv,
+    {
+      load: async (name) => (name === 'ls' ? ls : undefined),
+      help: async (ctx) => {
+        ctx.stdout.write(ls.usage.trimEnd() + '\n');
+        return Exit.OK;
+      },
+    },
+    ctxIn,
+  );
+}

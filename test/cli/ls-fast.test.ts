@@ -1,0 +1,136 @@
+/**
+ * `isokit ls -l` rows made in WebAssembly (cli/list-rows-fast.ts over wasm/list-rows.ts) print byte for
+ * byte what the streaming walk + render/ls print, with the same findings, along each way the module is
+ * used: the whole tree at once (`walk`, from the directory area read in one go), directory by directory
+ * (`walk` off), and rows the walk reads itself copied in. On every reference image, namespace, start path
+ * and depth; on mutated images; on images whose dates were randomized (GMT offsets, months and days out
+ * of range: the module's own date arithmetic). The committed module is what its source builds.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { IsoKitError, type Finding } from '../../src/errors/index.js';
+import { MemorySource } from '../../src/io/index.js';
+import { openImage, walkImage, type IsoImage } from '../../src/read/index.js';
+import { listImage, type ListOptions } from '../../src/read/list-walk.js';
+import { FastLongRows } from '../../src/cli/list-rows-fast.js';
+import { formatLong, type ListedEntry } from '../../src/cli/render/ls.js';
+import { FIXTURES, fixtureImage, type FixtureName } from '../helpers/fixtures.js';
+import { needTools } from '../helpers/index.js';
+import { mapImage, overMutants, rng, settler } from '../fuzz/mutate.js';
+
+const NAMESPACES = ['rockridge', 'joliet', 'iso9660'] as const;
+const FUZZ_CASES = Number(process.env.LS_FAST_FUZZ_CASES ?? 400);
+const DATE_CASES = Number(process.env.LS_FAST_DATE_CASES ?? 240);
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const sortFindings = (f: readonly Finding[]) => f.map((x) => JSON.stringify(x)).sort();
+
+/** The reference: the streaming walk's entries through render/ls.ts formatLong. */
+async function expected(image: IsoImage, opts: ListOptions): Promise<Buffer> {
+  const entries: ListedEntry[] = [];
+  for await (const e of walkImage(image, opts)) entries.push({ node: e.node, path: e.path });
+  const lines = formatLong(entries);
+  return Buffer.from(lines.length ? lines.join('\n') + '\n' : '', 'utf8');
+}
+
+type Way = 'tree' | 'dirs';
+/** How often the whole-tree walk answered (else the test would compare the directory way twice). */
+const walked = { yes: 0, no: 0 };
+
+/** The listing through FastLongRows, the whole tree at once where it can ('tree') or never ('dirs'). */
+async function fast(image: IsoImage, opts: ListOptions, way: Way): Promise<Buffer> {
+  const rows = FastLongRows.create();
+  assert.ok(rows, 'WebAssembly runs here');
+  if (way === 'dirs') (rows as { walk?: unknown }).walk = undefined;
+  else {
+    const walk = rows.walk.bind(rows);
+    rows.walk = (...args) => {
+      const r = walk(...args);
+      walked[r ? 'yes' : 'no']++;
+      return r;
+    };
+  }
+  for await (const _ of listImage(image, rows, opts));
+  return Buffer.concat([...rows.chunks()]);
+}
+
+async function compare(bytes: Uint8Array, opts: ListOptions, what: string): Promise<boolean> {
+  const settle = settler(what);
+  const want = await settle(openImage(new MemorySource(bytes), { deferTree: true }).then(async (b) => ({ text: await expected(b, opts), findings: b.findings })));
+  for (const way of ['tree', 'dirs'] as const) {
+    const got = await settle(openImage(new MemorySource(bytes), { deferTree: true }).then(async (a) => ({ text: await fast(a, opts, way), findings: a.findings })));
+    if (got instanceof IsoKitError || want instanceof IsoKitError) {
+      assert.equal(got instanceof IsoKitError ? got.code : 'listed', want instanceof IsoKitError ? want.code : 'walked', `${what} ${way}: both fail`);
+      continue;
+    }
+    assert.ok(got.text.equals(want.text), `${what} ${way}:\n${got.text.toString().slice(0, 2000)}\n---\n${want.text.toString().slice(0, 2000)}`);
+    assert.deepEqual(sortFindings(got.findings), sortFindings(want.findings), `${what} ${way}: findings`);
+  }
+  return !(want instanceof IsoKitError);
+}
+
+test('WebAssembly rows: what walkImage + formatLong print, every reference image, namespace, start path and depth', async (t) => {
+  if (!needTools(t, 'xorriso', 'genisoimage')) return;
+  let compared = 0;
+  const before = { ...walked };
+  for (const name of Object.keys(FIXTURES) as FixtureName[]) {
+    const bytes = new Uint8Array(readFileSync(await fixtureImage(name)));
+    for (const namespace of NAMESPACES) {
+      const image = await openImage(new MemorySource(bytes), { deferTree: true });
+      if (namespace !== 'iso9660' && !image.namespaces[namespace]) continue;
+      const starts = ['/'];
+      for await (const e of walkImage(image, { namespace })) {
+        if (starts.length < 4 && (e.node.kind === 'dir' || starts.length === 3)) starts.push(`/${e.path}`);
+      }
+      for (const path of starts) {
+        for (const recursive of [true, false]) {
+          if (await compare(bytes, { namespace, path, recursive }, `${name} ${namespace} ${path} recursive=${recursive}`)) compared++;
+        }
+      }
+    }
+  }
+  assert.ok(compared > 60, `${compared} listings compared`);
+  // both ways were taken: whole trees (plain images) and directory by directory (symlinks, devices, …)
+  assert.ok(walked.yes > before.yes, 'the whole-tree walk answered');
+  assert.ok(walked.no > before.no, 'the whole-tree walk declined');
+});
+
+test('WebAssembly rows: mutated images give IsoKitErrors only, and what the streaming walk prints otherwise', async (t) => {
+  if (!needTools(t, 'xorriso', 'genisoimage')) return;
+  const fuzzed: FixtureName[] = ['xorriso-rr', 'genisoimage-rr', 'many-files', 'multisession'];
+  const compared = await overMutants(fuzzed, FUZZ_CASES, 11_000_000, async (bytes, what) => ((await compare(bytes, { namespace: 'rockridge' }, what)) ? 1 : 0));
+  assert.ok(compared > FUZZ_CASES / 2, `${compared} listings compared`);
+});
+
+test('WebAssembly rows: random record and Rock Ridge dates print as a Date shows them', async (t) => {
+  if (!needTools(t, 'xorriso', 'genisoimage')) return;
+  let compared = 0;
+  for (const name of ['xorriso-rr', 'genisoimage-rr', 'many-files'] as const) {
+    const original = new Uint8Array(readFileSync(await fixtureImage(name)));
+    const map = mapImage(original);
+    const dates = [...map.records.map((o) => o + 18), ...(map.susp.get('TF') ?? []).flatMap((o) => [o + 5, o + 12, o + 19])];
+    assert.ok(dates.length > 10, `${name}: dates found`);
+    for (let k = 0; k < DATE_CASES / 3; k++) {
+      const r = rng(12_000_000 + k);
+      const bytes = original.slice();
+      for (const o of dates) {
+        if (r() < 0.5) continue;
+        // mostly plausible dates (days 29–31 of any month too), some with any byte: carried fields, GMT
+        // offsets in and out of range (stored as a signed byte)
+        const wild = r() < 0.3;
+        const field = (max: number) => Math.floor(r() * (wild ? 256 : max));
+        const offset = wild ? field(256) : r() < 0.7 ? 0 : Math.floor(r() * 105) - 48;
+        bytes.set([field(200), field(12) + (wild ? 0 : 1), field(31) + (wild ? 0 : 1), field(24), field(60), field(60), (offset + 256) % 256], o);
+      }
+      if (await compare(bytes, { namespace: 'rockridge' }, `${name} dates seed=${k}`)) compared++;
+    }
+  }
+  assert.ok(compared > DATE_CASES / 2, `${compared} listings compared`);
+});
+
+test('the committed WebAssembly module is what wasm/list-rows.ts builds (scripts/build-wasm.mjs --check)', () => {
+  const r = spawnSync(process.execPath, [`${ROOT}scripts/build-wasm.mjs`, '--check'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+});

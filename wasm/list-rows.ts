@@ -1,0 +1,926 @@
+// AssemblyScript (https://www.assemblyscript.org), built by scripts/build-wasm.mjs into
+// src/cli/list-rows-wasm.ts. The rows of `isokit ls -l` for Rock Ridge directory extents, and their
+// printing, in WebAssembly: V8 runs it at near-native speed from the first call, where the same loop in
+// JavaScript spends most of a short run in the interpreter before it is optimized.
+//
+// It reads a directory extent the way read/fast-directory.ts does in its lean mode and writes rows exactly
+// as cli/list-rows.ts LongRows does. It only does the plain case: a record with PX (a file or a directory),
+// a TF or recorded date, one plain NM with a printable ASCII name. Every other record is handed to the
+// JavaScript code (ROW_JS), which reads it with the generic code and adds its row through addRow(); a
+// directory the fast path would give up on returns BAIL (the caller reads it the generic way).
+//
+// Memory: a bump heap (runtime stub); each region below grows by reallocation (the old copy is left).
+
+// next() results
+const END: i32 = 0;
+const BAIL: i32 = 1;
+const ROW_DIR: i32 = 2;
+const ROW_JS: i32 = 3;
+
+const SECTOR: u32 = 2048;
+const DIR_FLAG: u32 = 2;
+const MULTI_EXTENT: u32 = 128;
+const CHUNK: u32 = 1 << 20;
+
+// --- regions -------------------------------------------------------------------------------------------
+let inPtr: usize = 0;
+let inCap: usize = 0;
+let prePtr: usize = 0;
+let preCap: usize = 0;
+let preLen: u32 = 0;
+/** prefixes of the subdirectories met ("prefix" + name + "/"), for their own rows later */
+let arenaPtr: usize = 0;
+let arenaCap: usize = 0;
+let arenaLen: usize = 0;
+/** the last one made (ROW_DIR): offset in the arena */
+let childPrefix: u32 = 0;
+/** row bytes: mode, links, uid, gid, size (unpadded), date, space, path */
+let rowsPtr: usize = 0;
+let rowsCap: usize = 0;
+let rowsLen: usize = 0;
+/** per row: u32 start offset in rows (one more slot: the end of the last row) */
+let startsPtr: usize = 0;
+/** per row: u16 byte lengths of mode, links, uid, gid, size */
+let fieldsPtr: usize = 0;
+let rowCap: u32 = 0;
+let rowCount: u32 = 0;
+/** rows in print order (u32) */
+let orderPtr: usize = 0;
+let orderCap: u32 = 0;
+let orderLen: u32 = 0;
+let outPtr: usize = 0;
+let outCap: usize = 0;
+/** name set of the directory being read: per slot u32 generation, u32 hash, u32 offset, u32 length */
+const SLOT: usize = 16;
+let generation: u32 = 0;
+let setPtr: usize = 0;
+let setCap: u32 = 0;
+let setCount: u32 = 0;
+/** names given by addName (their bytes outlive the call) */
+let namesPtr: usize = 0;
+let namesCap: usize = 0;
+let namesLen: usize = 0;
+
+/** Copy n bytes (a short run: words, then bytes; memory.copy costs a call). */
+@inline function copyBytes(to: usize, from: usize, n: u32): void {
+  if (n > 256) {
+    memory.copy(to, from, n);
+    return;
+  }
+  let i: usize = 0;
+  const m = <usize>n;
+  for (; i + 8 <= m; i += 8) store<u64>(to + i, load<u64>(from + i));
+  for (; i < m; i++) store<u8>(to + i, load<u8>(from + i));
+}
+
+/** A block of `size` bytes holding the first `keep` bytes of `ptr` (the old block is left). */
+function resize(ptr: usize, keep: usize, size: usize): usize {
+  const next = heap.alloc(size);
+  if (keep > 0) memory.copy(next, ptr, keep);
+  return next;
+}
+
+/** A capacity of at least `need`, doubling from `cap`. */
+function capacity(cap: usize, need: usize): usize {
+  let n = cap < 4096 ? <usize>4096 : cap * 2;
+  while (n < need) n *= 2;
+  return n;
+}
+
+// --- the directory being read ----------------------------------------------------------------------
+/** where its extent is (inBuffer, or the directory area of walk()) */
+let dirBase: usize = 0;
+let inLen: u32 = 0;
+let skip: u32 = 0;
+let imageBytes: f64 = 0;
+let o: u32 = 0;
+let index: u32 = 0;
+/** every record seen, "." and ".." included */
+let records: u32 = 0;
+/** the record last returned (ROW_DIR, ROW_JS) */
+let at: u32 = 0;
+let lba: u32 = 0;
+let dataLength: u32 = 0;
+/** its name (ROW_DIR): offset and length in the extent */
+let nameAt: u32 = 0;
+let nameLength: u32 = 0;
+
+// (functions, not exported globals: a call is cheaper than WebAssembly.Global.value)
+export function recordCount(): u32 {
+  return records;
+}
+export function recordAt(): u32 {
+  return at;
+}
+export function recordLba(): u32 {
+  return lba;
+}
+export function recordDataLength(): u32 {
+  return dataLength;
+}
+export function recordNameAt(): u32 {
+  return nameAt;
+}
+export function recordNameLength(): u32 {
+  return nameLength;
+}
+/** the prefix of the subdirectory of the last ROW_DIR step, for begin(): its arena offset */
+export function recordPrefix(): u32 {
+  return childPrefix;
+}
+
+/** Room for an extent of `size` bytes; returns where to put it. */
+export function inBuffer(size: u32): usize {
+  if (<usize>size > inCap) {
+    inCap = capacity(inCap, size);
+    inPtr = heap.alloc(inCap);
+  }
+  return inPtr;
+}
+
+/** Room for the path prefix of the directory's rows ("a/b/", escaped, UTF-8); returns where to put it. */
+export function prefixBuffer(size: u32): usize {
+  if (<usize>size > preCap) {
+    preCap = capacity(preCap, size);
+    prePtr = heap.alloc(preCap);
+  }
+  return prePtr;
+}
+
+/** Keep a prefix in the arena (its bytes first, then the u32 length before them); returns its offset. */
+function keepPrefix(a: usize, an: u32, b: usize, bn: u32): u32 {
+  const n = <usize>an + bn + 1;
+  if (arenaLen + n + 8 > arenaCap) {
+    // prefixes kept earlier stay where they are: a new block
+    arenaCap = capacity(arenaCap, n + 8);
+    arenaPtr = heap.alloc(arenaCap);
+    arenaLen = 0;
+  }
+  const at = arenaPtr + arenaLen;
+  store<u32>(at, <u32>(n));
+  memory.copy(at + 4, a, an);
+  memory.copy(at + 4 + an, b, bn);
+  store<u8>(at + 4 + n - 1, 0x2f);
+  arenaLen += (n + 7) & ~3;
+  return <u32>at;
+}
+
+/** Start reading the extent in inBuffer (`size` bytes) with the prefix in prefixBuffer (`prefixLength`). */
+export function begin(size: u32, prefixLength: u32, lenSkp: u32, imageByteLength: f64): void {
+  dirBase = inPtr;
+  inLen = size;
+  preLen = prefixLength;
+  start(lenSkp, imageByteLength);
+}
+
+/** begin() with a prefix kept at ROW_DIR (recordPrefix()). */
+export function beginKept(size: u32, prefix: u32, lenSkp: u32, imageByteLength: f64): void {
+  dirBase = inPtr;
+  inLen = size;
+  usePrefix(prefix);
+  start(lenSkp, imageByteLength);
+}
+
+/** The prefix kept at `prefix` (keepPrefix) for the rows of the next directory. */
+function usePrefix(prefix: u32): void {
+  preLen = load<u32>(prefix);
+  if (<usize>preLen > preCap) {
+    preCap = capacity(preCap, preLen);
+    prePtr = heap.alloc(preCap);
+  }
+  memory.copy(prePtr, <usize>prefix + 4, preLen);
+}
+
+function start(lenSkp: u32, imageByteLength: f64): void {
+  skip = lenSkp;
+  imageBytes = imageByteLength;
+  o = 0;
+  index = 0;
+  records = 0;
+  namesLen = 0;
+  setCount = 0;
+  // slots of an earlier directory are told apart by their generation: nothing to clear
+  generation++;
+  if (setCap == 0 || setCap > 8192) {
+    setCap = 64;
+    setPtr = heap.alloc(<usize>setCap * SLOT);
+    memory.fill(setPtr, 0, <usize>setCap * SLOT);
+  }
+}
+
+@inline function b8(p: usize): u32 {
+  return <u32>load<u8>(p);
+}
+@inline function le32(p: usize): u32 {
+  return load<u32>(p);
+}
+@inline function be32(p: usize): u32 {
+  return bswap<u32>(load<u32>(p));
+}
+
+// record fields
+let mode: u32 = 0;
+let nlink: u32 = 0;
+let uid: u32 = 0;
+let gid: u32 = 0;
+let hasPx = false;
+let tfModify: usize = 0;
+let nmStart: usize = 0;
+let nmLength: u32 = 0;
+let hasNm = false;
+let toJs = false;
+
+/** A 7-byte date that is set and whose GMT offset would be reported (fast-directory.ts badDate). */
+function badDate(p: usize): bool {
+  if (b8(p) == 0 && b8(p + 1) == 0 && b8(p + 2) == 0 && b8(p + 3) == 0 && b8(p + 4) == 0 && b8(p + 5) == 0) return false;
+  const off = <i32>load<i8>(p + 6);
+  return off < -48 || off > 52;
+}
+
+/** Whether a 7-byte date is unset (shown as "-"). */
+@inline function unsetDate(p: usize): bool {
+  return b8(p) == 0 && b8(p + 1) == 0 && b8(p + 2) == 0 && b8(p + 3) == 0 && b8(p + 4) == 0 && b8(p + 5) == 0;
+}
+
+/** The SUSP entries of [p, end) as fast-directory.ts readSusp reads them; false: BAIL. Sets toJs for the rest. */
+function readSusp(p: usize, end: usize): bool {
+  while (end - p >= 4) {
+    const s1 = b8(p), s2 = b8(p + 1), len = b8(p + 2);
+    if (len == 0 && s1 == 0 && s2 == 0) break;
+    if (len < 4 || p + len > end) return false;
+    const data = p + 4;
+    const dataLength = len - 4;
+    p += len;
+    if (s1 == 0x53 && s2 == 0x54) break; // ST
+    if (s1 == 0x50 && s2 == 0x44) continue; // PD
+    if (s1 == 0x43 && s2 == 0x45) return false; // CE
+    if (toJs) continue;
+    if (s1 == 0x50 && s2 == 0x58) {
+      // PX
+      if (dataLength != 32 && dataLength != 40) return false;
+      for (let f: u32 = 0; f < dataLength; f += 8) if (le32(data + f) != be32(data + f + 4)) return false;
+      hasPx = true;
+      mode = le32(data);
+      nlink = le32(data + 8);
+      uid = le32(data + 16);
+      gid = le32(data + 24);
+    } else if (s1 == 0x54 && s2 == 0x46) {
+      // TF, 7-byte form
+      if (dataLength < 1) return false;
+      const flags = b8(data);
+      if (flags >= 128) {
+        toJs = true;
+        continue;
+      }
+      let q: u32 = 1;
+      for (let bit: u32 = 0; bit < 7; bit++) {
+        if ((flags & (1 << bit)) == 0) continue;
+        if (q + 7 > dataLength) return false;
+        if (badDate(data + q)) return false;
+        if (bit == 1 && !unsetDate(data + q)) tfModify = data + q;
+        q += 7;
+      }
+    } else if (s1 == 0x4e && s2 == 0x4d) {
+      // NM: one, with no flags
+      if (dataLength < 1) return false;
+      if (hasNm || b8(data) != 0) toJs = true;
+      else {
+        hasNm = true;
+        nmStart = data + 1;
+        nmLength = dataLength - 1;
+      }
+    } else {
+      const sig = (s1 << 8) | s2;
+      // SL PN RE CL PL ZF Z2 ER SP SF: interpreted by the generic code
+      if (sig == 0x534c || sig == 0x504e || sig == 0x5245 || sig == 0x434c || sig == 0x504c || sig == 0x5a46 || sig == 0x5a32 || sig == 0x4552 || sig == 0x5350 || sig == 0x5346) toJs = true;
+    }
+  }
+  return true;
+}
+
+/** Add a name to the directory's set; false when it is there already. */
+function addToSet(p: usize, n: u32): bool {
+  if ((setCount + 1) * 2 > setCap) growSet();
+  let h: u32 = 0x811c9dc5;
+  for (let i: usize = 0; i < <usize>n; i++) h = (h ^ b8(p + i)) * 0x01000193;
+  return insert(h, p, n);
+}
+
+function insert(h: u32, p: usize, n: u32): bool {
+  const mask = setCap - 1;
+  let slot = h & mask;
+  while (true) {
+    const e = setPtr + <usize>slot * SLOT;
+    if (load<u32>(e) != generation) {
+      store<u32>(e, generation);
+      store<u32>(e + 4, h);
+      store<u32>(e + 8, <u32>p);
+      store<u32>(e + 12, n);
+      setCount++;
+      return true;
+    }
+    if (load<u32>(e + 4) == h && load<u32>(e + 12) == n && memory.compare(<usize>load<u32>(e + 8), p, n) == 0) return false;
+    slot = (slot + 1) & mask;
+  }
+  return false;
+}
+
+function growSet(): void {
+  const oldPtr = setPtr, oldCap = setCap;
+  setCap = oldCap * 2;
+  setPtr = heap.alloc(<usize>setCap * SLOT);
+  memory.fill(setPtr, 0, <usize>setCap * SLOT);
+  setCount = 0;
+  for (let i: u32 = 0; i < oldCap; i++) {
+    const e = oldPtr + <usize>i * SLOT;
+    if (load<u32>(e) == generation) insert(load<u32>(e + 4), <usize>load<u32>(e + 8), load<u32>(e + 12));
+  }
+}
+
+/** A name of a record read by the JavaScript code (UTF-8 at namesBuffer); false when the directory has it. */
+export function addName(length: u32): bool {
+  const p = namesPtr + namesLen;
+  namesLen += length;
+  return addToSet(p, length);
+}
+
+/** Room for a name given to addName; returns where to put it (valid until the next call). */
+export function namesBuffer(length: u32): usize {
+  if (namesLen + length > namesCap) {
+    // names already in the set point into the old buffer, which stays
+    namesPtr = heap.alloc(namesCap * 2 + length + 4096);
+    namesCap = namesCap * 2 + length + 4096;
+    namesLen = 0;
+  }
+  return namesPtr + namesLen;
+}
+
+/**
+ * The next record of the extent: END, BAIL (the directory must be read the generic way), ROW_DIR (a row
+ * was added for a subdirectory: at, lba, dataLength, nameAt, nameLength) or ROW_JS (the record at `at`
+ * is for the JavaScript code). Rows of plain files are added without returning.
+ */
+export function next(): i32 {
+  const base = dirBase;
+  while (o < inLen) {
+    const r = o;
+    const p = base + r;
+    const len = b8(p);
+    const inSector = r % SECTOR;
+    if (len == 0) {
+      o = r + SECTOR - inSector;
+      continue;
+    }
+    if (inSector + len > SECTOR) return BAIL;
+    records++;
+    const idLen: u32 = r + 32 < inLen ? b8(p + 32) : 0;
+    if (len < 34 || r + len > inLen || idLen + 33 > len) return BAIL;
+    o = r + len;
+    if (le32(p + 2) != be32(p + 6) || le32(p + 10) != be32(p + 14)) return BAIL;
+    if (badDate(p + 18)) return BAIL;
+    const flags = b8(p + 25);
+    if (idLen == 1 && b8(p + 33) <= 1) {
+      if (b8(p + 33) != index || index > 1) return BAIL;
+      index++;
+      continue;
+    }
+    index++;
+    if (flags & MULTI_EXTENT) return BAIL;
+    at = r;
+    lba = le32(p + 2);
+    dataLength = le32(p + 10);
+    const suOff = min<u32>(len, 33 + idLen + (idLen % 2 == 0 ? 1 : 0));
+    hasPx = false;
+    hasNm = false;
+    toJs = false;
+    tfModify = 0;
+    if (len - suOff > skip && !readSusp(p + suOff + skip, p + len)) return BAIL;
+    // plain records only: PX for a file or a directory, one plain NM
+    if (toJs || !hasPx || !hasNm) return ROW_JS;
+    const isDir = (flags & DIR_FLAG) != 0;
+    const type = mode & 0o170000;
+    if (type == 0o040000) {
+      if (!isDir) return BAIL;
+    } else if (type == 0o100000) {
+      if (isDir) return BAIL;
+    } else if (type == 0o120000 || type == 0o020000 || type == 0o060000 || type == 0o010000 || type == 0o140000) {
+      return ROW_JS;
+    }
+    // (an unknown type keeps the ISO 9660 kind)
+    if (!isDir && dataLength > 0 && <f64>lba * <f64>SECTOR + <f64>dataLength > imageBytes) return BAIL;
+    // the name: printable ASCII without a backslash (no escapes), not "", ".", "..", no slash
+    const n = nmLength;
+    for (let i: usize = 0; i < <usize>n; i++) {
+      const c = b8(nmStart + i);
+      if (c < 0x20 || c > 0x7e || c == 0x5c) return ROW_JS;
+      if (c == 0x2f) return BAIL;
+    }
+    if (n == 0 || (b8(nmStart) == 0x2e && (n == 1 || (n == 2 && b8(nmStart + 1) == 0x2e)))) return BAIL;
+    if (!addToSet(nmStart, n)) return BAIL;
+    const date = tfModify != 0 ? tfModify : p + 18;
+    if (unsetDate(date)) return ROW_JS;
+    putRow(isDir, date, nmStart, n);
+    if (isDir) {
+      nameAt = <u32>(nmStart - base);
+      nameLength = n;
+      childPrefix = keepPrefix(prePtr, preLen, nmStart, n);
+      return ROW_DIR;
+    }
+  }
+  return END;
+}
+
+// --- rows ------------------------------------------------------------------------------------------
+function reserveRow(bytes: usize): void {
+  if (rowCount + 2 > rowCap) reserveRows(rowCap < 8192 ? <u32>8192 : rowCap * 2, 0);
+  if (rowsLen + bytes > rowsCap) reserveRows(0, capacity(rowsCap < 1 << 20 ? 1 << 19 : rowsCap, rowsLen + bytes));
+}
+
+/**
+ * Room for `rows` rows and `bytes` row bytes (0: as it is). Memory that is not written costs nothing (the
+ * pages are mapped when first written), so a large reservation up front saves copying as the rows grow.
+ */
+function reserveRows(rows: u32, bytes: usize): void {
+  if (rows > rowCap) {
+    startsPtr = resize(startsPtr, <usize>rowCount * 4 + 4, <usize>rows * 4);
+    fieldsPtr = resize(fieldsPtr, <usize>rowCount * 10, <usize>rows * 10);
+    rowCap = rows;
+  }
+  if (bytes > rowsCap) {
+    rowsPtr = resize(rowsPtr, rowsLen, bytes);
+    rowsCap = bytes;
+  }
+}
+
+let w: usize = 0;
+@inline function put(c: u32): void {
+  store<u8>(w, <u8>c);
+  w++;
+}
+
+/** Decimal digits of v; returns their count. */
+function putNumber(v: u32): u32 {
+  let digits: u32 = 1;
+  for (let x = v; x >= 10; x /= 10) digits++;
+  let x = v;
+  for (let i = w + digits - 1; i >= w; i--) {
+    store<u8>(i, <u8>(0x30 + x % 10));
+    x /= 10;
+  }
+  w += digits;
+  return digits;
+}
+
+@inline function two(v: u32): void {
+  put(0x30 + v / 10);
+  put(0x30 + v % 10);
+}
+
+function floorDiv(a: i64, b: i64): i64 {
+  const q = a / b;
+  return a % b != 0 && (a < 0) != (b < 0) ? q - 1 : q;
+}
+
+/** Days from 1970-01-01 of a proleptic Gregorian date (month 1–12). */
+function daysFromCivil(y: i64, m: i64, d: i64): i64 {
+  y -= m <= 2 ? 1 : 0;
+  const era = floorDiv(y, 400);
+  const yoe = y - era * 400;
+  const doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+const MONTH_DAYS: StaticArray<u8> = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** "YYYY-MM-DD HH:MM:SS" (UTC) of a 7-byte date, as Date.UTC and a Date would show it. */
+function putDate(p: usize): void {
+  // the usual date: UTC and every field in range, printed as it is
+  const mo = b8(p + 1), d = b8(p + 2), h = b8(p + 3), mi = b8(p + 4), s = b8(p + 5);
+  if (load<i8>(p + 6) == 0 && mo >= 1 && mo <= 12 && d >= 1 && d <= 28 + (mo == 2 ? 0 : <u32>unchecked(MONTH_DAYS[mo - 1]) - 28) && h < 24 && mi < 60 && s < 60) {
+    const y = 1900 + b8(p);
+    put(0x30 + y / 1000);
+    put(0x30 + (y / 100) % 10);
+    put(0x30 + (y / 10) % 10);
+    put(0x30 + y % 10);
+    put(0x2d);
+    two(mo);
+    put(0x2d);
+    two(d);
+    put(0x20);
+    two(h);
+    put(0x3a);
+    two(mi);
+    put(0x3a);
+    two(s);
+    return;
+  }
+  putAnyDate(p);
+}
+
+/** putDate for any 7-byte date: GMT offsets, and fields out of range carried as Date.UTC does. */
+function putAnyDate(p: usize): void {
+  const y: i64 = 1900 + <i64>b8(p);
+  const month: i64 = <i64>max<u32>(b8(p + 1), 1) - 1;
+  const day: i64 = <i64>max<u32>(b8(p + 2), 1);
+  // Date.UTC(y, month, day, h, mi, s): months past December carry into the year, days and times carry on
+  const days = daysFromCivil(y + month / 12, (month % 12) + 1, 1) + day - 1;
+  const off = <i64>load<i8>(p + 6);
+  const t = days * 86400 + <i64>b8(p + 3) * 3600 + <i64>b8(p + 4) * 60 + <i64>b8(p + 5) - off * 900;
+  const dn = floorDiv(t, 86400);
+  let sod = t - dn * 86400;
+  // civil from days (Hinnant)
+  const z = dn + 719468;
+  const era = floorDiv(z, 146097);
+  const doe = z - era * 146097;
+  const yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const mp = (5 * doy + 2) / 153;
+  const d = doy - (153 * mp + 2) / 5 + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  put(<u32>(0x30 + year / 1000));
+  put(<u32>(0x30 + (year / 100) % 10));
+  put(<u32>(0x30 + (year / 10) % 10));
+  put(<u32>(0x30 + year % 10));
+  put(0x2d);
+  two(<u32>m);
+  put(0x2d);
+  two(<u32>d);
+  put(0x20);
+  const h = sod / 3600;
+  sod -= h * 3600;
+  const mi = sod / 60;
+  two(<u32>h);
+  put(0x3a);
+  two(<u32>mi);
+  put(0x3a);
+  two(<u32>(sod - mi * 60));
+}
+
+@inline function bit(m: u32, c: u32): void {
+  put((mode & m) != 0 ? c : 0x2d);
+}
+@inline function special(x: u32, s: u32, on: u32, off: u32): void {
+  const hasX = (mode & x) != 0;
+  put((mode & s) != 0 ? (hasX ? on : off) : hasX ? 0x78 : 0x2d);
+}
+
+/** A row: mode, links, uid, gid, size, date, space, prefix and name (render.ts formatLong, unpadded). */
+function putRow(isDir: bool, date: usize, name: usize, n: u32): void {
+  reserveRow(<usize>(80 + preLen + n));
+  const r = rowCount++;
+  store<u32>(startsPtr + <usize>r * 4, <u32>rowsLen);
+  w = rowsPtr + rowsLen;
+  const f = fieldsPtr + <usize>r * 10;
+  put(isDir ? 0x64 : 0x2d);
+  bit(0o400, 0x72);
+  bit(0o200, 0x77);
+  special(0o100, 0o4000, 0x73, 0x53);
+  bit(0o040, 0x72);
+  bit(0o020, 0x77);
+  special(0o010, 0o2000, 0x73, 0x53);
+  bit(0o004, 0x72);
+  bit(0o002, 0x77);
+  special(0o001, 0o1000, 0x74, 0x54);
+  store<u16>(f, 10);
+  store<u16>(f + 2, <u16>putNumber(nlink));
+  store<u16>(f + 4, <u16>putNumber(uid));
+  store<u16>(f + 6, <u16>putNumber(gid));
+  store<u16>(f + 8, <u16>putNumber(isDir ? 0 : dataLength));
+  putDate(date);
+  put(0x20);
+  copyBytes(w, prePtr, preLen);
+  w += preLen;
+  copyBytes(w, name, n);
+  w += n;
+  rowsLen = w - rowsPtr;
+  store<u32>(startsPtr + <usize>rowCount * 4, <u32>rowsLen);
+}
+
+/** Room for a row made by the JavaScript code; returns where to put its bytes. */
+export function rowBuffer(size: u32): usize {
+  reserveRow(size);
+  return rowsPtr + rowsLen;
+}
+
+/** Add the row put at rowBuffer (`size` bytes; its five field lengths as LongRows gives them). */
+export function addRow(size: u32, f0: u32, f1: u32, f2: u32, f3: u32, f4: u32): void {
+  const r = rowCount++;
+  store<u32>(startsPtr + <usize>r * 4, <u32>rowsLen);
+  const f = fieldsPtr + <usize>r * 10;
+  store<u16>(f, <u16>f0);
+  store<u16>(f + 2, <u16>f1);
+  store<u16>(f + 4, <u16>f2);
+  store<u16>(f + 6, <u16>f3);
+  store<u16>(f + 8, <u16>f4);
+  rowsLen += size;
+  store<u32>(startsPtr + <usize>rowCount * 4, <u32>rowsLen);
+}
+
+export function rows(): u32 {
+  return rowCount;
+}
+
+/** Forget the rows from `count` on. */
+export function truncate(count: u32): void {
+  if (count >= rowCount) return;
+  rowCount = count;
+  rowsLen = <usize>load<u32>(startsPtr + <usize>count * 4);
+}
+
+/** Print rows first … end - 1 next. */
+export function visit(first: u32, end: u32): void {
+  const need = orderLen + (end - first);
+  if (need > orderCap) {
+    let cap = orderCap < 8192 ? <u32>8192 : orderCap * 2;
+    while (cap < need) cap *= 2;
+    reserveOrder(cap);
+  }
+  for (let r = first; r < end; r++) {
+    store<u32>(orderPtr + <usize>orderLen * 4, r);
+    orderLen++;
+  }
+}
+
+function reserveOrder(count: u32): void {
+  if (count <= orderCap) return;
+  orderPtr = resize(orderPtr, <usize>orderLen * 4, <usize>count * 4);
+  orderCap = count;
+}
+
+// --- printing (list-rows.ts chunks / renderLongRows) ------------------------------------------------
+let w1: u32 = 0;
+let w2: u32 = 0;
+let w3: u32 = 0;
+let w4: u32 = 0;
+let k: u32 = 0;
+
+/** Column widths of the visited rows; printing starts at the first. */
+export function renderBegin(): void {
+  w1 = 0;
+  w2 = 0;
+  w3 = 0;
+  w4 = 0;
+  for (let i: u32 = 0; i < orderLen; i++) {
+    const f = fieldsPtr + <usize>load<u32>(orderPtr + <usize>i * 4) * 10;
+    w1 = max<u32>(w1, load<u16>(f + 2));
+    w2 = max<u32>(w2, load<u16>(f + 4));
+    w3 = max<u32>(w3, load<u16>(f + 6));
+    w4 = max<u32>(w4, load<u16>(f + 8));
+  }
+  k = 0;
+}
+
+@inline function spaces(n: u32): void {
+  for (let i: u32 = 0; i < n; i++) put(0x20);
+}
+@inline function copy(from: usize, n: u32): void {
+  copyBytes(w, from, n);
+  w += n;
+}
+
+/** The next chunk of the listing (about 64 KiB) at outBuffer(); returns its length, 0 at the end. */
+export function renderChunk(): u32 {
+  if (outCap == 0) {
+    outCap = CHUNK + 4096;
+    outPtr = heap.alloc(outCap);
+  }
+  const pad = w1 + w2 + w3 + w4 + 8;
+  w = outPtr;
+  for (; k < orderLen; k++) {
+    const r = load<u32>(orderPtr + <usize>k * 4);
+    let p = rowsPtr + <usize>load<u32>(startsPtr + <usize>r * 4);
+    const end = rowsPtr + <usize>load<u32>(startsPtr + <usize>(r + 1) * 4);
+    const need = <usize>(end - p) + pad;
+    if (w - outPtr + need > outCap) {
+      if (w > outPtr) break;
+      // a row longer than a chunk: a buffer that holds it
+      outCap = need + 4096;
+      outPtr = heap.alloc(outCap);
+      w = outPtr;
+    }
+    const f = fieldsPtr + <usize>r * 10;
+    const lm = <u32>load<u16>(f), l1 = <u32>load<u16>(f + 2), l2 = <u32>load<u16>(f + 4), l3 = <u32>load<u16>(f + 6), l4 = <u32>load<u16>(f + 8);
+    copy(p, lm);
+    p += lm;
+    put(0x20);
+    spaces(w1 - l1);
+    copy(p, l1);
+    p += l1;
+    put(0x20);
+    copy(p, l2);
+    p += l2;
+    spaces(w2 - l2);
+    put(0x20);
+    copy(p, l3);
+    p += l3;
+    spaces(w3 - l3);
+    put(0x20);
+    spaces(w4 - l4);
+    copy(p, l4);
+    p += l4;
+    put(0x20);
+    copy(p, <u32>(end - p));
+    put(0x0a);
+    if (w - outPtr >= <usize>CHUNK) {
+      k++;
+      break;
+    }
+  }
+  return <u32>(w - outPtr);
+}
+
+export function outBuffer(): usize {
+  return outPtr;
+}
+
+// --- the whole tree at once ------------------------------------------------------------------------
+// walk(): every directory below one, when all of them lie in a directory area read beforehand and every
+// record is plain. The rows and their print order are then what the walk (list-walk.ts) would give with
+// this module reading each directory. Anything else stops it (false): the caller forgets what it added
+// and lists the usual way, which reads and reports what is unusual.
+
+let areaPtr: usize = 0;
+let areaCap: usize = 0;
+/** counts of the last walk() */
+let walkRecords: f64 = 0;
+let walkDirectories: u32 = 0;
+
+export function walkedRecords(): f64 {
+  return walkRecords;
+}
+export function walkedDirectories(): u32 {
+  return walkDirectories;
+}
+
+/** Room for the directory area (`size` bytes); returns where to put it. */
+export function areaBuffer(size: u32): usize {
+  if (<usize>size > areaCap) {
+    areaCap = size;
+    areaPtr = heap.alloc(areaCap);
+  }
+  return areaPtr;
+}
+
+// the LBAs of the directories listed (loops), open addressing; 0 = empty (LBA + 1 is kept)
+let seenPtr: usize = 0;
+let seenCap: u32 = 0;
+let seenCount: u32 = 0;
+
+function seenAdd(lba: u32): bool {
+  if ((seenCount + 1) * 2 > seenCap) {
+    const oldPtr = seenPtr, oldCap = seenCap;
+    seenCap = oldCap < 1024 ? 1024 : oldCap * 2;
+    seenPtr = heap.alloc(<usize>seenCap * 4);
+    memory.fill(seenPtr, 0, <usize>seenCap * 4);
+    seenCount = 0;
+    for (let i: u32 = 0; i < oldCap; i++) {
+      const v = load<u32>(oldPtr + <usize>i * 4);
+      if (v != 0) seenAdd(v - 1);
+    }
+  }
+  const key = lba + 1;
+  const mask = seenCap - 1;
+  let slot = (key * 0x9e3779b1) & mask;
+  while (true) {
+    const e = seenPtr + <usize>slot * 4;
+    const v = load<u32>(e);
+    if (v == 0) {
+      store<u32>(e, key);
+      seenCount++;
+      return true;
+    }
+    if (v == key) return false;
+    slot = (slot + 1) & mask;
+  }
+  return false;
+}
+
+// frames: first row, row count, next row, subdirectory list start and count, next subdirectory, depth (u32 each)
+const FRAME: usize = 28;
+let framesPtr: usize = 0;
+let framesCap: u32 = 0;
+// subdirectories: row, lba, data length, prefix (u32 each)
+const SUB: usize = 16;
+let subsPtr: usize = 0;
+let subsCap: u32 = 0;
+let subsLen: u32 = 0;
+
+function pushSub(row: u32, l: u32, len: u32, prefix: u32): void {
+  if (subsLen == subsCap) {
+    const cap = subsCap < 1024 ? <u32>1024 : subsCap * 2;
+    subsPtr = resize(subsPtr, <usize>subsLen * SUB, <usize>cap * SUB);
+    subsCap = cap;
+  }
+  const e = subsPtr + <usize>subsLen * SUB;
+  store<u32>(e, row);
+  store<u32>(e + 4, l);
+  store<u32>(e + 8, len);
+  store<u32>(e + 12, prefix);
+  subsLen++;
+}
+
+let areaStart: f64 = 0;
+let areaLen: u32 = 0;
+let maxDepth: u32 = 0;
+let budget: f64 = 0;
+let depthNow: u32 = 0;
+
+/** List the directory at lba (in the area) into a new frame; false: stop. */
+function listDirectory(l: u32, len: u32, prefix: u32, depth: u32, sp: u32, lenSkp: u32, imageByteLength: f64): bool {
+  const at = <f64>l * <f64>SECTOR - areaStart;
+  if (at < 0 || at + <f64>len > <f64>areaLen) return false;
+  dirBase = areaPtr + <usize>at;
+  inLen = len;
+  if (prefix == 0xffffffff) preLen = 0;
+  else usePrefix(prefix);
+  start(lenSkp, imageByteLength);
+  const first = rowCount;
+  const subs = subsLen;
+  while (true) {
+    const step = next();
+    if (step == END) break;
+    if (step != ROW_DIR) return false;
+    // as queueDirectory: a directory met twice, or too deep, is the walk's to report
+    if (!seenAdd(lba) || depth + 1 >= maxDepth) return false;
+    // as readDirectoryExtent reads it without a finding
+    const start = <f64>lba * <f64>SECTOR;
+    if (start >= imageByteLength || start + <f64>dataLength > imageByteLength) return false;
+    pushSub(rowCount - 1, lba, dataLength, childPrefix);
+  }
+  budget -= <f64>records;
+  if (budget < 0) return false;
+  walkRecords += <f64>records;
+  walkDirectories++;
+  if (sp == framesCap) {
+    const cap = framesCap < 64 ? <u32>64 : framesCap * 2;
+    framesPtr = resize(framesPtr, <usize>framesCap * FRAME, <usize>cap * FRAME);
+    framesCap = cap;
+  }
+  const f = framesPtr + <usize>sp * FRAME;
+  store<u32>(f, first);
+  store<u32>(f + 4, rowCount - first);
+  store<u32>(f + 8, 0);
+  store<u32>(f + 12, subs);
+  store<u32>(f + 16, subsLen - subs);
+  store<u32>(f + 20, 0);
+  store<u32>(f + 24, depth);
+  return true;
+}
+
+/**
+ * List the tree below the directory at `lba` (`len` bytes, at `depth`) from the area (the image's bytes
+ * from `start` on, `size` bytes, at areaBuffer), visiting the rows in walk order. `recordBudget`: records
+ * the walk may still read; `depthLimit`: MAX_TREE_DEPTH. False when something needs the walk itself.
+ */
+export function walk(start: f64, size: u32, l: u32, len: u32, depth: u32, depthLimit: u32, recordBudget: f64, lenSkp: u32, imageByteLength: f64): bool {
+  areaStart = start;
+  areaLen = size;
+  maxDepth = depthLimit;
+  budget = recordBudget;
+  walkRecords = 0;
+  walkDirectories = 0;
+  // rows for every record of the area (a record takes 34 bytes at least), bytes for a generous guess
+  reserveRows(rowCount + size / 34 + 2, rowsLen + <usize>size * 2 + (1 << 20));
+  reserveOrder(orderLen + size / 34 + 2);
+  subsLen = 0;
+  seenCount = 0;
+  if (seenCap > 0) memory.fill(seenPtr, 0, <usize>seenCap * 4);
+  seenAdd(l);
+  if (!listDirectory(l, len, 0xffffffff, depth, 0, lenSkp, imageByteLength)) return false;
+  let sp: u32 = 1;
+  while (sp > 0) {
+    const f = framesPtr + <usize>(sp - 1) * FRAME;
+    const first = load<u32>(f), count = load<u32>(f + 4), i = load<u32>(f + 8);
+    if (i >= count) {
+      subsLen = load<u32>(f + 12);
+      sp--;
+      continue;
+    }
+    const nsubs = load<u32>(f + 16), j = load<u32>(f + 20);
+    if (j >= nsubs) {
+      visit(first + i, first + count);
+      store<u32>(f + 8, count);
+      continue;
+    }
+    // the rows up to the next subdirectory's (included), then that subdirectory
+    const sub = subsPtr + <usize>(load<u32>(f + 12) + j) * SUB;
+    const row = load<u32>(sub);
+    visit(first + i, row + 1);
+    store<u32>(f + 8, row + 1 - first);
+    store<u32>(f + 20, j + 1);
+    if (!listDirectory(load<u32>(sub + 4), load<u32>(sub + 8), load<u32>(sub + 12), load<u32>(f + 24) + 1, sp, lenSkp, imageByteLength)) return false;
+    sp++;
+  }
+  return true;
+}
+
+/** The print order's length (to forget what a stopped walk() visited). */
+export function visited(): u32 {
+  return orderLen;
+}
+
+export function unvisit(count: u32): void {
+  if (count < orderLen) orderLen = count;
+}
