@@ -20,7 +20,8 @@ const ROW_JS: i32 = 3;
 const SECTOR: u32 = 2048;
 const DIR_FLAG: u32 = 2;
 const MULTI_EXTENT: u32 = 128;
-const CHUNK: u32 = 1 << 20;
+// (a chunk per call: V8 moves a WebAssembly function to its optimizing tier between calls, not within one)
+const CHUNK: u32 = 64 * 1024;
 
 // --- regions -------------------------------------------------------------------------------------------
 let inPtr: usize = 0;
@@ -355,6 +356,23 @@ export function namesBuffer(length: u32): usize {
   return namesPtr + namesLen;
 }
 
+// While walk() runs, a record for the JavaScript code is read at once through this import (it adds the
+// row with addRow, a directory with walkSub), and the walk goes on.
+@external("env", "jsRecord")
+declare function jsRecord(dirOffset: u32, dirLength: u32, at: u32, dirLba: u32): i32;
+const JS_ROW: i32 = 0;
+const JS_BAIL: i32 = 1;
+let walking = false;
+/** the extent's LBA while walking */
+let dirLba: u32 = 0;
+
+/** The record at `at` is for the JavaScript code: ROW_JS, or while walking, -1 (go on) or BAIL. */
+function leave(): i32 {
+  if (!walking) return ROW_JS;
+  const r = jsRecord(<u32>(dirBase - areaPtr), inLen, at, dirLba);
+  return r == JS_BAIL ? BAIL : r == JS_ROW ? -1 : BAIL;
+}
+
 /**
  * The next record of the extent: END, BAIL (the directory must be read the generic way), ROW_DIR (a row
  * was added for a subdirectory: at, lba, dataLength, nameAt, nameLength) or ROW_JS (the record at `at`
@@ -396,7 +414,11 @@ export function next(): i32 {
     tfModify = 0;
     if (len - suOff > skip && !readSusp(p + suOff + skip, p + len)) return BAIL;
     // plain records only: PX for a file or a directory, one plain NM
-    if (toJs || !hasPx || !hasNm) return ROW_JS;
+    if (toJs || !hasPx || !hasNm) {
+      const j = leave();
+      if (j >= 0) return j;
+      continue;
+    }
     const isDir = (flags & DIR_FLAG) != 0;
     const type = mode & 0o170000;
     if (type == 0o040000) {
@@ -404,21 +426,33 @@ export function next(): i32 {
     } else if (type == 0o100000) {
       if (isDir) return BAIL;
     } else if (type == 0o120000 || type == 0o020000 || type == 0o060000 || type == 0o010000 || type == 0o140000) {
-      return ROW_JS;
+      const j = leave();
+      if (j >= 0) return j;
+      continue;
     }
     // (an unknown type keeps the ISO 9660 kind)
     if (!isDir && dataLength > 0 && <f64>lba * <f64>SECTOR + <f64>dataLength > imageBytes) return BAIL;
     // the name: printable ASCII without a backslash (no escapes), not "", ".", "..", no slash
     const n = nmLength;
+    let plain = true;
     for (let i: usize = 0; i < <usize>n; i++) {
       const c = b8(nmStart + i);
-      if (c < 0x20 || c > 0x7e || c == 0x5c) return ROW_JS;
-      if (c == 0x2f) return BAIL;
+      if (c < 0x20 || c > 0x7e || c == 0x5c) plain = false;
+      else if (c == 0x2f) return BAIL;
+    }
+    if (!plain) {
+      const j = leave();
+      if (j >= 0) return j;
+      continue;
     }
     if (n == 0 || (b8(nmStart) == 0x2e && (n == 1 || (n == 2 && b8(nmStart + 1) == 0x2e)))) return BAIL;
     if (!addToSet(nmStart, n)) return BAIL;
     const date = tfModify != 0 ? tfModify : p + 18;
-    if (unsetDate(date)) return ROW_JS;
+    if (unsetDate(date)) {
+      const j = leave();
+      if (j >= 0) return j;
+      continue;
+    }
     putRow(isDir, date, nmStart, n);
     if (isDir) {
       nameAt = <u32>(nmStart - base);
@@ -600,12 +634,23 @@ function putRow(isDir: bool, date: usize, name: usize, n: u32): void {
 
 /** Room for a row made by the JavaScript code; returns where to put its bytes. */
 export function rowBuffer(size: u32): usize {
-  reserveRow(size);
+  reserveRow(<usize>size + (walking ? preLen : 0));
   return rowsPtr + rowsLen;
 }
 
-/** Add the row put at rowBuffer (`size` bytes; its five field lengths as LongRows gives them). */
+/**
+ * Add the row put at rowBuffer (`size` bytes; its five field lengths as LongRows gives them). While
+ * walking, the row was made without a path prefix: the directory's goes in before the name.
+ */
 export function addRow(size: u32, f0: u32, f1: u32, f2: u32, f3: u32, f4: u32): void {
+  if (walking && preLen > 0) {
+    // mode, the four numbers, the date and a space: then the path
+    const head = rowsPtr + rowsLen + f0 + f1 + f2 + f3 + f4 + 20;
+    const tail = <u32>(rowsPtr + rowsLen + size - head);
+    memory.copy(head + preLen, head, tail);
+    memory.copy(head, prePtr, preLen);
+    size += preLen;
+  }
   const r = rowCount++;
   store<u32>(startsPtr + <usize>r * 4, <u32>rowsLen);
   const f = fieldsPtr + <usize>r * 10;
@@ -754,6 +799,10 @@ export function walkedDirectories(): u32 {
   return walkDirectories;
 }
 
+export function areaPointer(): usize {
+  return areaPtr;
+}
+
 /** Room for the directory area (`size` bytes); returns where to put it. */
 export function areaBuffer(size: u32): usize {
   if (<usize>size > areaCap) {
@@ -827,12 +876,37 @@ let maxDepth: u32 = 0;
 let budget: f64 = 0;
 let depthNow: u32 = 0;
 
+let curDepth: u32 = 0;
+let imageLength: f64 = 0;
+
+/** The subdirectory of the row just added, to list after it; false: the walk must handle it. */
+function addSub(l: u32, len: u32, prefix: u32): bool {
+  // as queueDirectory: a directory met twice, or too deep, is the walk's to report
+  if (!seenAdd(l) || curDepth + 1 >= maxDepth) return false;
+  // as readDirectoryExtent reads it without a finding
+  const start = <f64>l * <f64>SECTOR;
+  if (start >= imageLength || start + <f64>len > imageLength) return false;
+  pushSub(rowCount - 1, l, len, prefix);
+  return true;
+}
+
+/**
+ * While walking: the row the JavaScript code just added (addRow) is a directory's, at `l` (`len` bytes),
+ * its name the `nameLength` bytes at namesBuffer (as its rows show it: escaped, UTF-8). False: the walk
+ * must handle it.
+ */
+export function walkSub(l: u32, len: u32, nameLength: u32): bool {
+  return addSub(l, len, keepPrefix(prePtr, preLen, namesPtr + namesLen, nameLength));
+}
+
 /** List the directory at lba (in the area) into a new frame; false: stop. */
 function listDirectory(l: u32, len: u32, prefix: u32, depth: u32, sp: u32, lenSkp: u32, imageByteLength: f64): bool {
   const at = <f64>l * <f64>SECTOR - areaStart;
   if (at < 0 || at + <f64>len > <f64>areaLen) return false;
   dirBase = areaPtr + <usize>at;
   inLen = len;
+  dirLba = l;
+  curDepth = depth;
   if (prefix == 0xffffffff) preLen = 0;
   else usePrefix(prefix);
   start(lenSkp, imageByteLength);
@@ -842,12 +916,7 @@ function listDirectory(l: u32, len: u32, prefix: u32, depth: u32, sp: u32, lenSk
     const step = next();
     if (step == END) break;
     if (step != ROW_DIR) return false;
-    // as queueDirectory: a directory met twice, or too deep, is the walk's to report
-    if (!seenAdd(lba) || depth + 1 >= maxDepth) return false;
-    // as readDirectoryExtent reads it without a finding
-    const start = <f64>lba * <f64>SECTOR;
-    if (start >= imageByteLength || start + <f64>dataLength > imageByteLength) return false;
-    pushSub(rowCount - 1, lba, dataLength, childPrefix);
+    if (!addSub(lba, dataLength, childPrefix)) return false;
   }
   budget -= <f64>records;
   if (budget < 0) return false;
@@ -875,6 +944,14 @@ function listDirectory(l: u32, len: u32, prefix: u32, depth: u32, sp: u32, lenSk
  * the walk may still read; `depthLimit`: MAX_TREE_DEPTH. False when something needs the walk itself.
  */
 export function walk(start: f64, size: u32, l: u32, len: u32, depth: u32, depthLimit: u32, recordBudget: f64, lenSkp: u32, imageByteLength: f64): bool {
+  walking = true;
+  const ok = walkTree(start, size, l, len, depth, depthLimit, recordBudget, lenSkp, imageByteLength);
+  walking = false;
+  return ok;
+}
+
+function walkTree(start: f64, size: u32, l: u32, len: u32, depth: u32, depthLimit: u32, recordBudget: f64, lenSkp: u32, imageByteLength: f64): bool {
+  imageLength = imageByteLength;
   areaStart = start;
   areaLen = size;
   maxDepth = depthLimit;

@@ -36,6 +36,8 @@ interface RowsModule {
   visit(first: number, end: number): void;
   areaBuffer(size: number): number;
   walk(start: number, size: number, lba: number, len: number, depth: number, depthLimit: number, recordBudget: number, lenSkp: number, imageByteLength: number): number;
+  walkSub(lba: number, len: number, nameLength: number): number;
+  areaPointer(): number;
   walkedRecords(): number;
   walkedDirectories(): number;
   visited(): number;
@@ -47,15 +49,20 @@ interface RowsModule {
 
 let compiled: WebAssembly.Module | undefined;
 
-function instantiate(): RowsModule {
-  if (!compiled) {
-    compiled = new WebAssembly.Module(Buffer.from(LIST_ROWS_WASM, 'base64'));
-  }
+/** A record `walk` leaves to the listing walk, while it runs (DirectoryRows.walk). */
+type OnRecord = NonNullable<Parameters<NonNullable<DirectoryRows['walk']>>[7]>;
+
+function instantiate(onRecord: (dirOffset: number, dirLength: number, at: number, dirLba: number) => number): RowsModule {
+  compiled ??= new WebAssembly.Module(Buffer.from(LIST_ROWS_WASM, 'base64'));
   const abort = () => {
     throw new IsoKitError(ErrorCode.INTERNAL, 'internal error in the listing module (wasm/list-rows.ts)');
   };
-  return new WebAssembly.Instance(compiled, { env: { abort } }).exports as unknown as RowsModule;
+  return new WebAssembly.Instance(compiled, { env: { abort, jsRecord: onRecord } }).exports as unknown as RowsModule;
 }
+
+/** jsRecord results (wasm/list-rows.ts) */
+const JS_ROW = 0;
+const JS_BAIL = 1;
 
 const utf8 = new TextEncoder();
 
@@ -70,11 +77,17 @@ export class FastLongRows implements ListSink, DirectoryRows {
   /** the prefixes the module made for the subdirectories it met, by path */
   private readonly kept = new Map<string, number>();
 
-  private constructor(private readonly m: RowsModule) {}
+  private readonly m: RowsModule;
+  /** what `walk` was given for the records it leaves */
+  private onRecord: OnRecord | undefined;
+
+  private constructor() {
+    this.m = instantiate((dirOffset, dirLength, at, dirLba) => this.jsRecord(dirOffset, dirLength, at, dirLba));
+  }
 
   static create(): FastLongRows | undefined {
     try {
-      return new FastLongRows(instantiate());
+      return new FastLongRows();
     } catch {
       return undefined;
     }
@@ -205,15 +218,45 @@ export class FastLongRows implements ListSink, DirectoryRows {
 
   walk(
     areaStart: number, areaLength: number, dir: { lba: number; dataLength: number; depth: number }, depthLimit: number, recordBudget: number, lenSkp: number, imageByteLength: number,
+    onRecord: OnRecord,
   ): { records: number; directories: number } | undefined {
     const rows = this.m.rows();
     const visited = this.m.visited();
-    if (this.m.walk(areaStart, areaLength, dir.lba, dir.dataLength, dir.depth, depthLimit, recordBudget, lenSkp, imageByteLength)) {
-      return { records: this.m.walkedRecords(), directories: this.m.walkedDirectories() };
+    this.onRecord = onRecord;
+    this.walkError = undefined;
+    let done: boolean;
+    try {
+      done = this.m.walk(areaStart, areaLength, dir.lba, dir.dataLength, dir.depth, depthLimit, recordBudget, lenSkp, imageByteLength) !== 0;
+    } finally {
+      this.onRecord = undefined;
     }
+    // an error in the walk's own code (abort) is the walk's: after the module has unwound
+    if (this.walkError !== undefined) throw this.walkError;
+    if (done) return { records: this.m.walkedRecords(), directories: this.m.walkedDirectories() };
     this.m.truncate(rows);
     this.m.unvisit(visited);
     return undefined;
+  }
+
+  private walkError: unknown;
+
+  /** The module's jsRecord import: the walk reads the record; a directory's prefix is kept for its rows. */
+  private jsRecord(dirOffset: number, dirLength: number, at: number, dirLba: number): number {
+    try {
+      const p = this.m.areaPointer() + dirOffset;
+      // a view: the walk reads the record before it adds anything (which may grow the module's memory
+      // and detach the views of the old one)
+      const r = this.onRecord?.(this.mem().subarray(p, p + dirLength), at, dirLba);
+      if (r === undefined || r === 'bail') return JS_BAIL;
+      if (r === 'row' || r === 'skip') return JS_ROW;
+      const name = utf8.encode(displayName(r.name));
+      const q = this.m.namesBuffer(name.length);
+      this.mem().set(name, q);
+      return this.m.walkSub(r.lba, r.dataLength, name.length) ? JS_ROW : JS_BAIL;
+    } catch (e) {
+      this.walkError = e;
+      return JS_BAIL;
+    }
   }
 
   /** The listing in print order, in chunks of about 64 KiB (new arrays: a writer may keep them). */

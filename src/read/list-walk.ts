@@ -72,10 +72,19 @@ export interface DirectoryRows {
    */
   walk?(
     areaStart: number, areaLength: number, dir: { lba: number; dataLength: number; depth: number }, depthLimit: number, recordBudget: number, lenSkp: number, imageByteLength: number,
+    onRecord: WalkRecord,
   ): { records: number; directories: number } | undefined;
   /** where `walk` finds the area: a buffer of `byteLength` bytes to read it into (valid until `walk`) */
   areaBuffer?(byteLength: number): Uint8Array;
 }
+
+/**
+ * While `DirectoryRows.walk` runs, a record it leaves (a JS step) is read at once: `dir` holds the
+ * directory extent (at `dirLba`), the record is at `at`. Its row is added through the sink with the prefix
+ * '' (the sink puts the directory's in); a subdirectory comes back with its extent and name, for the sink
+ * to list. 'skip': no row (a relocated directory's record); 'bail': the walk must read the tree itself.
+ */
+export type WalkRecord = (dir: Uint8Array, at: number, dirLba: number) => { lba: number; dataLength: number; name: string } | 'row' | 'skip' | 'bail';
 
 /** Where the listing walk puts its rows. Row numbers count from 0 in the order rows are added. */
 export interface ListSink {
@@ -107,7 +116,7 @@ export interface ListOptions {
   signal?: AbortSignal;
 }
 
-/** Prefetch: at most this many bytes, at most DENSE_BYTES per directory, and this much past the last one. */
+/** Prefetch: at most this many bytes, at most DENSE_BYTES per directory (besides the last), and at least this much past the last one. */
 const MAX_PREFETCH = 64 << 20;
 const DENSE_BYTES = 64 << 10;
 const PREFETCH_SLACK = 64 << 10;
@@ -198,8 +207,16 @@ function directorySpan(state: ImageState, ns: Namespace): DirectorySpan | undefi
   }
   if (n < 2) return undefined;
   const start = lo * SECTOR_SIZE;
-  const end = Math.min(source.byteLength, (hi + 1) * SECTOR_SIZE + PREFETCH_SLACK);
-  if (end <= start || end - start > MAX_PREFETCH || end - start > n * DENSE_BYTES) return undefined;
+  // the last directory is as long as its "." record says (when that can be read)
+  let last = SECTOR_SIZE + PREFETCH_SLACK;
+  try {
+    const dot = source.readSync(hi * SECTOR_SIZE, 34);
+    if (dot.length === 34 && (dot[0] as number) >= 34) last = Math.max(last, (dot[10] as number) + (dot[11] as number) * 0x100 + (dot[12] as number) * 0x10000 + (dot[13] as number) * 0x1000000);
+  } catch {
+    // the slack only
+  }
+  const end = Math.min(source.byteLength, hi * SECTOR_SIZE + last);
+  if (end <= start || end - start > MAX_PREFETCH || end - start > n * DENSE_BYTES + last) return undefined;
   return { source, start, byteLength: end - start };
 }
 
@@ -295,7 +312,7 @@ class Lister {
     }
     const first = this.sink.rowCount;
     const dir = { lba: job.lba, dataLength: job.dataLength, depth: job.depth };
-    const done = own.walk(span.start, size, dir, MAX_TREE_DEPTH, ctx.budget.records, ctx.opts.lenSkp ?? 0, ctx.source.byteLength);
+    const done = own.walk(span.start, size, dir, MAX_TREE_DEPTH, ctx.budget.records, ctx.opts.lenSkp ?? 0, ctx.source.byteLength, (d, at, lba) => this.walkRecord(own, d, at, lba));
     if (!done) return false;
     ctx.budget.records -= done.records;
     ctx.stats.nodeCount += this.sink.rowCount - first;
@@ -476,6 +493,31 @@ class Lister {
       sink.addRecord(this.rec, prefix, text);
     }
     return this.finish(job, own.records, first, pending, pendingNodes, prefix, dirs);
+  }
+
+  /** A record DirectoryRows.walk leaves: read as sinkRows reads it (WalkRecord). */
+  private walkRecord(own: DirectoryRows, dir: Uint8Array, at: number, dirLba: number): ReturnType<WalkRecord> {
+    const ctx = this.ctx;
+    const cur = new DirectoryCursor(dir, true, ctx.opts.lenSkp ?? 0, true);
+    cur.seek(at);
+    if (cur.next() !== Step.RECORD) return 'bail';
+    const byteOffset = dirLba * SECTOR_SIZE + at;
+    if (cur.generic) {
+      const pending: PendingDir[] = [];
+      const node = genericRecord(ctx, cur, dir, byteOffset, { findings: undefined }, pending, 0);
+      if (node === SKIP) return 'skip';
+      if (!node || !own.addName(node.name)) return 'bail';
+      this.sink.addNode(node, '');
+      const p = pending[0];
+      if (!p) return 'row';
+      return p.dataLength === undefined ? 'bail' : { lba: p.lba, dataLength: p.dataLength, name: node.name };
+    }
+    const name = this.fastRecord(cur, dir);
+    if (name === undefined) return 'bail';
+    const text = name === ASCII ? String.fromCharCode(...dir.subarray(this.nameStart, this.nameEnd)) : name;
+    if (!own.addName(text)) return 'bail';
+    this.sink.addRecord(this.rec, '', text);
+    return this.rec.kind === 'dir' ? { lba: cur.lba, dataLength: cur.dataLength, name: text } : 'row';
   }
 
   /** The end of a directory the fast path read: the record budget, then its subdirectories to list. */

@@ -9,7 +9,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IsoKitError, type Finding } from '../../src/errors/index.js';
 import { MemorySource } from '../../src/io/index.js';
@@ -18,7 +19,7 @@ import { listImage, type ListOptions } from '../../src/read/list-walk.js';
 import { FastLongRows } from '../../src/cli/list-rows-fast.js';
 import { formatLong, type ListedEntry } from '../../src/cli/render/ls.js';
 import { FIXTURES, fixtureImage, type FixtureName } from '../helpers/fixtures.js';
-import { needTools } from '../helpers/index.js';
+import { needTools, runCli, tmpDir } from '../helpers/index.js';
 import { mapImage, overMutants, rng, settler } from '../fuzz/mutate.js';
 
 const NAMESPACES = ['rockridge', 'joliet', 'iso9660'] as const;
@@ -95,6 +96,35 @@ test('WebAssembly rows: what walkImage + formatLong print, every reference image
   // both ways were taken: whole trees (plain images) and directory by directory (symlinks, devices, …)
   assert.ok(walked.yes > before.yes, 'the whole-tree walk answered');
   assert.ok(walked.no > before.no, 'the whole-tree walk declined');
+});
+
+test('WebAssembly rows: one call lists a tree whose records the walk reads in part (symlinks, fifos, escaped and Unicode names)', async (t) => {
+  if (!needTools(t, 'mkfifo')) return;
+  const { dir, cleanup } = tmpDir('ls-fast');
+  try {
+    const src = path.join(dir, 'src');
+    // names the module leaves to the walk: Unicode, a backslash, a control character; a Unicode directory
+    // (its rows' prefix made from the walk's name), symlinks, a fifo; plain files around them
+    for (const d of ['plain', 'plain/sub', 'unicodé', 'unicodé/ünter', 'back\\slash']) mkdirSync(path.join(src, d), { recursive: true });
+    for (const f of ['plain/a.txt', 'plain/sub/b.txt', 'unicodé/c.txt', 'unicodé/ünter/d 名前.txt', 'back\\slash/e\x01f', 'top.txt']) writeFileSync(path.join(src, f), f);
+    symlinkSync('plain/a.txt', path.join(src, 'link'));
+    symlinkSync('../top.txt', path.join(src, 'unicodé/up'));
+    assert.equal(spawnSync('mkfifo', [path.join(src, 'plain/fifo')]).status, 0);
+    const iso = path.join(dir, 'mixed.iso');
+    const made = runCli(['create', src, '-o', iso, '--date', '2024-05-06T07:08:09Z']);
+    assert.equal(made.status, 0, made.stderr);
+    const bytes = new Uint8Array(readFileSync(iso));
+    const before = walked.yes;
+    for (const recursive of [true, false]) assert.ok(await compare(bytes, { namespace: 'rockridge', recursive }, `mixed recursive=${recursive}`));
+    assert.equal(walked.yes, before + 1, 'the whole-tree walk answered');
+    const listing = (await fast(await openImage(new MemorySource(bytes), { deferTree: true }), {}, 'tree')).toString();
+    assert.match(listing, / unicodé\/ünter\/d 名前\.txt\n/);
+    assert.match(listing, / back\\\\slash\/e\\x01f\n/);
+    assert.match(listing, /^l.* unicodé\/up -> \.\.\/top\.txt$/m);
+    assert.match(listing, /^p.* plain\/fifo$/m);
+  } finally {
+    cleanup();
+  }
 });
 
 test('WebAssembly rows: mutated images give IsoKitErrors only, and what the streaming walk prints otherwise', async (t) => {
