@@ -7,6 +7,8 @@ export interface CliContext {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   signal: AbortSignal;
   env: NodeJS.ProcessEnv;
+  /** set when stdout is the process's descriptor 1 (a command may write to it directly) */
+  stdoutFd?: number;
 }
 
 export type CommandRun = (argv: string[], ctx: CliContext) => Promise<number>;

@@ -261,12 +261,17 @@ export class FastLongRows implements ListSink, DirectoryRows {
 
   /** The listing in print order, in chunks of about 64 KiB (new arrays: a writer may keep them). */
   *chunks(): Generator<Uint8Array> {
+    for (const view of this.views()) yield view.slice();
+  }
+
+  /** The same as views of the module's memory, each valid until the next is asked for (no copies). */
+  *views(): Generator<Uint8Array> {
     this.m.renderBegin();
     for (;;) {
       const n = this.m.renderChunk();
       if (n === 0) return;
       const p = this.m.outBuffer();
-      yield this.mem().slice(p, p + n);
+      yield this.mem().subarray(p, p + n);
     }
   }
 }

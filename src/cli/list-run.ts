@@ -2,6 +2,8 @@
  * `isokit ls` after its arguments were parsed (commands/ls.ts): open the image, walk it, print. Kept in
  * one module with static imports so the bundled CLI loads the listing code in one piece.
  */
+import { fstatSync, writeSync } from 'node:fs';
+import { ErrorCode, IsoKitError } from '../errors/index.js';
 import { openImageFile } from '../node/open-image.js';
 import { listImage } from '../read/list-walk.js';
 import type { IsoImage, NamespaceChoice } from '../read/types.js';
@@ -34,16 +36,23 @@ export async function runList(req: ListRequest, ctx: CliContext): Promise<void> 
 
 /** The text forms: rows straight from the listing walk; the short form is written as it goes. */
 async function listText(image: IsoImage, req: ListRequest, ctx: CliContext): Promise<void> {
-  const out = streamSink(ctx.stdout);
   const opts = { path: req.path, recursive: req.recursive, signal: ctx.signal };
   // nothing is written before PATH was looked up: a missing PATH fails with empty output
   if (req.long) {
     // Rock Ridge rows in WebAssembly when it runs here
     const rows = (image.namespace === 'rockridge' ? FastLongRows.create() : undefined) ?? new LongRows();
     for await (const _ of listImage(image, rows, opts));
-    for (const chunk of rows.chunks()) await out.write(chunk);
+    const fd = regularFile(ctx);
+    if (fd !== undefined) {
+      // into a file: written at once (straight from the module's memory when the rows are there)
+      for (const chunk of rows instanceof FastLongRows ? rows.views() : rows.chunks()) writeAll(fd, chunk);
+    } else {
+      const out = streamSink(ctx.stdout);
+      for (const chunk of rows.chunks()) await out.write(chunk);
+    }
     return;
   }
+  const out = streamSink(ctx.stdout);
   const rows = new ShortRows();
   for await (const _ of listImage(image, rows, opts)) {
     for (const chunk of rows.take()) await out.write(chunk);
@@ -67,4 +76,23 @@ async function listJson(image: IsoImage, req: ListRequest, ctx: CliContext): Pro
   }
   await out.add(sep === ',\n' ? '\n]}\n' : ']}\n');
   await out.flush();
+}
+
+/** stdout's descriptor when it is a regular file (where a write does not wait), else undefined. */
+function regularFile(ctx: CliContext): number | undefined {
+  const fd = ctx.stdoutFd;
+  if (fd === undefined) return undefined;
+  try {
+    return fstatSync(fd).isFile() ? fd : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  try {
+    for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+  } catch (e) {
+    throw new IsoKitError(ErrorCode.IO, `cannot write the listing: ${(e as Error).message}`, { cause: e });
+  }
 }

@@ -38,17 +38,35 @@ export interface Commands {
   help(ctx: CliContext, name?: string): Promise<number>;
 }
 
+/**
+ * The context of a command: what `ctxIn` gives, else the process's streams. These are made when first
+ * used (Node builds process.stdin and process.stdout on first access, 5–20 ms that `isokit ls` into a
+ * file never needs); `stdoutFd` then says that stdout is descriptor 1.
+ */
+function processContext(signal: AbortSignal, ctxIn: Partial<CliContext> | undefined): CliContext {
+  const ctx = { env: process.env, signal, ...ctxIn } as CliContext;
+  const lazy = <K extends 'stdout' | 'stderr' | 'stdin'>(key: K, make: () => CliContext[K]) => {
+    if (ctxIn?.[key]) return;
+    let made: CliContext[K] | undefined;
+    Object.defineProperty(ctx, key, { enumerable: true, get: () => (made ??= make()) });
+  };
+  lazy('stdout', () => {
+    // A closed stdout (isokit ls | head) is not an error.
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(0);
+    });
+    return process.stdout;
+  });
+  lazy('stderr', () => process.stderr);
+  lazy('stdin', () => process.stdin);
+  if (!ctxIn?.stdout) ctx.stdoutFd = 1;
+  return ctx;
+}
+
 /** Run one command line: the dispatcher shared by the CLI entries (main.ts, main-ls.ts). */
 export async function runCli(argv: string[], commands: Commands, ctxIn?: Partial<CliContext>): Promise<number> {
   const controller = new AbortController();
-  const ctx: CliContext = {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    stdin: process.stdin,
-    env: process.env,
-    signal: controller.signal,
-    ...ctxIn,
-  };
+  const ctx = processContext(controller.signal, ctxIn);
   const json = argv.includes('--json');
   let interrupts = 0;
   const onSignal = (sig: NodeJS.Signals) => {
@@ -60,10 +78,6 @@ export async function runCli(argv: string[], commands: Commands, ctxIn?: Partial
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   }
-  // A closed stdout (isokit ls | head) is not an error.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-  });
   try {
     const [first, ...rest] = argv;
     if (!first || first === 'help' || first === '--help' || first === '-h') return await commands.help(ctx, first === 'help' ? rest[0] : undefined);

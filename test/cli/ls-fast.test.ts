@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IsoKitError, type Finding } from '../../src/errors/index.js';
@@ -122,6 +122,19 @@ test('WebAssembly rows: one call lists a tree whose records the walk reads in pa
     assert.match(listing, / back\\\\slash\/e\\x01f\n/);
     assert.match(listing, /^l.* unicodé\/up -> \.\.\/top\.txt$/m);
     assert.match(listing, /^p.* plain\/fifo$/m);
+    // the CLI: into a pipe, into a file (written from the module's memory), the same text
+    const piped = runCli(['ls', '-R', '-l', iso]);
+    assert.equal(piped.status, 0, piped.stderr);
+    assert.equal(piped.stdout, listing);
+    const file = path.join(dir, 'listing.txt');
+    const fd = openSync(file, 'w');
+    try {
+      const r = runCli(['ls', '-R', '-l', iso], { stdio: ['ignore', fd, 'pipe'] });
+      assert.equal(r.status, 0, r.stderr);
+    } finally {
+      closeSync(fd);
+    }
+    assert.equal(readFileSync(file, 'utf8'), listing);
   } finally {
     cleanup();
   }
