@@ -44,7 +44,7 @@ export function relocateDeepDirectories(image: BuildImage, o: ResolvedOptions): 
 function placeholder(target: BDir, parent: BDir): BEntry {
   return {
     node: target.node, kind: 'file', name: target.name, parent, isoParent: parent, isoName: target.isoName, jolietName: '',
-    data: undefined, nlink: target.nlink, ino: target.ino, mtimeMs: target.mtimeMs, atimeMs: target.atimeMs, ctimeMs: target.ctimeMs,
+    data: undefined, nlink: target.nlink, ino: target.ino,
     clTarget: target,
   };
 }
@@ -57,7 +57,7 @@ function makeRelocationDir(image: BuildImage, o: ResolvedOptions): BDir {
   for (let n = 1; taken.has(isoName); n++) isoName = `RR_MOV${n}`;
   const e: BDir = {
     node, kind: 'dir', name: 'rr_moved', parent: root, isoParent: root, isoName, jolietName: '', data: undefined, nlink: 2,
-    ino: 0, mtimeMs: o.dateMs, atimeMs: o.dateMs, ctimeMs: o.dateMs,
+    ino: 0,
     dir: { children: [], jolietChildren: [], depth: 1, isoLba: 0, isoByteLength: 0, jolietLba: 0, jolietByteLength: 0, pathTableNumber: 0, jolietPathTableNumber: 0 },
   };
   let maxIno = 0;

@@ -12,27 +12,33 @@ import {
 } from '../formats/rockridge/index.js';
 import { typeBits } from '../model/index.js';
 import type { ResolvedOptions } from './options.js';
-import { isBDir, type BEntry, type CeArea } from './tree.js';
+import { entryTimes, isBDir, type BEntry, type CeArea } from './tree.js';
 
 /** Which record of an entry: its own record in the parent, or a directory's "." / ".." records. */
 export type RecordRole = 'child' | 'self' | 'parent';
 
 const DEFAULT_PERM: Record<string, number> = { dir: 0o555, file: 0o444, symlink: 0o777 };
 
-function rrInput(e: BEntry, name: string | undefined): RockRidgeWriteInput {
+/** The PX file mode of an entry: its type bits and the node's permission bits (or the kind's default). */
+export function rrMode(e: BEntry): number {
+  const mode = e.node.mode;
+  return typeBits(e.kind) + (mode !== undefined ? mode % 0o10000 : (DEFAULT_PERM[e.kind] ?? 0o444));
+}
+
+function rrInput(e: BEntry, name: string | undefined, o: ResolvedOptions): RockRidgeWriteInput {
   const n = e.node;
-  const perm = n.mode !== undefined ? n.mode % 0o10000 : (DEFAULT_PERM[e.kind] ?? 0o444);
   const input: RockRidgeWriteInput = {
-    mode: typeBits(e.kind) + perm,
+    mode: rrMode(e),
     nlink: e.nlink,
     uid: n.uid ?? 0,
     gid: n.gid ?? 0,
     ino: e.ino,
   };
   if (name !== undefined) input.name = name;
-  if (e.mtimeMs !== undefined) input.mtimeMs = e.mtimeMs;
-  if (e.atimeMs !== undefined) input.atimeMs = e.atimeMs;
-  if (e.ctimeMs !== undefined) input.ctimeMs = e.ctimeMs;
+  const t = entryTimes(e, o);
+  if (t.mtimeMs !== undefined) input.mtimeMs = t.mtimeMs;
+  if (t.atimeMs !== undefined) input.atimeMs = t.atimeMs;
+  if (t.ctimeMs !== undefined) input.ctimeMs = t.ctimeMs;
   if (e.kind === 'symlink') input.symlinkTarget = n.symlinkTarget ?? '';
   if ((e.kind === 'chardev' || e.kind === 'blockdev') && n.device) input.device = n.device;
   return input;
@@ -43,18 +49,18 @@ export function systemUseEntries(e: BEntry, role: RecordRole, o: ResolvedOptions
   const v = { rripVersion: o.rripVersion };
   if (role === 'child') {
     const target = e.clTarget;
-    const input = rrInput(target ?? e, e.name);
+    const input = rrInput(target ?? e, e.name, o);
     if (target) input.childLinkLba = (target.dir as NonNullable<BEntry['dir']>).isoLba;
     if (e.relocated) input.relocated = true;
     return serializeRockRidge(input, v);
   }
   if (role === 'self') {
-    const entries = serializeRockRidge(rrInput(e, undefined), v);
+    const entries = serializeRockRidge(rrInput(e, undefined, o), v);
     return isRoot ? [serializeSP(0), ...entries, serializeER(o.rripVersion)] : entries;
   }
   const from = isBDir(e) ? e.dir.relocatedFrom : undefined;
   const parent = from ?? e.isoParent;
-  const input = rrInput(parent, undefined);
+  const input = rrInput(parent, undefined, o);
   if (from) input.parentLinkLba = (from.dir as NonNullable<BEntry['dir']>).isoLba;
   return serializeRockRidge(input, v);
 }

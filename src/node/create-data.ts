@@ -26,10 +26,10 @@ const SMALL = 1, FIRST = 2, LAST = 4;
 export interface DataPacking {
   item: Int32Array;
   fileOffset: Float64Array;
-  /** region bytes the piece covers (data + padding) */
-  regionLength: Float64Array;
+  /** region bytes the piece covers (data + padding; at most one slot) */
+  regionLength: Int32Array;
   /** planned file bytes in the piece */
-  dataLength: Float64Array;
+  dataLength: Int32Array;
   flags: Uint8Array;
   /** first piece of each slot (one more entry than slots) */
   slotFirstPiece: Int32Array;
@@ -47,14 +47,15 @@ export function packDataRegion(sizes: ArrayLike<number>, slotBytes: number): Dat
     const want = sizes[i] as number;
     capacity += want < slotBytes / 2 ? 1 : Math.ceil(Math.ceil(want / BLOCK_SIZE) * BLOCK_SIZE / slotBytes) + 1;
   }
-  const item = sharedOf(Int32Array, capacity), fileOffset = sharedOf(Float64Array, capacity), regionLength = sharedOf(Float64Array, capacity);
-  const dataLength = sharedOf(Float64Array, capacity), flags = sharedOf(Uint8Array, capacity);
-  const slotFirstPiece = sharedOf(Int32Array, capacity + 1), slotLength = sharedOf(Int32Array, capacity), itemsDone = sharedOf(Int32Array, capacity);
-  let pieces = 0, slots = 0, used = 0, completed = 0;
+  const item = sharedOf(Int32Array, capacity), fileOffset = sharedOf(Float64Array, capacity), regionLength = sharedOf(Int32Array, capacity);
+  const dataLength = sharedOf(Int32Array, capacity), flags = sharedOf(Uint8Array, capacity);
+  // per slot (a few hundred): plain arrays, copied to shared memory of the exact size at the end
+  const firstPieces = [0], lengths: number[] = [], done: number[] = [];
+  let pieces = 0, used = 0, completed = 0;
   const close = () => {
-    slotLength[slots] = used;
-    itemsDone[slots] = completed;
-    slotFirstPiece[++slots] = pieces;
+    lengths.push(used);
+    done.push(completed);
+    firstPieces.push(pieces);
     used = 0;
   };
   const piece = (i: number, off: number, len: number, data: number, f: number) => {
@@ -83,10 +84,15 @@ export function packDataRegion(sizes: ArrayLike<number>, slotBytes: number): Dat
     }
   }
   if (used > 0) close();
+  const shared = (xs: readonly number[]) => {
+    const a = sharedOf(Int32Array, xs.length);
+    a.set(xs);
+    return a.subarray(0, xs.length);
+  };
   return {
     item: item.subarray(0, pieces), fileOffset: fileOffset.subarray(0, pieces), regionLength: regionLength.subarray(0, pieces),
-    dataLength: dataLength.subarray(0, pieces), flags: flags.subarray(0, pieces), slotFirstPiece: slotFirstPiece.subarray(0, slots + 1),
-    slotLength: slotLength.subarray(0, slots), itemsDone: itemsDone.subarray(0, slots),
+    dataLength: dataLength.subarray(0, pieces), flags: flags.subarray(0, pieces), slotFirstPiece: shared(firstPieces),
+    slotLength: shared(lengths), itemsDone: shared(done),
   };
 }
 
@@ -106,7 +112,8 @@ export interface SharedPaths {
   dirBytes: SharedArrayBuffer;
   dirEnds: Float64Array;
   nameBytes: SharedArrayBuffer;
-  nameEnds: Float64Array;
+  /** (32-bit unless the names add up to 4 GiB) */
+  nameEnds: Float64Array | Uint32Array;
   /** directory index of each file */
   dirOf: Int32Array;
   /** the longest joined path, in bytes */
@@ -119,7 +126,9 @@ export function sharedPaths(items: readonly DataItem[]): SharedPaths {
   const dirIndex = new Map<string, number>();
   const dirs: string[] = [];
   const dirOf = sharedOf(Int32Array, n);
-  const nameEnds = sharedOf(Float64Array, n);
+  let bound = 0; // UTF-8 needs at most 3 bytes per UTF-16 unit
+  for (let i = 0; i < n; i++) bound += contentOf(i).name.length * 3;
+  const nameEnds = bound < 2 ** 32 ? sharedOf(Uint32Array, n) : sharedOf(Float64Array, n);
   let nameTotal = 0;
   let maxName = 0;
   for (let i = 0; i < n; i++) {
@@ -152,7 +161,10 @@ export function sharedPaths(items: readonly DataItem[]): SharedPaths {
   return { dirBytes, dirEnds, nameBytes, nameEnds, dirOf, maxByteLength: maxDir + 1 + maxName };
 }
 
-/** control words: [0] claim counter (workers only), slots consumed, failed flag, then per ring slot its state and problem count */
+/**
+ * control words: [0] claim counter (workers only), slots consumed, failed flag, then per ring slot its state and
+ * problem count, then the number of threads that have started
+ */
 const CONSUMED = 1, FAILED = 2, STATE = 3;
 
 interface Problem {
@@ -171,7 +183,9 @@ const WORKER_SOURCE = `
 const { openSync, readSync, closeSync, fstatSync } = require('node:fs');
 const { parentPort, workerData: w } = require('node:worker_threads');
 const ctrl = new Int32Array(w.control);
-const NEXT = 0, CONSUMED = 1, FAILED = 2, STATE = 3, PROBS = 3 + w.slots;
+const NEXT = 0, CONSUMED = 1, FAILED = 2, STATE = 3, PROBS = 3 + w.slots, STARTED = 3 + 2 * w.slots;
+Atomics.add(ctrl, STARTED, 1);
+Atomics.notify(ctrl, STARTED);
 const SMALL = 1, FIRST = 2, LAST = 4;
 const P = w.paths, dirBytes = Buffer.from(P.dirBytes), nameBytes = Buffer.from(P.nameBytes);
 const scratch = Buffer.alloc(P.maxByteLength + 1);
@@ -183,6 +197,12 @@ function path(i) {
 }
 const p = w.packing;
 const total = p.slotLength.length;
+function large(i) {
+  const a = w.large.items;
+  let lo = 0, hi = a.length - 1;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (a[mid] < i) lo = mid + 1; else hi = mid; }
+  return lo;
+}
 const views = [];
 for (let s = 0; s < w.slots; s++) views.push(new Uint8Array(w.data, w.base + s * w.slotBytes, w.slotBytes));
 let openItem = -1, openFd = -1;
@@ -220,8 +240,9 @@ function fill(seq, buf, probs) {
           if (openFd < 0) probs.push({ index: i, reason: 'it was removed' });
           else {
             const st = fstatSync(openFd);
-            if (st.size !== w.sizes[i]) probs.push({ index: i, reason: 'its size changed from ' + w.sizes[i] + ' to ' + st.size + ' bytes' });
-            else if (st.mtimeMs !== w.mtimes[i]) probs.push({ index: i, reason: 'it was modified' });
+            const L = large(i);
+            if (st.size !== w.large.sizes[L]) probs.push({ index: i, reason: 'its size changed from ' + w.large.sizes[L] + ' to ' + st.size + ' bytes' });
+            else if (st.mtimeMs !== w.large.mtimes[L]) probs.push({ index: i, reason: 'it was modified' });
           }
         }
       }
@@ -261,8 +282,15 @@ export interface ReadAheadOptions {
   workers?: number;
   /** slot size (default 1 MiB; a multiple of 2048) */
   slotBytes?: number;
-  /** slots in the ring (default 8 with two readers, 4 with one) */
+  /** slots in the ring (default 5 with two readers, 4 with one) */
   slots?: number;
+  /**
+   * Called once every reader thread has started (the calling thread waits for them, up to a second; a thread
+   * slower than that calls it again when it is up). Starting
+   * a thread sets up a V8 heap, which resets process-wide V8 flags such as --semi-space-growth-factor to their
+   * minimum: the create command sets its flag again here.
+   */
+  onThreadsStarted?: () => void;
 }
 
 /**
@@ -273,6 +301,23 @@ function defaultWorkers(items: readonly DataItem[]): number {
   let bytes = 0;
   for (const d of items) bytes += d.byteLength;
   return bytes / Math.max(1, items.length) >= 48 << 10 ? 1 : Math.min(2, availableParallelism());
+}
+
+/**
+ * The items split over several pieces (half a slot or more), with the size and mtime their first piece checks
+ * with fstat; small files need neither (their read count shows a change), so 100,000 of them add nothing here.
+ */
+function largeItems(items: readonly DataItem[], slotBytes: number): { items: Int32Array; sizes: Float64Array; mtimes: Float64Array } {
+  const which: number[] = [];
+  for (let i = 0; i < items.length; i++) if ((items[i] as DataItem).byteLength >= slotBytes / 2) which.push(i);
+  const out = { items: sharedOf(Int32Array, which.length), sizes: sharedOf(Float64Array, which.length), mtimes: sharedOf(Float64Array, which.length) };
+  which.forEach((i, k) => {
+    const d = items[i] as DataItem;
+    out.items[k] = i;
+    out.sizes[k] = d.byteLength;
+    out.mtimes[k] = (d.content as FileContent).mtimeMs;
+  });
+  return out;
 }
 
 type AtomicsWaitAsync = { waitAsync(a: Int32Array, i: number, v: number): { async: boolean; value: Promise<string> | string } };
@@ -300,23 +345,20 @@ interface ErrorMessage {
 
 /** Start the worker threads on the region (they fill the ring right away) and hand its chunks out in order. */
 function readAhead(items: readonly DataItem[], opts: ReadAheadOptions, signal: AbortSignal | undefined): DataRegionChunks {
-  const slotBytes = opts.slotBytes ?? 1 << 20;
   const count = Math.max(1, opts.workers ?? defaultWorkers(items));
-  // a slot being written, one being filled by each reader and some slack for small files' uneven pace
-  const slots = opts.slots ?? (count > 1 ? 8 : 4);
-  const sizes = sharedOf(Float64Array, items.length);
-  const mtimes = sharedOf(Float64Array, items.length);
-  for (let i = 0; i < items.length; i++) {
-    const d = items[i] as DataItem;
-    sizes[i] = d.byteLength;
-    mtimes[i] = (d.content as FileContent).mtimeMs;
-  }
+  const slotBytes = opts.slotBytes ?? 1 << 20;
+  // a slot being written, one being filled by each reader and some slack for small files' uneven pace (the
+  // readers are the slower side: 5 slots of 1 MiB wrote 100,000 small files as fast as 8, with 3 MiB less RSS)
+  const slots = opts.slots ?? (count > 1 ? 5 : 4);
+  const sizes = new Float64Array(items.length);
+  for (let i = 0; i < items.length; i++) sizes[i] = (items[i] as DataItem).byteLength;
   const packing = packDataRegion(sizes, slotBytes);
+  const large = largeItems(items, slotBytes);
   const total = packing.slotLength.length;
   const views = skewedBuffers(slots, slotBytes, true);
   const first = views[0] as Uint8Array;
-  const ctrl = new Int32Array(new SharedArrayBuffer((3 + 2 * slots) * 4));
-  const workerData = { control: ctrl.buffer, data: first.buffer, base: first.byteOffset, slots, slotBytes, packing, paths: sharedPaths(items), sizes, mtimes };
+  const ctrl = new Int32Array(new SharedArrayBuffer((4 + 2 * slots) * 4));
+  const workerData = { control: ctrl.buffer, data: first.buffer, base: first.byteOffset, slots, slotBytes, packing, paths: sharedPaths(items), large };
   const problems = new Map<number, Problem[]>();
   const state = { failure: undefined as IsoKitError | undefined, wake: undefined as (() => void) | undefined };
   const failWith = (e: IsoKitError) => {
@@ -340,6 +382,13 @@ function readAhead(items: readonly DataItem[], opts: ReadAheadOptions, signal: A
     w.on('error', (e) => failWith(new IsoKitError(ErrorCode.INTERNAL, `file reader thread failed: ${e.message}`, { cause: e })));
     return w;
   });
+  if (opts.onThreadsStarted) {
+    const started = 3 + 2 * slots, deadline = Date.now() + 1000, done = opts.onThreadsStarted;
+    for (let n = Atomics.load(ctrl, started); n < threads && Date.now() < deadline; n = Atomics.load(ctrl, started)) Atomics.wait(ctrl, started, n, 50);
+    done();
+    // a thread still starting after a second (a very busy machine): again when it is up
+    if (Atomics.load(ctrl, started) < threads) for (const w of workers) w.once('online', done);
+  }
   let stopped: Promise<void> | undefined;
   const close = () => {
     if (!stopped) {

@@ -60,19 +60,29 @@ interface Walk {
 }
 
 /**
+ * A stat number as a small integer where it is one. `Stats` holds heap numbers (mode 33188 is a boxed 33188.0),
+ * and a node field that once received one keeps a separate 16-byte box per node: mode, uid, gid and size cost
+ * 64 bytes per entry that way (6 MB at 100,000 files). A value up to 2^30 is converted (exactly); larger ones
+ * (sizes of 1 GiB and more, big ids) stay as they are.
+ */
+const small = (n: number): number => (n >= 0 && n <= 0x3fffffff ? n | 0 : n);
+
+/**
  * One tree node per entry, built as a single object literal per kind (spreading a shared base object made
  * every node a slow dictionary twice the size). `dir` + `name` locate the entry (`name` '' = `dir` itself).
  */
 function nodeFromStats(name: string, st: Stats, dir: string, fileName: string, w: Walk): TreeNode | undefined {
-  const { mode, uid, gid, mtimeMs, atimeMs, ctimeMs } = st;
+  const { mtimeMs, atimeMs, ctimeMs } = st;
+  const mode = small(st.mode), uid = small(st.uid), gid = small(st.gid);
   if (st.isDirectory()) return { name, kind: 'dir', mode, uid, gid, mtimeMs, atimeMs, ctimeMs, size: 0, children: [] };
   const linkGroup = st.nlink > 1 ? `${st.dev}:${st.ino}` : undefined;
   const full = fileName ? `${dir}/${fileName}` : dir;
   if (st.isFile()) {
-    w.bytes += st.size;
-    const content = fileName ? new FileContent(dir, st.size, mtimeMs, fileName) : new FileContent(dir, st.size, mtimeMs);
-    if (linkGroup === undefined) return { name, kind: 'file', mode, uid, gid, mtimeMs, atimeMs, ctimeMs, size: st.size, content };
-    return { name, kind: 'file', mode, uid, gid, mtimeMs, atimeMs, ctimeMs, size: st.size, content, linkGroup };
+    const size = small(st.size);
+    w.bytes += size;
+    const content = fileName ? new FileContent(dir, size, mtimeMs, fileName) : new FileContent(dir, size, mtimeMs);
+    if (linkGroup === undefined) return { name, kind: 'file', mode, uid, gid, mtimeMs, atimeMs, ctimeMs, size, content };
+    return { name, kind: 'file', mode, uid, gid, mtimeMs, atimeMs, ctimeMs, size, content, linkGroup };
   }
   const link = linkGroup !== undefined ? { linkGroup } : {};
   const base = { name, mode, uid, gid, mtimeMs, atimeMs, ctimeMs, size: 0 };

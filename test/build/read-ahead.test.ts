@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { emitImage, planImage, type FileChange } from '../../src/build/index.js';
@@ -96,7 +96,11 @@ test('read-ahead: files changed after planning are padded/cut and reported like 
   try {
     const src = path.join(dir, 'src');
     makeSource(src);
+    writeFileSync(path.join(src, 'a/b/touched'), new Uint8Array(30_000).fill(9));
+    writeFileSync(path.join(src, 'a/b/grown'), new Uint8Array(20_000).fill(8));
     const layout = await plan(src);
+    utimesSync(path.join(src, 'a/b/touched'), new Date(Date.UTC(2030, 0, 1)), new Date(Date.UTC(2030, 0, 1))); // split, same size, modified
+    appendFileSync(path.join(src, 'a/b/grown'), 'more'); // split, longer (fstat size)
     appendFileSync(path.join(src, 'a/f3.bin'), 'more'); // small, longer
     truncateSync(path.join(src, 'a/f5.bin'), 10); // small, shorter
     rmSync(path.join(src, 'a/f7.bin')); // small, removed
@@ -104,8 +108,9 @@ test('read-ahead: files changed after planning are padded/cut and reported like 
     rmSync(path.join(src, 'a/b/big')); // split, removed
     const plain = await emit(layout);
     const ahead = await emit(layout, readAheadSource(small));
-    assert.equal(plain.changes.length, 5);
+    assert.equal(plain.changes.length, 7);
     assert.deepEqual(ahead.changes, plain.changes);
+    assert.deepEqual(ahead.changes.filter((c) => /touched|grown/.test(c.path)).map((c) => c.reason), ['its size changed from 20000 to 20004 bytes', 'it was modified']);
     assert.equal(ahead.sha, plain.sha);
   } finally {
     cleanup();
@@ -125,6 +130,22 @@ test('read-ahead: a source that can no longer be read fails with a one-line erro
       }),
       (e: unknown) => e instanceof IsoKitError && e.message.includes('f9.bin') && !e.message.includes('\n'),
     );
+  } finally {
+    cleanup();
+  }
+});
+
+test('read-ahead: onThreadsStarted is called once, when the reader threads are up', async () => {
+  const { dir, cleanup } = tmpDir('read-ahead-started');
+  try {
+    const src = path.join(dir, 'src');
+    makeSource(src);
+    let calls = 0;
+    const layout = await plan(src); // planned once: reading the files may update their atimes (Rock Ridge TF)
+    const plain = await emit(layout);
+    const ahead = await emit(layout, readAheadSource({ ...small, onThreadsStarted: () => calls++ }));
+    assert.equal(calls, 1);
+    assert.equal(ahead.sha, plain.sha);
   } finally {
     cleanup();
   }

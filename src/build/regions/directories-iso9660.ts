@@ -38,7 +38,7 @@ export function iso9660DirectoriesRegion(): Region {
     async *emit(out: ChunkWriter, ctx: EmitContext) {
       const { image, options } = ctx.layout;
       for (const d of image.isoDirs) {
-        yield* out.put(serializeDirectory(d, 'iso9660', options));
+        yield* out.put(serializeDirectory(d, 'iso9660', options, image.root));
         const n = ceBlocks.get(d);
         if (n) yield* out.put(serializeContinuationAreas(d, d.dir.isoLba + d.dir.isoByteLength / BLOCK_SIZE, n, options, image.root));
       }

@@ -24,7 +24,7 @@ export function jolietDirectoriesRegion(): Region {
     },
     async *emit(out: ChunkWriter, ctx: EmitContext) {
       const { image, options } = ctx.layout;
-      for (const d of image.jolietDirs) yield* out.put(serializeDirectory(d, 'joliet', options));
+      for (const d of image.jolietDirs) yield* out.put(serializeDirectory(d, 'joliet', options, image.root));
     },
   };
 }

@@ -2,16 +2,18 @@
  * Directory extents (ECMA-119 6.8.1, 9.1) shared by the ISO 9660 and Joliet trees: "." and ".." first, then
  * the children in record order; a record never crosses a sector boundary (the rest of the sector is zero);
  * files over 4 GiB − 1 get one record per extent with the multi-extent flag on all but the last (9.1.6,
- * extents of 4 GiB − 2 KiB like xorriso). Measuring and serializing walk the same record list; measuring
- * caches each record's identifier and inline System Use bytes so emit does not build them again.
+ * extents of 4 GiB − 2 KiB like xorriso). Measuring and serializing walk the same record list. Nothing is
+ * kept between the two but the continuation-area plan: a plain record's Rock Ridge entries are only measured
+ * at plan time and written at emit time (plain-system-use.ts); the others are serialized again at emit.
  */
-import { encodeUtf8 } from '../../bytes/index.js';
+import { concatBytes, encodeUtf8 } from '../../bytes/index.js';
 import { encodeJolietName } from '../../formats/joliet/index.js';
 import { DirFlag, PARENT_IDENTIFIER, SELF_IDENTIFIER, serializeDirectoryRecord, sizeOfDirectoryRecord, type DirectoryRecordInit } from '../../formats/iso9660/index.js';
-import { CE_ENTRY_LENGTH, serializeCE } from '../../formats/rockridge/index.js';
+import { serializeCE, splitSystemUse } from '../../formats/rockridge/index.js';
 import type { ResolvedOptions } from '../options.js';
+import { isPlainRecord, plainSystemUseLength, writePlainSystemUse } from '../plain-system-use.js';
 import { planSystemUse, systemUseBudget, systemUseEntries, type RecordRole } from '../system-use.js';
-import { MAX_EXTENT_BYTES, MULTI_EXTENT_STEP_BYTES, type BDir, type BEntry, type CeArea } from '../tree.js';
+import { entryMtime, MAX_EXTENT_BYTES, MULTI_EXTENT_STEP_BYTES, type BDir, type BEntry, type CeArea } from '../tree.js';
 import { BLOCK_SIZE } from '../types.js';
 import { ErrorCode, IsoKitError } from '../../errors/index.js';
 
@@ -49,87 +51,69 @@ function ceOf(e: BEntry, role: RecordRole): CeArea | undefined {
 }
 
 function setCe(e: BEntry, role: RecordRole, ce: CeArea | undefined): void {
-  if (role === 'child') e.ce = ce;
+  // (only an entry that gets or had one is given the property: see buildTree)
+  if (role === 'child') {
+    if (ce || e.ce) e.ce = ce;
+  }
   else if (role === 'self') (e as BDir).dir.selfCe = ce;
   else (e as BDir).dir.parentCe = ce;
 }
 
-/** Plan one record's Rock Ridge System Use; returns its inline entries (without CE) and the inline length with CE. */
-function planRecordSu(e: BEntry, role: RecordRole, idLen: number, o: ResolvedOptions, isRoot: boolean): { inline: Uint8Array[]; byteLength: number } {
-  const entries = systemUseEntries(e, role, o, isRoot);
+/**
+ * Plan one record's Rock Ridge System Use; returns its inline byte length (with CE when it has one). A plain
+ * record that fits inline is only measured; the others are serialized to plan their continuation areas.
+ */
+function planRecordSu(e: BEntry, role: RecordRole, idLen: number, o: ResolvedOptions, isRoot: boolean): number {
   const budget = systemUseBudget(idLen);
+  const plain = plainSystemUseLength(e, role, o, isRoot);
+  if (plain >= 0 && plain <= budget) {
+    setCe(e, role, undefined);
+    return plain;
+  }
+  const entries = systemUseEntries(e, role, o, isRoot);
   let total = 0;
   for (const x of entries) total += x.length;
   if (total <= budget) {
-    // the common case: everything fits in the record (no continuation area)
     setCe(e, role, undefined);
-    return { inline: entries, byteLength: total };
+    return total;
   }
   const planned = planSystemUse(entries, budget);
-  const inlineLen = planned.ce ? planned.inlineByteLength - CE_ENTRY_LENGTH : planned.inlineByteLength;
-  let n = 0, i = 0;
-  while (i < entries.length && n + (entries[i] as Uint8Array).length <= inlineLen) n += (entries[i++] as Uint8Array).length;
-  if (n !== inlineLen) throw new IsoKitError(ErrorCode.INTERNAL, 'System Use split does not match its plan');
   setCe(e, role, planned.ce);
-  return { inline: entries.slice(0, i), byteLength: planned.inlineByteLength };
+  return planned.inlineByteLength;
 }
 
 /** Measure one directory extent (bytes, a multiple of 2048), planning Rock Ridge continuation areas. */
 export function measureDirectory(d: BDir, kind: TreeKind, o: ResolvedOptions, root: BDir): number {
   const rr = kind === 'iso9660' && o.rockRidge;
   const kids = kind === 'joliet' ? d.dir.jolietChildren : d.dir.children;
-  const parts: Uint8Array[] = [];
-  const ends = rr ? new Uint32Array(kids.length + 2) : undefined;
-  let packed = 0;
   let pos = 0;
-  let index = 0;
   const one = (e: BEntry, role: RecordRole, idLen: number, records: number) => {
-    let suLength = 0;
-    if (rr) {
-      const su = planRecordSu(e, role, idLen, o, d === root && role === 'self');
-      suLength = su.byteLength;
-      for (const x of su.inline) {
-        parts.push(x);
-        packed += x.length;
-      }
-      (ends as Uint32Array)[index++] = packed;
-    }
+    const suLength = rr ? planRecordSu(e, role, idLen, o, d === root && role === 'self') : 0;
     const len = sizeOfDirectoryRecord(idLen, suLength);
     for (let i = records; i > 0; i--) pos = placeRecord(pos, len) + len;
   };
   one(d, 'self', 1, 1);
   one(d, 'parent', 1, 1);
   for (const c of kids) one(c, 'child', identifierOf(c, kind).length, c.data && !c.clTarget ? extentCount(c.data.byteLength) : 1);
-  if (rr) {
-    const pack = new Uint8Array(packed);
-    let at = 0;
-    for (const x of parts) {
-      pack.set(x, at);
-      at += x.length;
-    }
-    d.dir.suPack = pack;
-    d.dir.suEnds = ends;
-  }
   return Math.max(1, Math.ceil(pos / BLOCK_SIZE)) * BLOCK_SIZE;
 }
 
-/** The inline System Use of record `index` of directory `d` (from the pack), with CE appended when it has one. */
-function systemUseOf(d: BDir, index: number, e: BEntry, role: RecordRole): Uint8Array {
-  const ends = d.dir.suEnds as Uint32Array;
-  const su = (d.dir.suPack as Uint8Array).subarray(index ? (ends[index - 1] as number) : 0, ends[index] as number);
+/** Reused for plain records' System Use (copied into the record right away). */
+const scratch = new Uint8Array(256);
+
+/** The inline System Use of one record (as planned), with CE appended when it has one. */
+function systemUseOf(e: BEntry, role: RecordRole, idLen: number, o: ResolvedOptions, isRoot: boolean): Uint8Array {
   const ce = ceOf(e, role);
-  if (!ce) return su;
+  if (!ce && isPlainRecord(e, role, isRoot)) return scratch.subarray(0, writePlainSystemUse(scratch, 0, e, role, o));
+  const { inline } = splitSystemUse(systemUseEntries(e, role, o, isRoot), systemUseBudget(idLen));
+  if (!ce) return concatBytes(inline);
   const first = ce.parts[0];
   if (!first) throw new IsoKitError(ErrorCode.INTERNAL, 'Rock Ridge continuation area used before it was placed');
-  const ceEntry = serializeCE(first.lba, first.offsetInBlock, ce.partByteLengths[0] as number);
-  const out = new Uint8Array(su.length + ceEntry.length);
-  out.set(su);
-  out.set(ceEntry, su.length);
-  return out;
+  return concatBytes([...inline, serializeCE(first.lba, first.offsetInBlock, ce.partByteLengths[0] as number)]);
 }
 
 /** Serialize one directory extent exactly as measured. */
-export function serializeDirectory(d: BDir, kind: TreeKind, o: ResolvedOptions): Uint8Array {
+export function serializeDirectory(d: BDir, kind: TreeKind, o: ResolvedOptions, root: BDir): Uint8Array {
   const joliet = kind === 'joliet';
   const out = new Uint8Array(joliet ? d.dir.jolietByteLength : d.dir.isoByteLength);
   const rr = !joliet && o.rockRidge;
@@ -142,14 +126,13 @@ export function serializeDirectory(d: BDir, kind: TreeKind, o: ResolvedOptions):
   };
   const dirRecord = (target: BEntry, id: Uint8Array, su: Uint8Array | undefined, hidden: number) => {
     const t = target.dir as NonNullable<BEntry['dir']>;
-    put(serializeDirectoryRecord(init(joliet ? t.jolietLba : t.isoLba, joliet ? t.jolietByteLength : t.isoByteLength, target.mtimeMs, DirFlag.DIRECTORY | hidden, id, su)));
+    put(serializeDirectoryRecord(init(joliet ? t.jolietLba : t.isoLba, joliet ? t.jolietByteLength : t.isoByteLength, entryMtime(target, o), DirFlag.DIRECTORY | hidden, id, su)));
   };
-  dirRecord(d, SELF_IDENTIFIER, rr ? systemUseOf(d, 0, d, 'self') : undefined, 0);
-  dirRecord(joliet ? d.parent : d.isoParent, PARENT_IDENTIFIER, rr ? systemUseOf(d, 1, d, 'parent') : undefined, 0);
-  let index = 2;
+  dirRecord(d, SELF_IDENTIFIER, rr ? systemUseOf(d, 'self', 1, o, d === root) : undefined, 0);
+  dirRecord(joliet ? d.parent : d.isoParent, PARENT_IDENTIFIER, rr ? systemUseOf(d, 'parent', 1, o, false) : undefined, 0);
   for (const c of joliet ? d.dir.jolietChildren : d.dir.children) {
     const id = identifierOf(c, kind);
-    const su = rr ? systemUseOf(d, index++, c, 'child') : undefined;
+    const su = rr ? systemUseOf(c, 'child', id.length, o, false) : undefined;
     const hidden = c.node.hidden ? DirFlag.HIDDEN : 0;
     if (c.dir && !c.clTarget) {
       dirRecord(c, id, su, hidden);
@@ -157,14 +140,14 @@ export function serializeDirectory(d: BDir, kind: TreeKind, o: ResolvedOptions):
     }
     const data = c.clTarget ? undefined : c.data;
     if (!data || data.byteLength === 0) {
-      put(serializeDirectoryRecord(init(0, 0, c.mtimeMs, hidden, id, su)));
+      put(serializeDirectoryRecord(init(0, 0, entryMtime(c, o), hidden, id, su)));
       continue;
     }
     const n = extentCount(data.byteLength);
     for (let i = 0; i < n; i++) {
       const last = i === n - 1;
       const len = last ? data.byteLength - i * MULTI_EXTENT_STEP_BYTES : MULTI_EXTENT_STEP_BYTES;
-      put(serializeDirectoryRecord(init(data.lba + i * (MULTI_EXTENT_STEP_BYTES / BLOCK_SIZE), len, c.mtimeMs, hidden | (last ? 0 : DirFlag.MULTI_EXTENT), id, su)));
+      put(serializeDirectoryRecord(init(data.lba + i * (MULTI_EXTENT_STEP_BYTES / BLOCK_SIZE), len, entryMtime(c, o), hidden | (last ? 0 : DirFlag.MULTI_EXTENT), id, su)));
     }
   }
   return out;

@@ -6,7 +6,7 @@
 import { ErrorCode, IsoKitError } from '../../errors/index.js';
 import { serializeTerminator, serializeVolumeDescriptor, type VolumeDescriptorInit } from '../../formats/iso9660/index.js';
 import type { ChunkWriter } from '../chunk-writer.js';
-import type { PathTablePlacement } from '../tree.js';
+import { entryMtime, type PathTablePlacement } from '../tree.js';
 import { BLOCK_SIZE, type EmitContext, type ImageLayout, type Region } from '../types.js';
 
 function descriptor(layout: ImageLayout, kind: VolumeDescriptorInit['kind']): Uint8Array {
@@ -26,7 +26,7 @@ function descriptor(layout: ImageLayout, kind: VolumeDescriptorInit['kind']): Ui
     root: {
       lba: joliet ? root.dir.jolietLba : root.dir.isoLba,
       dataLength: joliet ? root.dir.jolietByteLength : root.dir.isoByteLength,
-      recordedAtMs: root.mtimeMs,
+      recordedAtMs: entryMtime(root, o),
       gmtOffset: 0,
       flags: 2,
     },
