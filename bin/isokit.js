@@ -17,10 +17,11 @@ const { pathToFileURL } = require('node:url');
 const { Script } = require('node:vm');
 
 const DIST = path.join(__dirname, '..', 'dist');
-// `isokit ls` has a bundle of its own (dist/cli/main-ls.js: a third of the code to load)
-const LIST = process.argv[2] === 'ls' || process.argv[2] === 'list';
-const LS_BUNDLE = path.join(DIST, 'bundle', 'ls.cjs');
-const BUNDLE = LIST && statSync(LS_BUNDLE, { throwIfNoEntry: false }) ? LS_BUNDLE : path.join(DIST, 'bundle', 'main.cjs');
+// `isokit ls` and `isokit create` have bundles of their own (dist/cli/main-ls.js, main-create.js): a third
+// of the code to load and keep
+const OWN = new Map([['ls', 'ls.cjs'], ['list', 'ls.cjs'], ['create', 'create.cjs']]).get(process.argv[2]);
+const OWN_BUNDLE = OWN && path.join(DIST, 'bundle', OWN);
+const BUNDLE = OWN_BUNDLE && statSync(OWN_BUNDLE, { throwIfNoEntry: false }) ? OWN_BUNDLE : path.join(DIST, 'bundle', 'main.cjs');
 const CACHE = BUNDLE + '.cache';
 const mtime = (file) => statSync(file, { throwIfNoEntry: false })?.mtimeMs;
 

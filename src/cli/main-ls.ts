@@ -4,19 +4,6 @@
  * image costs above Node's own start. Same dispatcher and behaviour as main.ts for those commands.
  */
 import * as ls from './commands/ls.js';
-import { Exit, type CliContext } from './context.js';
-import { runCli } from './run.js';
+import { singleCommand } from './run.js';
 
-export function main(argv: string[], ctxIn?: Partial<CliContext>): Promise<number> {
-  return runCli(
-    argv,
-    {
-      load: async (name) => (name === 'ls' ? ls : undefined),
-      help: async (ctx) => {
-        ctx.stdout.write(ls.usage.trimEnd() + '\n');
-        return Exit.OK;
-      },
-    },
-    ctxIn,
-  );
-}
+export const main = singleCommand('ls', ls);

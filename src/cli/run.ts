@@ -38,6 +38,18 @@ export interface Commands {
   help(ctx: CliContext, name?: string): Promise<number>;
 }
 
+/** The `main` of a CLI entry that has one command only (main-ls.ts, main-create.ts): its usage is its help. */
+export function singleCommand(name: string, mod: CommandModule): (argv: string[], ctxIn?: Partial<CliContext>) => Promise<number> {
+  const commands: Commands = {
+    load: async (n) => (n === name ? mod : undefined),
+    help: async (ctx) => {
+      ctx.stdout.write(mod.usage.trimEnd() + '\n');
+      return Exit.OK;
+    },
+  };
+  return (argv, ctxIn) => runCli(argv, commands, ctxIn);
+}
+
 /**
  * The context of a command: what `ctxIn` gives, else the process's streams. These are made when first
  * used (Node builds process.stdin and process.stdout on first access, 5–20 ms that `isokit ls` into a

@@ -198,7 +198,7 @@ test('the bundled CLI: built with dist/, newer than it, and what bin/isokit.js r
     return;
   }
   // the whole CLI, and `isokit ls` alone
-  for (const name of ['main.cjs', 'ls.cjs']) {
+  for (const name of ['main.cjs', 'ls.cjs', 'create.cjs']) {
     const bundle = new URL(`../../dist/bundle/${name}`, import.meta.url);
     assert.ok(existsSync(bundle), `npm run build makes dist/bundle/${name}`);
     assert.ok(statSync(bundle).mtimeMs >= statSync(new URL('../../dist/cli/main.js', import.meta.url)).mtimeMs, 'the bundle is not older than dist/');
@@ -213,8 +213,10 @@ test('the bundled CLI: built with dist/, newer than it, and what bin/isokit.js r
     assert.equal(script.cachedDataRejected, false, `${name}: the code cache matches the bundle and this Node`);
     assert.doesNotMatch(source, /(?<![\w$.])import\(|\bimport\.meta\b/, 'no import() or import.meta left in the vm script');
   }
-  const small = statSync(new URL('../../dist/bundle/ls.cjs', import.meta.url)).size;
-  assert.ok(small < statSync(new URL('../../dist/bundle/main.cjs', import.meta.url)).size / 2, 'the ls bundle leaves the other commands out');
+  for (const name of ['ls.cjs', 'create.cjs']) {
+    const small = statSync(new URL(`../../dist/bundle/${name}`, import.meta.url)).size;
+    assert.ok(small < statSync(new URL('../../dist/bundle/main.cjs', import.meta.url)).size / 2, `${name} leaves the other commands out`);
+  }
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   const v = runCli(['--version']);
   assert.equal(v.status, 0, v.stderr);
