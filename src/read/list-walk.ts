@@ -12,7 +12,7 @@
  * children, depth-first): `visit(row)` names the next row to print.
  */
 import { ErrorCode, IsoKitError, asIsoKitError, type Findings } from '../errors/index.js';
-import { isSyncSource, throwIfAborted, type SyncByteSource } from '../io/index.js';
+import { isSyncSource, throwIfAborted } from '../io/index.js';
 import { kindFromMode, type Namespace, type NodeKind, type TreeNode } from '../model/index.js';
 import { DirFlag, SECTOR_SIZE, isoFileIdentifierDisplayLength } from '../formats/iso9660/index.js';
 import { decodeJolietName } from '../formats/joliet/index.js';
@@ -20,7 +20,8 @@ import { DirectoryCursor, Step, fastPathSettings } from './fast-directory.js';
 import { NameSet } from './list-names.js';
 import { SKIP, genericRecord, type PendingDir } from './fast-tree.js';
 import { MAX_DIRECTORY_BYTES } from './directory.js';
-import { imageStates, namespaceRoot, type ImageState } from './image-state.js';
+import { imageStates, namespaceRoot } from './image-state.js';
+import { directorySpan, type DirectorySpan } from './list-span.js';
 import { addDirectoryNodes, readDirectoryBytes, startTree, type Ctx, type Job } from './tree.js';
 import { MAX_TREE_DEPTH, badName, queueDirectory } from './tree-nodes.js';
 import type { IsoImage } from './types.js';
@@ -116,10 +117,6 @@ export interface ListOptions {
   signal?: AbortSignal;
 }
 
-/** Prefetch: at most this many bytes, at most DENSE_BYTES per directory (besides the last), and at least this much past the last one. */
-const MAX_PREFETCH = 64 << 20;
-const DENSE_BYTES = 64 << 10;
-const PREFETCH_SLACK = 64 << 10;
 /** ReadAhead windows on sources that read synchronously (local files). */
 const LOCAL_WINDOW_BYTES = 1 << 20;
 
@@ -167,57 +164,6 @@ export async function* listImage(image: IsoImage, sink: ListSink, opts: ListOpti
     if (e instanceof Error && e.name === 'AbortError') throw asIsoKitError(e);
     throw new IsoKitError(ErrorCode.INTERNAL, `internal error while reading the ${ns} tree: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
-}
-
-/** Bytes of a synchronous source that hold the directories of a tree (most of them, at least). */
-interface DirectorySpan {
-  source: SyncByteSource;
-  start: number;
-  byteLength: number;
-}
-
-/**
- * Where the directories the path table of the namespace names lie, when the source reads synchronously
- * (a local file, memory) and they are close together: image writers keep directories together, and one read
- * then replaces one per directory. Only a speed-up: what is read there is the image's bytes, nothing
- * more is trusted (a directory outside the span is read as usual).
- */
-function directorySpan(state: ImageState, ns: Namespace): DirectorySpan | undefined {
-  const source = state.source;
-  if (!isSyncSource(source)) return undefined;
-  const vd = ns === 'joliet' ? state.set.joliet.find((d) => d.rootRecord) : state.set.pvd;
-  if (!vd || vd.pathTableByteLength <= 0 || vd.pathTableByteLength > MAX_PREFETCH) return undefined;
-  let t: Uint8Array;
-  try {
-    t = source.readSync(vd.lPathTableLba * SECTOR_SIZE, vd.pathTableByteLength);
-  } catch {
-    return undefined;
-  }
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = -1;
-  let n = 0;
-  for (let p = 0; p + 8 <= t.length; ) {
-    const idLen = t[p] as number;
-    if (idLen === 0) break;
-    const lba = (t[p + 2] as number) + (t[p + 3] as number) * 0x100 + (t[p + 4] as number) * 0x10000 + (t[p + 5] as number) * 0x1000000;
-    if (lba < lo) lo = lba;
-    if (lba > hi) hi = lba;
-    n++;
-    p += 8 + idLen + (idLen % 2);
-  }
-  if (n < 2) return undefined;
-  const start = lo * SECTOR_SIZE;
-  // the last directory is as long as its "." record says (when that can be read)
-  let last = SECTOR_SIZE + PREFETCH_SLACK;
-  try {
-    const dot = source.readSync(hi * SECTOR_SIZE, 34);
-    if (dot.length === 34 && (dot[0] as number) >= 34) last = Math.max(last, (dot[10] as number) + (dot[11] as number) * 0x100 + (dot[12] as number) * 0x10000 + (dot[13] as number) * 0x1000000);
-  } catch {
-    // the slack only
-  }
-  const end = Math.min(source.byteLength, hi * SECTOR_SIZE + last);
-  if (end <= start || end - start > MAX_PREFETCH || end - start > n * DENSE_BYTES + last) return undefined;
-  return { source, start, byteLength: end - start };
 }
 
 /** A subdirectory to list after its row. */
@@ -457,7 +403,6 @@ class Lister {
     const first = sink.rowCount;
     const pending: PendingDir[] = [];
     const pendingNodes: (TreeNode | string)[] = [];
-    const scratch = { findings: undefined as Findings | undefined };
     let cur: DirectoryCursor | undefined;
     own.begin(bytes, prefix, skip, ctx.source.byteLength);
     for (;;) {
@@ -471,53 +416,49 @@ class Lister {
         continue;
       }
       cur ??= new DirectoryCursor(bytes, true, skip, true);
-      cur.seek(own.at);
-      if (cur.next() !== Step.RECORD) return false;
-      const row = sink.rowCount;
-      if (cur.generic) {
-        const node = genericRecord(ctx, cur, bytes, at, scratch, pending, row);
-        if (node === SKIP) continue;
-        if (!node || !own.addName(node.name)) return false;
-        if (pending.length > pendingNodes.length) pendingNodes.push(node);
-        sink.addNode(node, prefix);
-        continue;
-      }
-      const name = this.fastRecord(cur, bytes);
-      if (name === undefined) return false;
-      const text = name === ASCII ? String.fromCharCode(...bytes.subarray(this.nameStart, this.nameEnd)) : name;
-      if (!own.addName(text)) return false;
-      if (this.rec.kind === 'dir') {
-        pending.push({ index: row, lba: cur.lba, dataLength: cur.dataLength, recordByteOffset: at });
-        pendingNodes.push(text);
-      }
-      sink.addRecord(this.rec, prefix, text);
+      const r = this.ownRecord(own, cur, bytes, own.at, at, prefix);
+      if (r === 'bail') return false;
+      if (r === 'row' || r === 'skip') continue;
+      pending.push(r.dir);
+      pendingNodes.push(r.node);
     }
     return this.finish(job, own.records, first, pending, pendingNodes, prefix, dirs);
   }
 
-  /** A record DirectoryRows.walk leaves: read as sinkRows reads it (WalkRecord). */
-  private walkRecord(own: DirectoryRows, dir: Uint8Array, at: number, dirLba: number): ReturnType<WalkRecord> {
-    const ctx = this.ctx;
-    const cur = new DirectoryCursor(dir, true, ctx.opts.lenSkp ?? 0, true);
+  /**
+   * A record the sink's own rows left (a JS step), at `at` in the extent `bytes` (`byteOffset` in the
+   * image), read as fastRows reads it: its row is added with `prefix`. A directory comes back with its
+   * node or name; 'bail' where fastRows would give up.
+   */
+  private ownRecord(
+    own: DirectoryRows, cur: DirectoryCursor, bytes: Uint8Array, at: number, byteOffset: number, prefix: string,
+  ): 'bail' | 'skip' | 'row' | { dir: PendingDir; node: TreeNode | string } {
     cur.seek(at);
     if (cur.next() !== Step.RECORD) return 'bail';
-    const byteOffset = dirLba * SECTOR_SIZE + at;
+    const row = this.sink.rowCount;
     if (cur.generic) {
       const pending: PendingDir[] = [];
-      const node = genericRecord(ctx, cur, dir, byteOffset, { findings: undefined }, pending, 0);
+      const node = genericRecord(this.ctx, cur, bytes, byteOffset, { findings: undefined }, pending, row);
       if (node === SKIP) return 'skip';
       if (!node || !own.addName(node.name)) return 'bail';
-      this.sink.addNode(node, '');
-      const p = pending[0];
-      if (!p) return 'row';
-      return p.dataLength === undefined ? 'bail' : { lba: p.lba, dataLength: p.dataLength, name: node.name };
+      this.sink.addNode(node, prefix);
+      return pending[0] ? { dir: pending[0], node } : 'row';
     }
-    const name = this.fastRecord(cur, dir);
+    const name = this.fastRecord(cur, bytes);
     if (name === undefined) return 'bail';
-    const text = name === ASCII ? String.fromCharCode(...dir.subarray(this.nameStart, this.nameEnd)) : name;
+    const text = name === ASCII ? String.fromCharCode(...bytes.subarray(this.nameStart, this.nameEnd)) : name;
     if (!own.addName(text)) return 'bail';
-    this.sink.addRecord(this.rec, '', text);
-    return this.rec.kind === 'dir' ? { lba: cur.lba, dataLength: cur.dataLength, name: text } : 'row';
+    this.sink.addRecord(this.rec, prefix, text);
+    return this.rec.kind === 'dir' ? { dir: { index: row, lba: cur.lba, dataLength: cur.dataLength, recordByteOffset: byteOffset }, node: text } : 'row';
+  }
+
+  /** A record DirectoryRows.walk leaves (WalkRecord): its row without a prefix (the sink puts it in). */
+  private walkRecord(own: DirectoryRows, dir: Uint8Array, at: number, dirLba: number): ReturnType<WalkRecord> {
+    const cur = new DirectoryCursor(dir, true, this.ctx.opts.lenSkp ?? 0, true);
+    const r = this.ownRecord(own, cur, dir, at, dirLba * SECTOR_SIZE + at, '');
+    if (typeof r === 'string') return r;
+    if (r.dir.dataLength === undefined) return 'bail';
+    return { lba: r.dir.lba, dataLength: r.dir.dataLength, name: typeof r.node === 'string' ? r.node : r.node.name };
   }
 
   /** The end of a directory the fast path read: the record budget, then its subdirectories to list. */
