@@ -18,11 +18,11 @@ import { openImage, walkImage, type IsoImage } from '../../src/read/index.js';
 import { listImage, type ListOptions } from '../../src/read/list-walk.js';
 import { FastLongRows } from '../../src/cli/list-rows-fast.js';
 import { formatLong, type ListedEntry } from '../../src/cli/render/ls.js';
-import { FIXTURES, fixtureImage, type FixtureName } from '../helpers/fixtures.js';
+import { fixtureImage, type FixtureName } from '../helpers/fixtures.js';
+import { listingCases } from './listing-cases.js';
 import { needTools, runCli, tmpDir } from '../helpers/index.js';
 import { mapImage, overMutants, rng, settler } from '../fuzz/mutate.js';
 
-const NAMESPACES = ['rockridge', 'joliet', 'iso9660'] as const;
 const FUZZ_CASES = Number(process.env.LS_FAST_FUZZ_CASES ?? 400);
 const DATE_CASES = Number(process.env.LS_FAST_DATE_CASES ?? 240);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -76,19 +76,10 @@ test('WebAssembly rows: what walkImage + formatLong print, every reference image
   if (!needTools(t, 'xorriso', 'genisoimage')) return;
   let compared = 0;
   const before = { ...walked };
-  for (const name of Object.keys(FIXTURES) as FixtureName[]) {
-    const bytes = new Uint8Array(readFileSync(await fixtureImage(name)));
-    for (const namespace of NAMESPACES) {
-      const image = await openImage(new MemorySource(bytes), { deferTree: true });
-      if (namespace !== 'iso9660' && !image.namespaces[namespace]) continue;
-      const starts = ['/'];
-      for await (const e of walkImage(image, { namespace })) {
-        if (starts.length < 4 && (e.node.kind === 'dir' || starts.length === 3)) starts.push(`/${e.path}`);
-      }
-      for (const path of starts) {
-        for (const recursive of [true, false]) {
-          if (await compare(bytes, { namespace, path, recursive }, `${name} ${namespace} ${path} recursive=${recursive}`)) compared++;
-        }
+  for await (const { name, bytes, namespace, starts } of listingCases((p) => `/${p}`)) {
+    for (const path of starts) {
+      for (const recursive of [true, false]) {
+        if (await compare(bytes, { namespace, path, recursive }, `${name} ${namespace} ${path} recursive=${recursive}`)) compared++;
       }
     }
   }

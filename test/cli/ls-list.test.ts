@@ -18,11 +18,11 @@ import { listImage, type ListOptions } from '../../src/read/list-walk.js';
 import { fastPathSettings } from '../../src/read/fast-directory.js';
 import { LongRows, ShortRows } from '../../src/cli/list-rows.js';
 import { formatLong, formatShort, type ListedEntry } from '../../src/cli/render/ls.js';
-import { FIXTURES, fixtureImage, type FixtureName } from '../helpers/fixtures.js';
+import { fixtureImage, type FixtureName } from '../helpers/fixtures.js';
+import { NAMESPACES, listingCases } from './listing-cases.js';
 import { needTools, runCli } from '../helpers/index.js';
 import { overMutants, settler } from '../fuzz/mutate.js';
 
-const NAMESPACES = ['rockridge', 'joliet', 'iso9660'] as const;
 const FUZZ_CASES = Number(process.env.LS_LIST_FUZZ_CASES ?? 1000);
 const utf8 = (s: string) => Buffer.from(s, 'utf8');
 const text = (lines: string[]) => (lines.length ? lines.join('\n') + '\n' : '');
@@ -124,26 +124,17 @@ test('rows: the text of formatLong / formatShort for odd values, escapes, Unicod
 test('listing walk: what walkImage + render/ls print, every reference image, namespace, form and start path', async (t) => {
   if (!needTools(t, 'xorriso', 'genisoimage')) return;
   let compared = 0;
-  for (const name of Object.keys(FIXTURES) as FixtureName[]) {
-    const bytes = new Uint8Array(readFileSync(await fixtureImage(name)));
-    for (const namespace of NAMESPACES) {
-      const image = await openImage(new MemorySource(bytes), { deferTree: true });
-      if (namespace !== 'iso9660' && !image.namespaces[namespace]) continue;
-      const starts = ['/'];
-      for await (const e of walkImage(image, { namespace })) {
-        if (starts.length < 4 && (e.node.kind === 'dir' || starts.length === 3)) starts.push(e.depth % 2 ? e.path.toUpperCase() : `/${e.path}/`);
-      }
-      for (const path of starts) {
-        for (const recursive of [true, false]) {
-          for (const long of [true, false]) {
-            const opts = { namespace, path, recursive };
-            const what = `${name} ${namespace} ${path} recursive=${recursive} long=${long}`;
-            const a = await openImage(new MemorySource(bytes), { deferTree: true });
-            const b = await openImage(new MemorySource(bytes), { deferTree: true });
-            assert.ok((await listed(a, opts, long)).equals(await expected(b, opts, long)), what);
-            assert.deepEqual(sortFindings(a.findings), sortFindings(b.findings), `${what}: findings`);
-            compared++;
-          }
+  for await (const { name, bytes, namespace, starts } of listingCases((p, depth) => (depth % 2 ? p.toUpperCase() : `/${p}/`))) {
+    for (const path of starts) {
+      for (const recursive of [true, false]) {
+        for (const long of [true, false]) {
+          const opts = { namespace, path, recursive };
+          const what = `${name} ${namespace} ${path} recursive=${recursive} long=${long}`;
+          const a = await openImage(new MemorySource(bytes), { deferTree: true });
+          const b = await openImage(new MemorySource(bytes), { deferTree: true });
+          assert.ok((await listed(a, opts, long)).equals(await expected(b, opts, long)), what);
+          assert.deepEqual(sortFindings(a.findings), sortFindings(b.findings), `${what}: findings`);
+          compared++;
         }
       }
     }
