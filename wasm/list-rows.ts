@@ -9,7 +9,16 @@
 // JavaScript code (ROW_JS), which reads it with the generic code and adds its row through addRow(); a
 // directory the fast path would give up on returns BAIL (the caller reads it the generic way).
 //
-// Memory: a bump heap (runtime stub); each region below grows by reallocation (the old copy is left).
+// The row store and printing are in row-store.ts, the names of a directory in name-set.ts, memory
+// helpers in memory.ts (a bump heap: a region grows into a new block, the old one is left).
+
+import { b8, be32, capacity, copyBytes, le32, resize } from './memory';
+import { addToSet, namesLen, namesPtr, resetNames } from './name-set';
+import { fieldsPtr, put, putDate, putNumber, reserveRow, reserveRows, reserveOrder, rowCount, rowsLen, rowsPtr, startsPtr, visit, orderLen, w } from './row-store';
+
+// what the module exports besides the functions below
+export { addName, namesBuffer } from './name-set';
+export { outBuffer, renderBegin, renderChunk, rows, truncate, unvisit, visit, visited } from './row-store';
 
 // next() results
 const END: i32 = 0;
@@ -20,8 +29,6 @@ const ROW_JS: i32 = 3;
 const SECTOR: u32 = 2048;
 const DIR_FLAG: u32 = 2;
 const MULTI_EXTENT: u32 = 128;
-// (a chunk per call: V8 moves a WebAssembly function to its optimizing tier between calls, not within one)
-const CHUNK: u32 = 64 * 1024;
 
 // --- regions -------------------------------------------------------------------------------------------
 let inPtr: usize = 0;
@@ -35,58 +42,6 @@ let arenaCap: usize = 0;
 let arenaLen: usize = 0;
 /** the last one made (ROW_DIR): offset in the arena */
 let childPrefix: u32 = 0;
-/** row bytes: mode, links, uid, gid, size (unpadded), date, space, path */
-let rowsPtr: usize = 0;
-let rowsCap: usize = 0;
-let rowsLen: usize = 0;
-/** per row: u32 start offset in rows (one more slot: the end of the last row) */
-let startsPtr: usize = 0;
-/** per row: u16 byte lengths of mode, links, uid, gid, size */
-let fieldsPtr: usize = 0;
-let rowCap: u32 = 0;
-let rowCount: u32 = 0;
-/** rows in print order (u32) */
-let orderPtr: usize = 0;
-let orderCap: u32 = 0;
-let orderLen: u32 = 0;
-let outPtr: usize = 0;
-let outCap: usize = 0;
-/** name set of the directory being read: per slot u32 generation, u32 hash, u32 offset, u32 length */
-const SLOT: usize = 16;
-let generation: u32 = 0;
-let setPtr: usize = 0;
-let setCap: u32 = 0;
-let setCount: u32 = 0;
-/** names given by addName (their bytes outlive the call) */
-let namesPtr: usize = 0;
-let namesCap: usize = 0;
-let namesLen: usize = 0;
-
-/** Copy n bytes (a short run: words, then bytes; memory.copy costs a call). */
-@inline function copyBytes(to: usize, from: usize, n: u32): void {
-  if (n > 256) {
-    memory.copy(to, from, n);
-    return;
-  }
-  let i: usize = 0;
-  const m = <usize>n;
-  for (; i + 8 <= m; i += 8) store<u64>(to + i, load<u64>(from + i));
-  for (; i < m; i++) store<u8>(to + i, load<u8>(from + i));
-}
-
-/** A block of `size` bytes holding the first `keep` bytes of `ptr` (the old block is left). */
-function resize(ptr: usize, keep: usize, size: usize): usize {
-  const next = heap.alloc(size);
-  if (keep > 0) memory.copy(next, ptr, keep);
-  return next;
-}
-
-/** A capacity of at least `need`, doubling from `cap`. */
-function capacity(cap: usize, need: usize): usize {
-  let n = cap < 4096 ? <usize>4096 : cap * 2;
-  while (n < need) n *= 2;
-  return n;
-}
 
 // --- the directory being read ----------------------------------------------------------------------
 /** where its extent is (inBuffer, or the directory area of walk()) */
@@ -198,25 +153,7 @@ function start(lenSkp: u32, imageByteLength: f64): void {
   o = 0;
   index = 0;
   records = 0;
-  namesLen = 0;
-  setCount = 0;
-  // slots of an earlier directory are told apart by their generation: nothing to clear
-  generation++;
-  if (setCap == 0 || setCap > 8192) {
-    setCap = 64;
-    setPtr = heap.alloc(<usize>setCap * SLOT);
-    memory.fill(setPtr, 0, <usize>setCap * SLOT);
-  }
-}
-
-@inline function b8(p: usize): u32 {
-  return <u32>load<u8>(p);
-}
-@inline function le32(p: usize): u32 {
-  return load<u32>(p);
-}
-@inline function be32(p: usize): u32 {
-  return bswap<u32>(load<u32>(p));
+  resetNames();
 }
 
 // record fields
@@ -297,63 +234,6 @@ function readSusp(p: usize, end: usize): bool {
     }
   }
   return true;
-}
-
-/** Add a name to the directory's set; false when it is there already. */
-function addToSet(p: usize, n: u32): bool {
-  if ((setCount + 1) * 2 > setCap) growSet();
-  let h: u32 = 0x811c9dc5;
-  for (let i: usize = 0; i < <usize>n; i++) h = (h ^ b8(p + i)) * 0x01000193;
-  return insert(h, p, n);
-}
-
-function insert(h: u32, p: usize, n: u32): bool {
-  const mask = setCap - 1;
-  let slot = h & mask;
-  while (true) {
-    const e = setPtr + <usize>slot * SLOT;
-    if (load<u32>(e) != generation) {
-      store<u32>(e, generation);
-      store<u32>(e + 4, h);
-      store<u32>(e + 8, <u32>p);
-      store<u32>(e + 12, n);
-      setCount++;
-      return true;
-    }
-    if (load<u32>(e + 4) == h && load<u32>(e + 12) == n && memory.compare(<usize>load<u32>(e + 8), p, n) == 0) return false;
-    slot = (slot + 1) & mask;
-  }
-  return false;
-}
-
-function growSet(): void {
-  const oldPtr = setPtr, oldCap = setCap;
-  setCap = oldCap * 2;
-  setPtr = heap.alloc(<usize>setCap * SLOT);
-  memory.fill(setPtr, 0, <usize>setCap * SLOT);
-  setCount = 0;
-  for (let i: u32 = 0; i < oldCap; i++) {
-    const e = oldPtr + <usize>i * SLOT;
-    if (load<u32>(e) == generation) insert(load<u32>(e + 4), <usize>load<u32>(e + 8), load<u32>(e + 12));
-  }
-}
-
-/** A name of a record read by the JavaScript code (UTF-8 at namesBuffer); false when the directory has it. */
-export function addName(length: u32): bool {
-  const p = namesPtr + namesLen;
-  namesLen += length;
-  return addToSet(p, length);
-}
-
-/** Room for a name given to addName; returns where to put it (valid until the next call). */
-export function namesBuffer(length: u32): usize {
-  if (namesLen + length > namesCap) {
-    // names already in the set point into the old buffer, which stays
-    namesPtr = heap.alloc(namesCap * 2 + length + 4096);
-    namesCap = namesCap * 2 + length + 4096;
-    namesLen = 0;
-  }
-  return namesPtr + namesLen;
 }
 
 // While walk() runs, a record for the JavaScript code is read at once through this import (it adds the
@@ -464,134 +344,6 @@ export function next(): i32 {
   return END;
 }
 
-// --- rows ------------------------------------------------------------------------------------------
-function reserveRow(bytes: usize): void {
-  if (rowCount + 2 > rowCap) reserveRows(rowCap < 8192 ? <u32>8192 : rowCap * 2, 0);
-  if (rowsLen + bytes > rowsCap) reserveRows(0, capacity(rowsCap < 1 << 20 ? 1 << 19 : rowsCap, rowsLen + bytes));
-}
-
-/**
- * Room for `rows` rows and `bytes` row bytes (0: as it is). Memory that is not written costs nothing (the
- * pages are mapped when first written), so a large reservation up front saves copying as the rows grow.
- */
-function reserveRows(rows: u32, bytes: usize): void {
-  if (rows > rowCap) {
-    startsPtr = resize(startsPtr, <usize>rowCount * 4 + 4, <usize>rows * 4);
-    fieldsPtr = resize(fieldsPtr, <usize>rowCount * 10, <usize>rows * 10);
-    rowCap = rows;
-  }
-  if (bytes > rowsCap) {
-    rowsPtr = resize(rowsPtr, rowsLen, bytes);
-    rowsCap = bytes;
-  }
-}
-
-let w: usize = 0;
-@inline function put(c: u32): void {
-  store<u8>(w, <u8>c);
-  w++;
-}
-
-/** Decimal digits of v; returns their count. */
-function putNumber(v: u32): u32 {
-  let digits: u32 = 1;
-  for (let x = v; x >= 10; x /= 10) digits++;
-  let x = v;
-  for (let i = w + digits - 1; i >= w; i--) {
-    store<u8>(i, <u8>(0x30 + x % 10));
-    x /= 10;
-  }
-  w += digits;
-  return digits;
-}
-
-@inline function two(v: u32): void {
-  put(0x30 + v / 10);
-  put(0x30 + v % 10);
-}
-
-function floorDiv(a: i64, b: i64): i64 {
-  const q = a / b;
-  return a % b != 0 && (a < 0) != (b < 0) ? q - 1 : q;
-}
-
-/** Days from 1970-01-01 of a proleptic Gregorian date (month 1–12). */
-function daysFromCivil(y: i64, m: i64, d: i64): i64 {
-  y -= m <= 2 ? 1 : 0;
-  const era = floorDiv(y, 400);
-  const yoe = y - era * 400;
-  const doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-const MONTH_DAYS: StaticArray<u8> = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/** "YYYY-MM-DD HH:MM:SS" (UTC) of a 7-byte date, as Date.UTC and a Date would show it. */
-function putDate(p: usize): void {
-  // the usual date: UTC and every field in range, printed as it is
-  const mo = b8(p + 1), d = b8(p + 2), h = b8(p + 3), mi = b8(p + 4), s = b8(p + 5);
-  if (load<i8>(p + 6) == 0 && mo >= 1 && mo <= 12 && d >= 1 && d <= 28 + (mo == 2 ? 0 : <u32>unchecked(MONTH_DAYS[mo - 1]) - 28) && h < 24 && mi < 60 && s < 60) {
-    const y = 1900 + b8(p);
-    put(0x30 + y / 1000);
-    put(0x30 + (y / 100) % 10);
-    put(0x30 + (y / 10) % 10);
-    put(0x30 + y % 10);
-    put(0x2d);
-    two(mo);
-    put(0x2d);
-    two(d);
-    put(0x20);
-    two(h);
-    put(0x3a);
-    two(mi);
-    put(0x3a);
-    two(s);
-    return;
-  }
-  putAnyDate(p);
-}
-
-/** putDate for any 7-byte date: GMT offsets, and fields out of range carried as Date.UTC does. */
-function putAnyDate(p: usize): void {
-  const y: i64 = 1900 + <i64>b8(p);
-  const month: i64 = <i64>max<u32>(b8(p + 1), 1) - 1;
-  const day: i64 = <i64>max<u32>(b8(p + 2), 1);
-  // Date.UTC(y, month, day, h, mi, s): months past December carry into the year, days and times carry on
-  const days = daysFromCivil(y + month / 12, (month % 12) + 1, 1) + day - 1;
-  const off = <i64>load<i8>(p + 6);
-  const t = days * 86400 + <i64>b8(p + 3) * 3600 + <i64>b8(p + 4) * 60 + <i64>b8(p + 5) - off * 900;
-  const dn = floorDiv(t, 86400);
-  let sod = t - dn * 86400;
-  // civil from days (Hinnant)
-  const z = dn + 719468;
-  const era = floorDiv(z, 146097);
-  const doe = z - era * 146097;
-  const yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const mp = (5 * doy + 2) / 153;
-  const d = doy - (153 * mp + 2) / 5 + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  put(<u32>(0x30 + year / 1000));
-  put(<u32>(0x30 + (year / 100) % 10));
-  put(<u32>(0x30 + (year / 10) % 10));
-  put(<u32>(0x30 + year % 10));
-  put(0x2d);
-  two(<u32>m);
-  put(0x2d);
-  two(<u32>d);
-  put(0x20);
-  const h = sod / 3600;
-  sod -= h * 3600;
-  const mi = sod / 60;
-  two(<u32>h);
-  put(0x3a);
-  two(<u32>mi);
-  put(0x3a);
-  two(<u32>(sod - mi * 60));
-}
-
 @inline function bit(m: u32, c: u32): void {
   put((mode & m) != 0 ? c : 0x2d);
 }
@@ -634,7 +386,7 @@ function putRow(isDir: bool, date: usize, name: usize, n: u32): void {
 
 /** Room for a row made by the JavaScript code; returns where to put its bytes. */
 export function rowBuffer(size: u32): usize {
-  reserveRow(<usize>size + (walking ? preLen : 0));
+  reserveRow(<usize>size + (walking ? <usize>preLen : <usize>0));
   return rowsPtr + rowsLen;
 }
 
@@ -661,123 +413,6 @@ export function addRow(size: u32, f0: u32, f1: u32, f2: u32, f3: u32, f4: u32): 
   store<u16>(f + 8, <u16>f4);
   rowsLen += size;
   store<u32>(startsPtr + <usize>rowCount * 4, <u32>rowsLen);
-}
-
-export function rows(): u32 {
-  return rowCount;
-}
-
-/** Forget the rows from `count` on. */
-export function truncate(count: u32): void {
-  if (count >= rowCount) return;
-  rowCount = count;
-  rowsLen = <usize>load<u32>(startsPtr + <usize>count * 4);
-}
-
-/** Print rows first … end - 1 next. */
-export function visit(first: u32, end: u32): void {
-  const need = orderLen + (end - first);
-  if (need > orderCap) {
-    let cap = orderCap < 8192 ? <u32>8192 : orderCap * 2;
-    while (cap < need) cap *= 2;
-    reserveOrder(cap);
-  }
-  for (let r = first; r < end; r++) {
-    store<u32>(orderPtr + <usize>orderLen * 4, r);
-    orderLen++;
-  }
-}
-
-function reserveOrder(count: u32): void {
-  if (count <= orderCap) return;
-  orderPtr = resize(orderPtr, <usize>orderLen * 4, <usize>count * 4);
-  orderCap = count;
-}
-
-// --- printing (list-rows.ts chunks / renderLongRows) ------------------------------------------------
-let w1: u32 = 0;
-let w2: u32 = 0;
-let w3: u32 = 0;
-let w4: u32 = 0;
-let k: u32 = 0;
-
-/** Column widths of the visited rows; printing starts at the first. */
-export function renderBegin(): void {
-  w1 = 0;
-  w2 = 0;
-  w3 = 0;
-  w4 = 0;
-  for (let i: u32 = 0; i < orderLen; i++) {
-    const f = fieldsPtr + <usize>load<u32>(orderPtr + <usize>i * 4) * 10;
-    w1 = max<u32>(w1, load<u16>(f + 2));
-    w2 = max<u32>(w2, load<u16>(f + 4));
-    w3 = max<u32>(w3, load<u16>(f + 6));
-    w4 = max<u32>(w4, load<u16>(f + 8));
-  }
-  k = 0;
-}
-
-@inline function spaces(n: u32): void {
-  for (let i: u32 = 0; i < n; i++) put(0x20);
-}
-@inline function copy(from: usize, n: u32): void {
-  copyBytes(w, from, n);
-  w += n;
-}
-
-/** The next chunk of the listing (about 64 KiB) at outBuffer(); returns its length, 0 at the end. */
-export function renderChunk(): u32 {
-  if (outCap == 0) {
-    outCap = CHUNK + 4096;
-    outPtr = heap.alloc(outCap);
-  }
-  const pad = w1 + w2 + w3 + w4 + 8;
-  w = outPtr;
-  for (; k < orderLen; k++) {
-    const r = load<u32>(orderPtr + <usize>k * 4);
-    let p = rowsPtr + <usize>load<u32>(startsPtr + <usize>r * 4);
-    const end = rowsPtr + <usize>load<u32>(startsPtr + <usize>(r + 1) * 4);
-    const need = <usize>(end - p) + pad;
-    if (w - outPtr + need > outCap) {
-      if (w > outPtr) break;
-      // a row longer than a chunk: a buffer that holds it
-      outCap = need + 4096;
-      outPtr = heap.alloc(outCap);
-      w = outPtr;
-    }
-    const f = fieldsPtr + <usize>r * 10;
-    const lm = <u32>load<u16>(f), l1 = <u32>load<u16>(f + 2), l2 = <u32>load<u16>(f + 4), l3 = <u32>load<u16>(f + 6), l4 = <u32>load<u16>(f + 8);
-    copy(p, lm);
-    p += lm;
-    put(0x20);
-    spaces(w1 - l1);
-    copy(p, l1);
-    p += l1;
-    put(0x20);
-    copy(p, l2);
-    p += l2;
-    spaces(w2 - l2);
-    put(0x20);
-    copy(p, l3);
-    p += l3;
-    spaces(w3 - l3);
-    put(0x20);
-    spaces(w4 - l4);
-    copy(p, l4);
-    p += l4;
-    put(0x20);
-    copy(p, <u32>(end - p));
-    put(0x0a);
-    if (w - outPtr >= <usize>CHUNK) {
-      k++;
-      break;
-    }
-  }
-  return <u32>(w - outPtr);
-}
-
-export function outBuffer(): usize {
-  return outPtr;
 }
 
 // --- the whole tree at once ------------------------------------------------------------------------
@@ -874,10 +509,8 @@ let areaStart: f64 = 0;
 let areaLen: u32 = 0;
 let maxDepth: u32 = 0;
 let budget: f64 = 0;
-let depthNow: u32 = 0;
 
 let curDepth: u32 = 0;
-let imageLength: f64 = 0;
 
 /** The subdirectory of the row just added, to list after it; false: the walk must handle it. */
 function addSub(l: u32, len: u32, prefix: u32): bool {
@@ -885,7 +518,7 @@ function addSub(l: u32, len: u32, prefix: u32): bool {
   if (!seenAdd(l) || curDepth + 1 >= maxDepth) return false;
   // as readDirectoryExtent reads it without a finding
   const start = <f64>l * <f64>SECTOR;
-  if (start >= imageLength || start + <f64>len > imageLength) return false;
+  if (start >= imageBytes || start + <f64>len > imageBytes) return false;
   pushSub(rowCount - 1, l, len, prefix);
   return true;
 }
@@ -951,7 +584,6 @@ export function walk(start: f64, size: u32, l: u32, len: u32, depth: u32, depthL
 }
 
 function walkTree(start: f64, size: u32, l: u32, len: u32, depth: u32, depthLimit: u32, recordBudget: f64, lenSkp: u32, imageByteLength: f64): bool {
-  imageLength = imageByteLength;
   areaStart = start;
   areaLen = size;
   maxDepth = depthLimit;
@@ -991,13 +623,4 @@ function walkTree(start: f64, size: u32, l: u32, len: u32, depth: u32, depthLimi
     sp++;
   }
   return true;
-}
-
-/** The print order's length (to forget what a stopped walk() visited). */
-export function visited(): u32 {
-  return orderLen;
-}
-
-export function unvisit(count: u32): void {
-  if (count < orderLen) orderLen = count;
 }

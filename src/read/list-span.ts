@@ -2,6 +2,7 @@
  * Where the directories of a tree lie, for the listing walk (list-walk.ts) to read them in one go: image
  * writers keep directories together, and one read then replaces one per directory.
  */
+import { readU32LE } from '../bytes/index.js';
 import { isSyncSource, type SyncByteSource } from '../io/index.js';
 import type { Namespace } from '../model/index.js';
 import { SECTOR_SIZE } from '../formats/iso9660/index.js';
@@ -36,13 +37,15 @@ export function directorySpan(state: ImageState, ns: Namespace): DirectorySpan |
   } catch {
     return undefined;
   }
+  // the lowest and highest LBA of the L table's records (parsePathTable would make an object per
+  // directory, and report what is odd: only the span is wanted here)
   let lo = Number.POSITIVE_INFINITY;
   let hi = -1;
   let n = 0;
   for (let p = 0; p + 8 <= t.length; ) {
     const idLen = t[p] as number;
     if (idLen === 0) break;
-    const lba = (t[p + 2] as number) + (t[p + 3] as number) * 0x100 + (t[p + 4] as number) * 0x10000 + (t[p + 5] as number) * 0x1000000;
+    const lba = readU32LE(t, p + 2);
     if (lba < lo) lo = lba;
     if (lba > hi) hi = lba;
     n++;
@@ -54,7 +57,7 @@ export function directorySpan(state: ImageState, ns: Namespace): DirectorySpan |
   let last = SECTOR_SIZE + PREFETCH_SLACK;
   try {
     const dot = source.readSync(hi * SECTOR_SIZE, 34);
-    if (dot.length === 34 && (dot[0] as number) >= 34) last = Math.max(last, (dot[10] as number) + (dot[11] as number) * 0x100 + (dot[12] as number) * 0x10000 + (dot[13] as number) * 0x1000000);
+    if (dot.length === 34 && (dot[0] as number) >= 34) last = Math.max(last, readU32LE(dot, 10));
   } catch {
     // the slack only
   }
