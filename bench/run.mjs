@@ -29,7 +29,8 @@ const HELP = `usage: node bench/run.mjs [options]   (npm run bench -- [options])
 
   --only LIST        suites to run: ${SUITES.map((s) => s.name).join(',')} (default: all)
   --scale N          workload scale (default 1 = the benchmarking.md workloads; 0.1 for quick runs)
-  --pairs N          counted interleaved rounds per comparison (default 3)
+  --pairs N          counted interleaved rounds per comparison (default 3, and 10 for list: its runs
+                     are short, and Node's start-up varies by tens of ms)
   --warmup N         uncounted rounds first (default 1; also validates every tool's output)
   --workloads LIST   restrict to these workloads: ${WORKLOADS.join(',')}
   --extract-to WHERE tmpfs (default: /dev/shm when it has room), disk (waits 65 s between runs for the
@@ -55,7 +56,7 @@ function parseArgs(argv) {
     switch (flag) {
       case '--only': o.only = listOf(flag, val(), SUITES.map((s) => s.name)); break;
       case '--scale': o.scale = num(flag, val(), 1e-6); break;
-      case '--pairs': o.pairs = Math.floor(num(flag, val(), 1)); break;
+      case '--pairs': o.pairs = Math.floor(num(flag, val(), 1)); o.pairsGiven = true; break;
       case '--warmup': o.warmup = Math.floor(num(flag, val(), 0)); break;
       case '--workloads': o.workloads = listOf(flag, val(), WORKLOADS); break;
       case '--extract-to': o.extractTo = val(); break;
@@ -117,7 +118,7 @@ export async function main(argv) {
   const wlCache = new Map();
   const imgCache = new Map();
   const ctx = {
-    scale: o.scale, pairs: o.pairs, warmup: o.warmup, outDir, log, isokit,
+    scale: o.scale, pairs: o.pairs, pairsGiven: !!o.pairsGiven, warmup: o.warmup, outDir, log, isokit,
     extractMode: target.mode, extractRoot: target.root,
     pickWorkloads: (names) => names.filter((n) => o.workloads.includes(n)),
     workload: (n) => { if (!wlCache.has(n)) wlCache.set(n, ensureWorkload(o.work, n, o.scale, log)); return wlCache.get(n); },
@@ -131,7 +132,7 @@ export async function main(argv) {
   const result = {
     schemaVersion: RESULT_SCHEMA_VERSION, startedAt: new Date().toISOString(), finishedAt: null,
     scale: o.scale, pairs: o.pairs, warmup: o.warmup, pageCache: 'warm', extractTarget: `${target.mode} (${target.root})`,
-    host: { cpus: os.cpus().length, node: process.versions.node, loadavgStart: os.loadavg().map((x) => +x.toFixed(2)), loadavgEnd: null, tools: toolVersions() },
+    host: { cpus: os.cpus().length, node: process.versions.node, nodeExtraCaCerts: process.env.NODE_EXTRA_CA_CERTS ?? null, loadavgStart: os.loadavg().map((x) => +x.toFixed(2)), loadavgEnd: null, tools: toolVersions() },
     isokit: { commands: isokit.commands, reason: isokit.reason ?? null }, suites: [],
   };
   log(`isokit bench: scale ${o.scale}, ${o.pairs} pairs (+${o.warmup} warm-up), suites ${o.only.join(',')}; load average ${result.host.loadavgStart.join(' ')}`);

@@ -50,6 +50,14 @@ function routeDynamicImports(code) {
   return out;
 }
 
+/**
+ * esbuild escapes what is not ASCII in code, but keeps a few comments as written: escape those too. An
+ * ASCII-only source is a one-byte string in V8 (half the memory, and read without UTF-8 decoding work).
+ */
+function asciiOnly(code) {
+  return code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 function runCli(args, env = {}) {
   const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/isokit.js'), ...args], {
     env: { ...process.env, ...env },
@@ -114,7 +122,7 @@ async function main() {
       write: false,
       plugins: [keepModuleUrl],
     });
-    await writeFile(path.join(OUT, b.out), routeDynamicImports(result.outputFiles[0].text));
+    await writeFile(path.join(OUT, b.out), asciiOnly(routeDynamicImports(result.outputFiles[0].text)));
   }
   await makeCodeCaches();
 }

@@ -36,7 +36,7 @@ export function renderMarkdown(result) {
   const out = [];
   out.push(`### isokit bench — scale ${result.scale}, ${result.pairs} interleaved pairs (+${result.warmup} warm-up), medians`);
   out.push('');
-  out.push(`Warm page cache; extraction into ${result.extractTarget}; ${h.cpus} cores shared with other work, load average ${h.loadavgStart.join(' ')} → ${h.loadavgEnd.join(' ')}; Node ${h.node}; isokit commands present: ${result.isokit.commands.length ? result.isokit.commands.join(', ') : `none (${result.isokit.reason ?? 'none listed by isokit help'})`}.`);
+  out.push(`Warm page cache; extraction into ${result.extractTarget}; ${h.cpus} cores shared with other work, load average ${h.loadavgStart.join(' ')} → ${h.loadavgEnd.join(' ')}; Node ${h.node}${h.nodeExtraCaCerts ? ` (NODE_EXTRA_CA_CERTS is set: every Node process parses it before its first line runs; the list suite measures node -e 0 with and without it)` : ''}; isokit commands present: ${result.isokit.commands.length ? result.isokit.commands.join(', ') : `none (${result.isokit.reason ?? 'none listed by isokit help'})`}.`);
   out.push('');
   out.push('| suite | workload | goal | measured | verdict |');
   out.push('|---|---|---|---|---|');

@@ -29,9 +29,23 @@ export async function runList(req: ListRequest, ctx: CliContext): Promise<void> 
   try {
     if (req.json) await listJson(image, req, ctx);
     else await listText(image, req, ctx);
+    warnDamage(image, req, ctx);
   } finally {
     await image.source.close?.();
   }
+}
+
+/**
+ * Damage or oddities met while reading (a truncated image, an extent past its end, a bad record): what
+ * could be read was listed, so the exit code stays 0, but it is said, in one line on stderr (`isokit info`
+ * lists them all; --json carries them in "findings"). Images made by xorriso, genisoimage or isokit have none.
+ */
+function warnDamage(image: IsoImage, req: ListRequest, ctx: CliContext): void {
+  const problems = image.findings.filter((f) => f.severity !== 'info');
+  const first = problems.find((f) => f.severity === 'error') ?? problems[0];
+  if (!first) return;
+  const n = problems.length;
+  ctx.stderr.write(`isokit: warning: ${n} problem${n > 1 ? 's' : ''} found while reading ${req.imagePath} (${first.severity}: ${first.message}${n > 1 ? ', …' : ''}); isokit info lists them\n`);
 }
 
 /** The text forms: rows straight from the listing walk; the short form is written as it goes. */
@@ -74,7 +88,7 @@ async function listJson(image: IsoImage, req: ListRequest, ctx: CliContext): Pro
       sep = ',\n';
     }
   }
-  await out.add(sep === ',\n' ? '\n]}\n' : ']}\n');
+  await out.add(`${sep === ',\n' ? '\n' : ''}],"findings":${JSON.stringify(image.findings)}}\n`);
   await out.flush();
 }
 

@@ -13,7 +13,7 @@ const STATUSES = ['ok', 'missing', 'failed', 'invalid'];
 const VERDICTS = ['PASS', 'MISS', 'n/a'];
 
 interface Tool { id: string; label: string; kind: string; status: string; reason?: string; runs: { wallS: number; rssKiB: number | null }[]; medianS: number | null; peakRssMiB: number | null }
-interface Goal { text: string; verdict: string; value: number | null; target: number; unit: string }
+interface Goal { text: string; verdict: string; value: number | null; target: number; unit: string; detail?: string }
 interface Group { workload: string; title: string; tools: Tool[]; goals: Goal[]; info: { fileCount: number; byteLength: number } }
 interface Result { schemaVersion: number; scale: number; pairs: number; pageCache: string; host: { cpus: number; loadavgStart: number[]; loadavgEnd: number[] }; isokit: { commands: string[] }; suites: { suite: string; issue: number; groups: Group[]; error?: string }[] }
 
@@ -42,7 +42,9 @@ test('bench: a tiny list run produces results JSON of the documented shape', (t)
   assert.deepEqual(suite.groups.map((g) => g.workload), ['distro-like', 'many-small', 'one-big']);
   for (const g of suite.groups) {
     assert.ok(g.info.fileCount >= 1 && g.info.byteLength > 0, `${g.title}: workload facts`);
-    assert.deepEqual(g.tools.map((x) => x.id), ['isokit', 'isoinfo', 'bsdtar', '7zz', 'xorriso']);
+    // the anchors, then Node's own start-up (node -e 0), and both again without NODE_EXTRA_CA_CERTS when it is set
+    const extraCa = process.env.NODE_EXTRA_CA_CERTS ? ['isokit-no-ca', 'node-no-ca'] : [];
+    assert.deepEqual(g.tools.map((x) => x.id), ['isokit', 'isoinfo', 'bsdtar', '7zz', 'xorriso', 'node', ...extraCa]);
     for (const tool of g.tools) {
       assert.ok(STATUSES.includes(tool.status), `${tool.label}: status ${tool.status}`);
       if (tool.status === 'ok') {
@@ -55,7 +57,11 @@ test('bench: a tiny list run produces results JSON of the documented shape', (t)
     // xorriso built the images, so at least that anchor must have been measured.
     assert.equal(g.tools.find((x) => x.id === 'xorriso')?.status, 'ok');
     if (!result.isokit.commands.includes('ls')) assert.match(g.tools[0].reason ?? '', /isokit command missing/);
-    assert.equal(g.goals.length, 2);
+    // ratio, within 0.1 s of isoinfo, the same with Node's start-up at the goal's 65 ms (+ one without NODE_EXTRA_CA_CERTS)
+    assert.equal(g.goals.length, 3 + extraCa.length / 2);
+    const startup = g.goals[2];
+    assert.match(startup?.text ?? '', /Node's start-up at the goal's 65 ms/);
+    if (startup?.verdict !== 'n/a') assert.match(startup?.detail ?? '', /isokit's own -?[\d.]+ ms/);
     for (const goal of g.goals) assert.ok(VERDICTS.includes(goal.verdict), `${goal.text}: ${goal.verdict}`);
   }
 });

@@ -5,7 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fixtureImage, type FixtureName } from '../helpers/fixtures.js';
-import { needTools, runCli, sh } from '../helpers/index.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { needTools, runCli, sh, tmpDir } from '../helpers/index.js';
 
 interface LsdlEntry { mode: string; uid: string; gid: string; size: string; date: string; path: string; target?: string }
 
@@ -87,4 +89,42 @@ test('ls text forms, a file PATH, -R relative to PATH', async (t) => {
   assert.match(one.stdout, / file\n$/);
   const rec = runCli(['ls', '-R', iso, 'deep/level1/level2']);
   assert.ok(rec.stdout.split('\n').includes('level3/level4/level5/level6/level7/mid.txt'), rec.stdout);
+});
+
+test('ls of a damaged image: what can be read is listed (exit 0), with a one-line warning; --json carries the findings', async (t) => {
+  if (!needTools(t, 'xorriso')) return;
+  const iso = await fixtureImage('xorriso-rr');
+  const { dir, cleanup } = tmpDir('ls-damaged');
+  t.after(cleanup);
+  // a clean image: nothing on stderr, no findings
+  const clean = runCli(['ls', '-R', '-l', iso]);
+  assert.equal(clean.status, 0, clean.stderr);
+  assert.equal(clean.stderr, '');
+  const cleanJson = JSON.parse(runCli(['ls', '--json', iso]).stdout) as { findings: unknown[] };
+  assert.deepEqual(cleanJson.findings, []);
+  // cut after the last directory, before the file data: every name is still there, the data is not
+  const bytes = readFileSync(iso);
+  type Entry = { type: string; extents?: { lba: number; byteLength: number }[] };
+  const entries = (JSON.parse(runCli(['ls', '-R', '--json', iso]).stdout) as { entries: Entry[] }).entries;
+  const ends = (type: string) => entries.filter((e) => e.type === type).flatMap((e) => e.extents ?? []).map((x) => x.lba * 2048 + x.byteLength);
+  const cut = Math.ceil(Math.max(...ends('dir')) / 2048) * 2048;
+  assert.ok(ends('file').some((end) => end > cut) && cut < bytes.length, 'file data lies past the last directory');
+  const damaged = path.join(dir, 'head.iso');
+  writeFileSync(damaged, bytes.subarray(0, cut));
+  assert.equal(runCli(['ls', '-R', damaged]).stdout, runCli(['ls', '-R', iso]).stdout, 'every name is listed');
+  for (const args of [['ls', damaged], ['ls', '-R', '-l', damaged]]) {
+    const r = runCli(args);
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(r.stdout.length > 0);
+    assert.match(r.stderr, /^isokit: warning: \d+ problems? found while reading .*head\.iso \((warning|error): .*\); isokit info lists them\n$/, args.join(' '));
+  }
+  // -R reads every directory, so it meets the file extents past the end (errors), beside the short volume (a warning)
+  const rec = runCli(['ls', '-R', '-l', damaged]);
+  assert.match(rec.stderr, /\(error: .*runs past the end of the image/);
+  const json = runCli(['ls', '-R', '--json', damaged]);
+  assert.equal(json.status, 0, json.stderr);
+  const parsed = JSON.parse(json.stdout) as { entries: unknown[]; findings: { severity: string; code: string }[] };
+  assert.ok(parsed.entries.length > 0);
+  assert.ok(parsed.findings.some((f) => f.code === 'IMAGE_TRUNCATED'));
+  assert.ok(parsed.findings.some((f) => f.severity === 'error' && f.code === 'EXTENT_BEYOND_END'));
 });

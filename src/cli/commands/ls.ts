@@ -12,7 +12,11 @@ IMAGE is a file, a block device or an http(s) URL (read with range requests).
                       "major, minor" for device nodes
   -R, --recursive     everything below PATH, with paths relative to PATH
   --namespace NS      rr (Rock Ridge), joliet or iso9660 (default: Rock Ridge, else Joliet, else ISO 9660)
-  --json              {"path","entries":[{path,type,mode,nlink,uid,gid,size,mtime,target,extents,…}]}
+  --json              {"path","entries":[{path,type,mode,nlink,uid,gid,size,mtime,target,extents,…}],
+                      "findings":[{severity,code,message,byteOffset,structure}]}
+
+A damaged image (truncated, an extent past its end, a bad record) is listed as far as it can be read,
+with one warning line on stderr (exit 0); isokit info lists the findings.
 `;
 
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
