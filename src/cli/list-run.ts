@@ -27,9 +27,12 @@ export async function runList(req: ListRequest, ctx: CliContext): Promise<void> 
   // the tree is read a directory at a time and not kept: listing 100,000 files needs little memory
   const image = await openImageFile(req.imagePath, { namespace: req.namespace, signal: ctx.signal, deferTree: true });
   try {
-    if (req.json) await listJson(image, req, ctx);
-    else await listText(image, req, ctx);
-    warnDamage(image, req, ctx);
+    if (req.json) {
+      await listJson(image, req, ctx);
+    } else {
+      await listText(image, req, ctx);
+      warnDamage(image, req, ctx);
+    }
   } finally {
     await image.source.close?.();
   }
@@ -38,7 +41,7 @@ export async function runList(req: ListRequest, ctx: CliContext): Promise<void> 
 /**
  * Damage or oddities met while reading (a truncated image, an extent past its end, a bad record): what
  * could be read was listed, so the exit code stays 0, but it is said, in one line on stderr (`isokit info`
- * lists them all; --json carries them in "findings"). Images made by xorriso, genisoimage or isokit have none.
+ * lists them all; --json carries them in "findings" instead). Images made by xorriso, genisoimage or isokit have none.
  */
 function warnDamage(image: IsoImage, req: ListRequest, ctx: CliContext): void {
   const problems = image.findings.filter((f) => f.severity !== 'info');

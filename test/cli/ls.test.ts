@@ -123,6 +123,7 @@ test('ls of a damaged image: what can be read is listed (exit 0), with a one-lin
   assert.match(rec.stderr, /\(error: .*runs past the end of the image/);
   const json = runCli(['ls', '-R', '--json', damaged]);
   assert.equal(json.status, 0, json.stderr);
+  assert.equal(json.stderr, '', 'with --json the findings are in the output, not on stderr');
   const parsed = JSON.parse(json.stdout) as { entries: unknown[]; findings: { severity: string; code: string }[] };
   assert.ok(parsed.entries.length > 0);
   assert.ok(parsed.findings.some((f) => f.code === 'IMAGE_TRUNCATED'));

@@ -45,13 +45,24 @@ export function run(ctx) {
       anchor('7zz', '7zz x', (c) => ['7zz', 'x', '-y', '-bd', `-o${dirFor('7zz', c.round)}`, img], { exe: '7zz', ...hooks('7zz') }),
       anchor('bsdtar', 'bsdtar -xf', (c) => ['bsdtar', '-xf', img, '-C', dirFor('bsdtar', c.round)], { exe: 'bsdtar', ...hooks('bsdtar') }),
     ];
+    if (manifest.fileCount === 1) {
+      // One large file: every tool is bound by how fast the target takes the bytes. dd writing as many
+      // bytes from /dev/zero (nothing read) into the same target shows that floor, in the same rounds.
+      const { check: _check, ...noCheck } = hooks('dd');
+      const count = String(Math.ceil(manifest.byteLength / (4 << 20)));
+      commands.push(anchor('dd', 'dd if=/dev/zero bs=4M (write floor)', (c) => ['dd', 'if=/dev/zero', `of=${dirFor('dd', c.round)}/zero`, 'bs=4M', `count=${count}`, 'status=none'], { exe: 'dd', ...noCheck }));
+    }
     ctx.log(`  extract · ${wl} (into ${ctx.extractMode}: ${ctx.extractRoot})`);
     const tools = interleave(commands, { pairs: ctx.pairs, warmup: ctx.warmup, outDir: ctx.outDir, log: ctx.log, tagPrefix: `extract-${wl}` });
     const isokit = byId(tools, 'isokit');
+    // The issue sets the speed goal on the tree images; a single large file is bound by the target's write
+    // speed (the dd row), where 0.8× of a tool that writes at that speed cannot be reached.
+    const single = manifest.fileCount === 1;
     const goals = [
-      ratioGoal('isokit extract ≤ 0.8× the fastest anchor', isokit, fastest(tools, ['xorriso', '7zz', 'bsdtar']), 0.8),
+      { ...ratioGoal(`isokit extract ≤ 0.8× the fastest anchor${single ? ' (goal set on the tree images; informative here)' : ''}`, isokit, fastest(tools, ['xorriso', '7zz', 'bsdtar']), 0.8), ...(single ? { informative: true } : {}) },
       rssGoal('isokit extract peak RSS ≤ 150 MiB', isokit, 150),
     ];
+    if (single) goals.push({ ...ratioGoal('isokit extract against the write floor (dd from /dev/zero)', isokit, byId(tools, 'dd'), 1.1), informative: true });
     groups.push({ workload: wl, title: `extract · ${wl}`, info: { ...manifest, image: img, target: ctx.extractMode }, tools, goals });
   }
   return groups;

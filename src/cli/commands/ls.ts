@@ -16,7 +16,7 @@ IMAGE is a file, a block device or an http(s) URL (read with range requests).
                       "findings":[{severity,code,message,byteOffset,structure}]}
 
 A damaged image (truncated, an extent past its end, a bad record) is listed as far as it can be read,
-with one warning line on stderr (exit 0); isokit info lists the findings.
+with one warning line on stderr (with --json: in "findings"), exit 0; isokit info lists the findings.
 `;
 
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
