@@ -12,7 +12,7 @@ export function anchor(id, label, argv, opts = {}) {
 export function isokitTool(ctx, id, label, cmd, args, opts = {}) {
   const probe = isokitCommand(ctx.isokit, cmd, typeof args === 'function' ? [] : args);
   const argv = typeof args === 'function' ? (c) => isokitCommand(ctx.isokit, cmd, args(c)).argv : probe.argv;
-  return { id, label, kind: 'isokit', argv, missing: probe.missing, env: { ISOKIT_NO_PROGRESS: '1' }, ...opts };
+  return { id, label, kind: 'isokit', argv, missing: probe.missing, ...opts, env: { ISOKIT_NO_PROGRESS: '1', ...opts.env } };
 }
 
 export const byId = (results, id) => results.find((r) => r.id === id);

@@ -50,18 +50,20 @@ export class OtherEntries {
     return { dir: d.abs, path: `${d.abs}/${e.name}`, fresh: d.fresh };
   }
 
+  /** `make` the entry at its final name, or (replacing what is there) at a temporary name then moved over it. */
+  private makeAt(p: Placed, name: string, make: (path: string) => void): void {
+    if (p.fresh || !this.env.overwrite) return make(p.path);
+    const tmp = tempPathFor(p.dir, name);
+    make(tmp);
+    commitTemp(tmp, p.path, true);
+  }
+
   /** Make `e` a hard link to the already written `target`. */
   hardlink(e: PlanEntry, target: PlanEntry): void {
     const p = this.place(e);
     const to = this.place(target).path;
     try {
-      if (p.fresh || !this.env.overwrite) {
-        linkSync(to, p.path);
-      } else {
-        const tmp = tempPathFor(p.dir, e.name);
-        linkSync(to, tmp);
-        commitTemp(tmp, p.path, true);
-      }
+      this.makeAt(p, e.name, (path) => linkSync(to, path));
     } catch (err) {
       throw fsError(err, p.path);
     }
@@ -94,13 +96,7 @@ export class OtherEntries {
       return;
     }
     try {
-      if (p.fresh || !this.env.overwrite) {
-        symlinkSync(target, p.path);
-      } else {
-        const tmp = tempPathFor(p.dir, e.name);
-        symlinkSync(target, tmp);
-        commitTemp(tmp, p.path, true);
-      }
+      this.makeAt(p, e.name, (path) => symlinkSync(target, path));
       this.guard.forget(e.rel);
       this.linkMetadata(p.path, n);
     } catch (err) {
@@ -119,17 +115,17 @@ export class OtherEntries {
     if (isDev && !n.device) return skip('no device number recorded');
     const p = this.place(e);
     checkFree(p.path, p.fresh, this.env);
-    const path = p.fresh || !this.env.overwrite ? p.path : tempPathFor(p.dir, e.name);
     const mode = ((this.env.permissions && n.mode !== undefined ? n.mode : 0o666 & ~this.env.umask) & 0o7777).toString(8);
-    const args = isDev
-      ? ['-m', mode, '--', path, n.kind === 'chardev' ? 'c' : 'b', String(n.device?.major), String(n.device?.minor)]
-      : ['-m', mode, '--', path];
-    const r = spawnSync(isDev ? 'mknod' : 'mkfifo', args, { encoding: 'utf8' });
-    if (r.status !== 0) {
-      const why = r.error ? r.error.message : (r.stderr || '').trim().split('\n')[0];
-      throw new IsoKitError(ErrorCode.IO, `${printable(p.path)}: cannot create ${isDev ? 'device node' : 'FIFO'}: ${why}`);
-    }
-    if (path !== p.path) commitTemp(path, p.path, this.env.overwrite);
+    this.makeAt(p, e.name, (path) => {
+      const args = isDev
+        ? ['-m', mode, '--', path, n.kind === 'chardev' ? 'c' : 'b', String(n.device?.major), String(n.device?.minor)]
+        : ['-m', mode, '--', path];
+      const r = spawnSync(isDev ? 'mknod' : 'mkfifo', args, { encoding: 'utf8' });
+      if (r.status !== 0) {
+        const why = r.error ? r.error.message : (r.stderr || '').trim().split('\n')[0];
+        throw new IsoKitError(ErrorCode.IO, `${printable(p.path)}: cannot create ${isDev ? 'device node' : 'FIFO'}: ${why}`);
+      }
+    });
     try {
       this.linkMetadata(p.path, n);
     } catch (err) {

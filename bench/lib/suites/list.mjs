@@ -70,7 +70,7 @@ export function run(ctx) {
     if (EXTRA_CA) {
       const unset = { env: { [EXTRA_CA]: undefined } };
       commands.push(
-        { ...isokitTool(ctx, 'isokit-no-ca', `isokit ls -R -l, ${EXTRA_CA} unset`, 'ls', ['-R', '-l', img]), env: { ISOKIT_NO_PROGRESS: '1', [EXTRA_CA]: undefined } },
+        isokitTool(ctx, 'isokit-no-ca', `isokit ls -R -l, ${EXTRA_CA} unset`, 'ls', ['-R', '-l', img], unset),
         anchor('node-no-ca', `node -e 0, ${EXTRA_CA} unset`, [process.execPath, '-e', '0'], unset),
       );
     }
