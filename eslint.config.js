@@ -3,7 +3,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const coreDirs = ['bytes', 'io', 'errors', 'formats', 'model', 'read', 'build', 'verify'];
+const coreDirs = ['bytes', 'io', 'errors', 'formats', 'model', 'read', 'create', 'verify'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'wasm/**', 'bench/.work/**', '.test-tmp/**'] },

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Layering check: imports only look down the stack
-//   errors → bytes → io → formats → model → read → build | verify → node → cli | web
+//   errors → bytes → io → formats → model → read → create | verify → node → cli | web
 // and nothing below src/node/ imports a Node built-in (the browser-safe core).
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const src = path.join(root, 'src');
-const rank = { errors: 0, bytes: 1, io: 2, formats: 3, model: 4, read: 5, build: 6, verify: 6, index: 6.5, node: 7, cli: 8, web: 8 };
+const rank = { errors: 0, bytes: 1, io: 2, formats: 3, model: 4, read: 5, create: 6, verify: 6, index: 6.5, node: 7, cli: 8, web: 8 };
 const NODE_RANK = rank.node;
 
 function* walk(dir) {

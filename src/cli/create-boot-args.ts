@@ -1,10 +1,10 @@
 /**
  * `isokit create` boot flags: taken out of the command line before the create options are parsed (they include
  * a three-value option, --append-partition N TYPE FILE), then turned into a library BootSpec
- * (src/build/boot/spec.ts), loading templates and appended partitions from disk.
+ * (src/create/boot/spec.ts), loading templates and appended partitions from disk.
  */
 import * as path from 'node:path';
-import type { AppendedPartitionSpec, BootEntrySpec, BootSpec } from '../build/boot/spec.js';
+import type { AppendedPartitionSpec, BootEntrySpec, BootSpec } from '../create/boot/spec.js';
 import { UsageError } from './context.js';
 
 export const BOOT_USAGE = `

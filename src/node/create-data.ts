@@ -13,7 +13,7 @@
 import { Buffer } from 'node:buffer';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { BLOCK_SIZE, type DataItem, type DataRegionChunk, type DataRegionChunks, type FileDataSource } from '../build/index.js';
+import { BLOCK_SIZE, type DataItem, type DataRegionChunk, type DataRegionChunks, type FileDataSource } from '../create/index.js';
 import { ErrorCode, IsoKitError } from '../errors/index.js';
 import { skewedBuffers } from './chunk-reader.js';
 import { ioError } from './errors.js';

@@ -8,8 +8,8 @@ import { statfsSync } from 'node:fs';
 import * as path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { emitImage, findDuplicateContents, planImage, type BuildOptions, type FileChange, type ImageLayout } from '../build/index.js';
-import type { BootSpec } from '../build/boot/spec.js';
+import { emitImage, findDuplicateContents, planImage, type BuildOptions, type FileChange, type ImageLayout } from '../create/index.js';
+import type { BootSpec } from '../create/boot/spec.js';
 import { ErrorCode, IsoKitError } from '../errors/index.js';
 import { ProgressMeter, throwIfAborted, type ByteSink, type ProgressCallback } from '../io/index.js';
 import type { Content, TreeNode } from '../model/index.js';
@@ -198,7 +198,7 @@ export async function createImageFile(opts: CreateImageOptions): Promise<CreateR
   }
   let boot = opts.boot;
   if (opts.bootSpec) {
-    const { createBootHook } = await import('../build/boot/index.js');
+    const { createBootHook } = await import('../create/boot/index.js');
     const setup = await createBootHook(opts.bootSpec, tree, { ...(opts.dateMs !== undefined ? { dateMs: opts.dateMs } : {}), ...(opts.volumeId !== undefined ? { volumeId: opts.volumeId } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
     for (const w of setup.warnings) opts.onWarning?.(w);
     boot = setup;

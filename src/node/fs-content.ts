@@ -8,7 +8,7 @@
  * 100,000 scanned files small.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import type { ContentReader, ReadableContent } from '../build/index.js';
+import type { ContentReader, ReadableContent } from '../create/index.js';
 import { throwIfAborted, type ByteStream, type ReadOptions } from '../io/index.js';
 import { ioError } from './errors.js';
 import { skewedBuffer } from './chunk-reader.js';

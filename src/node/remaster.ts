@@ -6,9 +6,9 @@
  */
 import { realpathSync } from 'node:fs';
 import * as path from 'node:path';
-import { createBootHook } from '../build/boot/index.js';
-import { describeRemasterLayout, planRemaster, type RemasterAdd, type RemasterOptions, type RemasterPlan, type RemasterLayoutSummary } from '../build/remaster/index.js';
-import { emitImage, planImage, type FileChange, type ImageLayout } from '../build/index.js';
+import { createBootHook } from '../create/boot/index.js';
+import { describeRemasterLayout, planRemaster, type RemasterAdd, type RemasterOptions, type RemasterPlan, type RemasterLayoutSummary } from '../create/remaster/index.js';
+import { emitImage, planImage, type FileChange, type ImageLayout } from '../create/index.js';
 import { ErrorCode, IsoKitError } from '../errors/index.js';
 import { ProgressMeter, throwIfAborted, type ProgressCallback } from '../io/index.js';
 import { AtomicFileSink, partialName } from './atomic-file.js';

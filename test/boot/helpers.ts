@@ -4,8 +4,8 @@
  */
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
-import { createBootHook, type BootSpec } from '../../src/build/boot/index.js';
-import { emitImage, planImage } from '../../src/build/index.js';
+import { createBootHook, type BootSpec } from '../../src/create/boot/index.js';
+import { emitImage, planImage } from '../../src/create/index.js';
 import { openImageFile } from '../../src/node/open-image.js';
 import { treeFromFileSystem } from '../../src/node/fs-tree.js';
 import { BOOT, sh } from '../helpers/index.js';

@@ -10,14 +10,14 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { createBootHook, type BootSpec } from '../../src/build/boot/index.js';
+import { createBootHook, type BootSpec } from '../../src/create/boot/index.js';
 import { ErrorCode, IsoKitError } from '../../src/errors/index.js';
 import { memorySource } from '../../src/io/index.js';
 import { openImage } from '../../src/read/index.js';
 import type { Namespace, TreeNode } from '../../src/model/index.js';
 import { openImageFile } from '../../src/node/open-image.js';
 import { needTools, runCli, sh, tmpDir } from '../helpers/index.js';
-import { dir, file, buildBytes } from '../build/helpers.js';
+import { dir, file, buildBytes } from '../create/helpers.js';
 import {
   bootStructure, bootToolsPresent, buildWithLibrary, buildWithXorriso, DATE_MS, GRUB_HYBRID, ISOHDPFX, maskedReport, readBytes, stagePayload, xorrisoEnv, type Payload,
 } from './helpers.js';

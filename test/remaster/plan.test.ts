@@ -6,14 +6,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createBootHook, type BootSpec } from '../../src/build/boot/index.js';
-import { emitImage, planImage } from '../../src/build/index.js';
-import { describeRemasterLayout, planRemaster } from '../../src/build/remaster/index.js';
+import { createBootHook, type BootSpec } from '../../src/create/boot/index.js';
+import { emitImage, planImage } from '../../src/create/index.js';
+import { describeRemasterLayout, planRemaster } from '../../src/create/remaster/index.js';
 import { ErrorCode, IsoKitError } from '../../src/errors/index.js';
 import { memorySource } from '../../src/io/index.js';
 import { findNode, walkTree, type TreeNode } from '../../src/model/index.js';
 import { openImage, type IsoImage } from '../../src/read/index.js';
-import { buildBytes, dir, file, symlink, T0 } from '../build/helpers.js';
+import { buildBytes, dir, file, symlink, T0 } from '../create/helpers.js';
 import { snapshotTree } from '../helpers/xorriso-compare.js';
 
 async function emitAll(tree: TreeNode, opts: Parameters<typeof planImage>[1]): Promise<Uint8Array> {

@@ -109,7 +109,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
     import('../../node/fs-tree.js'),
     import('node:fs'),
     import('../output.js'),
-    import('../../build/index.js'),
+    import('../../create/index.js'),
   ]);
   const bootSpec = split.boot ? await bootSpecFromArgs(split.boot, process.cwd()) : undefined;
   const bar = new ProgressBar(ctx, !v.json && !sizeOnly);

@@ -1,6 +1,6 @@
 /**
  * From the mkisofs boot plan (types.ts BootPlan: what the command line said) to the writer's BootSpec
- * (src/build/boot/spec.ts): disk files are loaded here — the system-area template (-G / -isohybrid-mbr /
+ * (src/create/boot/spec.ts): disk files are loaded here — the system-area template (-G / -isohybrid-mbr /
  * --grub2-mbr) into memory, appended partitions and -efi-boot-part files as streamed contents — both through
  * xorriso's interval reader (byte range, then the zeroizers of xorrisofs(1) "--interval").
  *
@@ -9,7 +9,7 @@
 import { openSync, readSync, closeSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
-import type { AppendedPartitionSpec, BootEntrySpec, BootSpec, SystemAreaSpec } from '../../build/boot/spec.js';
+import type { AppendedPartitionSpec, BootEntrySpec, BootSpec, SystemAreaSpec } from '../../create/boot/spec.js';
 import { ErrorCode, IsoKitError } from '../../errors/index.js';
 import type { Content } from '../../model/index.js';
 import type { BootPlan, DiskSource, ElToritoEntry } from './types.js';

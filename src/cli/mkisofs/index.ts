@@ -1,6 +1,6 @@
 /**
  * The mkisofs / genisoimage / `xorriso -as mkisofs` compatible front end: argument grammar → normalised
- * `MkisofsRequest` → image (through the writer in src/build).
+ * `MkisofsRequest` → image (through the writer in src/create).
  */
 export type {
   MkisofsRequest, MkisofsInvocation, GraftPoint, DiskSource, BootImageRef, Emulation, ElToritoEntry, AppendedPartition, SystemAreaKind,

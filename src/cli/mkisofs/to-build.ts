@@ -1,5 +1,5 @@
 /**
- * From a parsed mkisofs request to an image: the writer's BuildOptions (src/build/options.ts), the file
+ * From a parsed mkisofs request to an image: the writer's BuildOptions (src/create/options.ts), the file
  * system scan options (src/node/fs-tree.ts), the tree adjustments mkisofs makes (-r, -uid, modes,
  * --sort-weight), the boot plan as a BootSpec (boot-spec.ts), then createImageFile (src/node/create.ts:
  * scan, plan, emit into an atomically renamed file or standard output).
@@ -9,7 +9,7 @@
  * file ids. Nothing is faked.
  */
 import * as path from 'node:path';
-import type { BuildOptions } from '../../build/index.js';
+import type { BuildOptions } from '../../create/index.js';
 import { ErrorCode, IsoKitError } from '../../errors/index.js';
 import type { ProgressCallback } from '../../io/index.js';
 import { bootSpecFromPlan } from './boot-spec.js';

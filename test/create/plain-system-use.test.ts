@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { concatBytes } from '../../src/bytes/index.js';
-import { planImage, type BuildOptions } from '../../src/build/index.js';
-import { isPlainRecord, plainSystemUseLength, writePlainSystemUse } from '../../src/build/plain-system-use.js';
-import { systemUseEntries, type RecordRole } from '../../src/build/system-use.js';
-import type { BEntry } from '../../src/build/tree.js';
+import { planImage, type BuildOptions } from '../../src/create/index.js';
+import { isPlainRecord, plainSystemUseLength, writePlainSystemUse } from '../../src/create/plain-system-use.js';
+import { systemUseEntries, type RecordRole } from '../../src/create/system-use.js';
+import type { BEntry } from '../../src/create/tree.js';
 import type { TreeNode } from '../../src/model/index.js';
 import { T0, buildBytes, dir, file, symlink } from './helpers.js';
 

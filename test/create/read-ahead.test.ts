@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { emitImage, planImage, type FileChange } from '../../src/build/index.js';
+import { emitImage, planImage, type FileChange } from '../../src/create/index.js';
 import { IsoKitError } from '../../src/errors/index.js';
 import { packDataRegion, readAheadSource, sharedPaths } from '../../src/node/create-data.js';
 import { treeFromFileSystem } from '../../src/node/fs-tree.js';

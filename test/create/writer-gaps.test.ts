@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, readlinkSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { emitImage, planImage, type FileChange } from '../../src/build/index.js';
+import { emitImage, planImage, type FileChange } from '../../src/create/index.js';
 import { IsoKitError } from '../../src/errors/index.js';
 import { memorySource } from '../../src/io/index.js';
 import type { Content, TreeNode } from '../../src/model/index.js';

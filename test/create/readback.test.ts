@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import type { BuildOptions } from '../../src/build/index.js';
+import type { BuildOptions } from '../../src/create/index.js';
 import type { TreeNode } from '../../src/model/index.js';
 import { needTools, tmpDir } from '../helpers/index.js';
 import { buildBytes, checkMedia, dir, file, isoinfoPaths, isokitReaderAgrees, rockRidgeReadersAgree, sevenZipAgrees, symlink } from './helpers.js';
@@ -110,7 +110,7 @@ test('edge trees: empty root, single empty file, 5,000 files in one folder, 200-
 });
 
 test('level 1 names are unique 8.3 d-character names', async () => {
-  const { planImage } = await import('../../src/build/index.js');
+  const { planImage } = await import('../../src/create/index.js');
   const kids: TreeNode[] = [];
   for (let i = 0; i < 25; i++) kids.push(file(`collision-name-${i}.text`, ''));
   kids.push(file('COLLISI1.TEX', ''), file('weird name!.tar.gz', ''), file('.hidden', ''), dir('a.b.c', []));

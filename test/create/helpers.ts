@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { emitImage, planImage, type BuildOptions, type ImageLayout } from '../../src/build/index.js';
+import { emitImage, planImage, type BuildOptions, type ImageLayout } from '../../src/create/index.js';
 import { memorySource } from '../../src/io/index.js';
 import { bytesContent, type TreeNode } from '../../src/model/index.js';
 import { openImage } from '../../src/read/index.js';

@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { emitImage, findDuplicateContents, planImage, type Region } from '../../src/build/index.js';
+import { emitImage, findDuplicateContents, planImage, type Region } from '../../src/create/index.js';
 import { Findings } from '../../src/errors/index.js';
 import { parseDirectoryRecord, DirFlag } from '../../src/formats/iso9660/index.js';
 import { memorySource } from '../../src/io/index.js';
