@@ -8,7 +8,7 @@
  *   stay in the ISO 9660 / Rock Ridge tree. Same here, one warning finding per omitted entry.
  * Lengths count the '/'-joined identifiers below the root, without the ";1" version suffix for Joliet.
  */
-import { ErrorCode, IsoKitError, type Findings } from '../errors/index.js';
+import { ErrorCode, IsoKitError, type Findings, FindingCode } from '../errors/index.js';
 import type { ResolvedOptions } from './options.js';
 import { isBDir, pathOf, type BDir } from './tree.js';
 
@@ -29,7 +29,7 @@ export function limitJolietPaths(root: BDir, findings: Findings): number {
       const l = len + (len ? 1 : 0) + idLength(c.jolietName);
       if (l > MAX_JOLIET_PATH_LENGTH) {
         omitted++;
-        findings.warn('JOLIET_PATH_TOO_LONG', `${pathOf(c)} left out of the Joliet tree: its Joliet path is ${l} characters (at most ${MAX_JOLIET_PATH_LENGTH})`, undefined, 'Joliet');
+        findings.warn(FindingCode.JOLIET_PATH_TOO_LONG, `${pathOf(c)} left out of the Joliet tree: its Joliet path is ${l} characters (at most ${MAX_JOLIET_PATH_LENGTH})`, undefined, 'Joliet');
         continue;
       }
       kids[keep++] = c;
@@ -63,6 +63,6 @@ export function checkIso9660Paths(root: BDir, o: ResolvedOptions, findings: Find
     }
   }
   if (count) {
-    findings.warn('ISO9660_PATH_TOO_LONG', `${count} ISO 9660 path(s) exceed ${MAX_ISO9660_PATH_LENGTH} characters (ECMA-119 6.8.2.1), e.g. ${first} (${firstLength}); Rock Ridge and Joliet readers are not affected`, undefined, 'ISO 9660');
+    findings.warn(FindingCode.ISO9660_PATH_TOO_LONG, `${count} ISO 9660 path(s) exceed ${MAX_ISO9660_PATH_LENGTH} characters (ECMA-119 6.8.2.1), e.g. ${first} (${firstLength}); Rock Ridge and Joliet readers are not affected`, undefined, 'ISO 9660');
   }
 }

@@ -6,34 +6,11 @@
  * Damaged but readable input produces `Finding`s instead of errors (design guide §3).
  */
 
-export const ErrorCode = {
-  // corrupt or unreadable input
-  CORRUPT: 'CORRUPT',
-  NOT_ISO: 'NOT_ISO',
-  TRUNCATED: 'TRUNCATED',
-  // the input is fine but uses something isokit does not handle
-  UNSUPPORTED: 'UNSUPPORTED',
-  // caller mistakes
-  INVALID_ARGUMENT: 'INVALID_ARGUMENT',
-  NOT_FOUND: 'NOT_FOUND',
-  EXISTS: 'EXISTS',
-  UNSAFE_PATH: 'UNSAFE_PATH',
-  // environment
-  IO: 'IO',
-  NO_SPACE: 'NO_SPACE',
-  PERMISSION: 'PERMISSION',
-  HTTP: 'HTTP',
-  RANGE_NOT_SUPPORTED: 'RANGE_NOT_SUPPORTED',
-  ABORTED: 'ABORTED',
-  /** the user answered no to a confirmation */
-  CANCELLED: 'CANCELLED',
-  TIMEOUT: 'TIMEOUT',
-  // verification outcomes that are errors
-  VERIFY_FAILED: 'VERIFY_FAILED',
-  // a broken invariant inside isokit: a bug
-  INTERNAL: 'INTERNAL',
-} as const;
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+import { ErrorCode } from './error-code.js';
+import type { FindingCode } from './finding-codes.js';
+
+export { ErrorCode } from './error-code.js';
+export { FindingCode } from './finding-codes.js';
 
 export interface IsoKitErrorOptions {
   byteOffset?: number;
@@ -95,7 +72,7 @@ export type Severity = 'info' | 'warning' | 'error';
 /** A problem found in readable input. Reading goes on; `strict` turns findings into errors. */
 export interface Finding {
   readonly severity: Severity;
-  readonly code: string;
+  readonly code: FindingCode;
   readonly message: string;
   readonly byteOffset?: number;
   readonly structure?: string;
@@ -123,13 +100,13 @@ export class Findings {
     }
     this.list.push(f);
   }
-  warn(code: string, message: string, byteOffset?: number, structure?: string): void {
+  warn(code: FindingCode, message: string, byteOffset?: number, structure?: string): void {
     this.add({ severity: 'warning', code, message, ...(byteOffset !== undefined ? { byteOffset } : {}), ...(structure ? { structure } : {}) });
   }
-  error(code: string, message: string, byteOffset?: number, structure?: string): void {
+  error(code: FindingCode, message: string, byteOffset?: number, structure?: string): void {
     this.add({ severity: 'error', code, message, ...(byteOffset !== undefined ? { byteOffset } : {}), ...(structure ? { structure } : {}) });
   }
-  info(code: string, message: string, byteOffset?: number, structure?: string): void {
+  info(code: FindingCode, message: string, byteOffset?: number, structure?: string): void {
     this.add({ severity: 'info', code, message, ...(byteOffset !== undefined ? { byteOffset } : {}), ...(structure ? { structure } : {}) });
   }
   get droppedCount(): number {
@@ -137,7 +114,7 @@ export class Findings {
   }
   toArray(): Finding[] {
     if (!this.dropped) return [...this.list];
-    return [...this.list, { severity: 'info', code: 'FINDINGS_TRUNCATED', message: `${this.dropped} more findings not listed` }];
+    return [...this.list, { severity: 'info', code: 'FINDINGS_TRUNCATED' as FindingCode, message: `${this.dropped} more findings not listed` }];
   }
 }
 

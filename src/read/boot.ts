@@ -6,7 +6,7 @@
  * checksum matches, a FAT boot sector at the image's
  * start (EFI images), the MBR of a hard-disk-emulation image, the emulated floppy size, else the load size.
  */
-import { Findings } from '../errors/index.js';
+import { Findings, FindingCode } from '../errors/index.js';
 import type { ByteSource } from '../io/index.js';
 import {
   FLOPPY_BYTE_LENGTH, bootInfoChecksum, grub2BootInfoValue, hasIsohybridSignature, looksLikeBootInfoTable, parseBootCatalog,
@@ -84,7 +84,7 @@ export async function readBootCatalog(
   const catalogLba = bootRecord.catalogLba;
   const catalogByteOffset = catalogLba * 2048;
   if (catalogLba < 17 || catalogByteOffset + 64 > source.byteLength) {
-    findings.error('ELTORITO_CATALOG_OUTSIDE', `boot catalog LBA ${catalogLba} lies outside the image`, bootRecordByteOffset + 71, 'BootRecordVolumeDescriptor');
+    findings.error(FindingCode.ELTORITO_CATALOG_OUTSIDE, `boot catalog LBA ${catalogLba} lies outside the image`, bootRecordByteOffset + 71, 'BootRecordVolumeDescriptor');
     return undefined;
   }
   const catalog = await readCatalog(source, catalogByteOffset, findings);
@@ -113,7 +113,7 @@ async function readCatalog(source: ByteSource, byteOffset: number, findings: Fin
     if (!more) {
       for (const f of local.list) findings.add(f);
       if (catalog.truncated) {
-        findings.warn('ELTORITO_CATALOG_UNTERMINATED', `boot catalog entries run to the end of the ${bytes.length} bytes read without a terminating entry`, byteOffset + bytes.length, 'BootCatalog');
+        findings.warn(FindingCode.ELTORITO_CATALOG_UNTERMINATED, `boot catalog entries run to the end of the ${bytes.length} bytes read without a terminating entry`, byteOffset + bytes.length, 'BootCatalog');
       }
       return catalog;
     }
@@ -135,7 +135,7 @@ function inferLength(entry: BootEntry, head: Uint8Array, file: FileExtentRef | u
   if (entry.mediaType === 'hard-disk') {
     const mbr = parseMbr(head, entry.loadRba * 2048, new Findings(false));
     const used = mbr?.partitions.filter((p) => !p.empty && p.sectorCount > 0) ?? [];
-    if (used.length !== 1) findings.warn('ELTORITO_HDD_PARTITIONS', `hard-disk emulation image has ${used.length} partitions (expected exactly 1)`, entry.loadRba * 2048, 'BootImage');
+    if (used.length !== 1) findings.warn(FindingCode.ELTORITO_HDD_PARTITIONS, `hard-disk emulation image has ${used.length} partitions (expected exactly 1)`, entry.loadRba * 2048, 'BootImage');
     const end = Math.max(0, ...used.map((p) => p.startLba + p.sectorCount));
     if (end > 0) return { byteLength: end * 512, lengthSource: 'mbr-partition' };
   }
@@ -166,16 +166,16 @@ async function describeImage(
   const byteOffset = lba * 2048;
   const head = byteOffset < source.byteLength ? await source.read(byteOffset, HEAD_BYTES) : new Uint8Array(0);
   if (head.length === 0) {
-    findings.error('ELTORITO_IMAGE_OUTSIDE', `boot image ${index} at LBA ${lba} lies outside the image`, entry.byteOffset + 8, 'BootCatalog Entry');
+    findings.error(FindingCode.ELTORITO_IMAGE_OUTSIDE, `boot image ${index} at LBA ${lba} lies outside the image`, entry.byteOffset + 8, 'BootCatalog Entry');
   }
   const file = byLba.get(lba);
   const bootInfoTable = head.length ? await checkBootInfoTable(source, lba, head) : undefined;
   const inferred = inferLength(entry, head, file, bootInfoTable, findings);
   if (head.length && byteOffset + inferred.byteLength > source.byteLength) {
-    findings.warn('ELTORITO_IMAGE_PAST_END', `boot image ${index} (${inferred.byteLength} bytes at LBA ${lba}) runs past the end of the image`, entry.byteOffset + 8, 'BootCatalog Entry');
+    findings.warn(FindingCode.ELTORITO_IMAGE_PAST_END, `boot image ${index} (${inferred.byteLength} bytes at LBA ${lba}) runs past the end of the image`, entry.byteOffset + 8, 'BootCatalog Entry');
   }
   if (bootInfoTable?.checksumOk === false) {
-    findings.warn('ELTORITO_BOOT_INFO_CHECKSUM', `boot info table checksum of boot image ${index} does not match its contents`, byteOffset + 20, 'BootInfoTable');
+    findings.warn(FindingCode.ELTORITO_BOOT_INFO_CHECKSUM, `boot info table checksum of boot image ${index} does not match its contents`, byteOffset + 20, 'BootInfoTable');
   }
   return {
     index,

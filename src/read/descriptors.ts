@@ -3,7 +3,7 @@
  * sequence that may follow it (ECMA-167 2/8.3: BEA01, NSR02/NSR03, TEA01), and the session chain of a
  * multi-session image written by libisoburn to a plain file (see `readSessions`).
  */
-import { ErrorCode, IsoKitError, type Findings } from '../errors/index.js';
+import { ErrorCode, IsoKitError, type Findings, FindingCode } from '../errors/index.js';
 import type { ByteSource } from '../io/index.js';
 import {
   FIRST_VOLUME_DESCRIPTOR_LBA, SECTOR_SIZE, descriptorIdentifier, parseVolumeDescriptor,
@@ -72,7 +72,7 @@ export async function readDescriptorSet(source: ByteSource, findings: Findings, 
         continue;
       }
       if (i === 0) break;
-      if (!terminated) findings.warn('NO_TERMINATOR', 'volume descriptor set ends without a terminator', lba * SECTOR_SIZE, 'VolumeDescriptor');
+      if (!terminated) findings.warn(FindingCode.NO_TERMINATOR, 'volume descriptor set ends without a terminator', lba * SECTOR_SIZE, 'VolumeDescriptor');
       break;
     }
     collect(set, d, lba, ident, findings, terminated);
@@ -98,13 +98,13 @@ function collect(
   };
   set.summaries.push(summary);
   if (afterTerminator) {
-    findings.info('DESCRIPTOR_AFTER_TERMINATOR', `volume descriptor of type ${d.type} after the terminator (ignored)`, lba * SECTOR_SIZE, 'VolumeDescriptor');
+    findings.info(FindingCode.DESCRIPTOR_AFTER_TERMINATOR, `volume descriptor of type ${d.type} after the terminator (ignored)`, lba * SECTOR_SIZE, 'VolumeDescriptor');
     return;
   }
   switch (d.kind) {
     case 'primary':
       if (!set.pvd) set.pvd = d;
-      else findings.info('EXTRA_PVD', 'more than one primary volume descriptor; the first is used', lba * SECTOR_SIZE, 'PrimaryVolumeDescriptor');
+      else findings.info(FindingCode.EXTRA_PVD, 'more than one primary volume descriptor; the first is used', lba * SECTOR_SIZE, 'PrimaryVolumeDescriptor');
       break;
     case 'supplementary':
       (d.joliet !== undefined ? set.joliet : set.otherSupplementary).push(d);
@@ -163,7 +163,7 @@ export async function readSessions(source: ByteSource, pvd: PrimaryVolumeDescrip
   while (lba < imageBlocks && sessions.length < MAX_SESSIONS) {
     const blocks = lba === SESSION_ALIGN ? first : await pvdBlocksAt(source, lba, findings);
     if (blocks === undefined || blocks === 0) {
-      findings.info('SESSION_CHAIN', `chain of session headers broken at LBA ${lba}; treating the image as one session`, lba * SECTOR_SIZE, 'PrimaryVolumeDescriptor');
+      findings.info(FindingCode.SESSION_CHAIN, `chain of session headers broken at LBA ${lba}; treating the image as one session`, lba * SECTOR_SIZE, 'PrimaryVolumeDescriptor');
       return single;
     }
     sessions.push({ startLba: lba, blockCount: blocks });

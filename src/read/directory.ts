@@ -8,6 +8,7 @@ import type { ByteSource } from '../io/index.js';
 import type { ImageExtent } from '../model/index.js';
 import { bytesEqual } from '../bytes/index.js';
 import { DirFlag, SECTOR_SIZE, parseDirectoryRecord, type DirectoryRecord } from '../formats/iso9660/index.js';
+import { FindingCode } from '../errors/index.js';
 
 /** A directory entry: one file, possibly spread over several records (multi-extent). */
 export interface DirEntry {
@@ -38,16 +39,16 @@ export async function readDirectoryExtent(
 ): Promise<Uint8Array | undefined> {
   const start = lba * SECTOR_SIZE;
   if (start >= source.byteLength) {
-    findings.error('EXTENT_BEYOND_END', `directory extent at LBA ${lba} starts beyond the end of the image (${source.byteLength} bytes)`, recordByteOffset, 'DirectoryRecord');
+    findings.error(FindingCode.EXTENT_BEYOND_END, `directory extent at LBA ${lba} starts beyond the end of the image (${source.byteLength} bytes)`, recordByteOffset, 'DirectoryRecord');
     return undefined;
   }
   let len = dataLength;
   if (len > MAX_DIRECTORY_BYTES) {
-    findings.error('DIRECTORY_TOO_LARGE', `directory data length ${len} is implausible; reading the first ${MAX_DIRECTORY_BYTES} bytes`, recordByteOffset, 'DirectoryRecord');
+    findings.error(FindingCode.DIRECTORY_TOO_LARGE, `directory data length ${len} is implausible; reading the first ${MAX_DIRECTORY_BYTES} bytes`, recordByteOffset, 'DirectoryRecord');
     len = MAX_DIRECTORY_BYTES;
   }
   if (start + len > source.byteLength) {
-    findings.error('EXTENT_BEYOND_END', `directory extent at LBA ${lba} (${len} bytes) runs past the end of the image`, recordByteOffset, 'DirectoryRecord');
+    findings.error(FindingCode.EXTENT_BEYOND_END, `directory extent at LBA ${lba} (${len} bytes) runs past the end of the image`, recordByteOffset, 'DirectoryRecord');
     len = source.byteLength - start;
   }
   return source.read(start, len, signal ? { signal } : undefined);
@@ -71,12 +72,12 @@ export function parseDirectoryExtent(bytes: Uint8Array, byteOffset: number, find
     const len = bytes[o] as number;
     const inSector = o % SECTOR_SIZE;
     if (len === 0 || inSector + len > SECTOR_SIZE) {
-      if (len !== 0) findings.warn('DIR_RECORD_CROSSES_SECTOR', `directory record of ${len} bytes would cross a sector boundary (skipped)`, byteOffset + o, 'DirectoryRecord');
+      if (len !== 0) findings.warn(FindingCode.DIR_RECORD_CROSSES_SECTOR, `directory record of ${len} bytes would cross a sector boundary (skipped)`, byteOffset + o, 'DirectoryRecord');
       o += SECTOR_SIZE - inSector;
       continue;
     }
     if (--budget.records < 0) {
-      if (budget.records === -1) findings.error('TOO_MANY_RECORDS', 'too many directory records in this image; the rest are not listed', byteOffset + o, 'DirectoryRecord');
+      if (budget.records === -1) findings.error(FindingCode.TOO_MANY_RECORDS, 'too many directory records in this image; the rest are not listed', byteOffset + o, 'DirectoryRecord');
       break;
     }
     const r = parseDirectoryRecord(bytes, o, byteOffset + o, findings);
@@ -88,7 +89,7 @@ export function parseDirectoryExtent(bytes: Uint8Array, byteOffset: number, find
     const id = r.identifier;
     if (id.length === 1 && (id[0] as number) <= 1) {
       if (index === 0 && id[0] === 0) out.self = r;
-      else if (index !== 1 || id[0] !== 1) findings.warn('DIR_RECORD_MISPLACED', `"${id[0] === 0 ? '.' : '..'}" record out of place (ignored)`, r.byteOffset, 'DirectoryRecord');
+      else if (index !== 1 || id[0] !== 1) findings.warn(FindingCode.DIR_RECORD_MISPLACED, `"${id[0] === 0 ? '.' : '..'}" record out of place (ignored)`, r.byteOffset, 'DirectoryRecord');
       index++;
       continue;
     }
@@ -96,7 +97,7 @@ export function parseDirectoryExtent(bytes: Uint8Array, byteOffset: number, find
     addRecord(r);
   }
   if (group) {
-    findings.warn('MULTI_EXTENT_UNTERMINATED', 'directory ends inside a multi-extent file (kept the extents found)', byteOffset + bytes.length, 'DirectoryRecord');
+    findings.warn(FindingCode.MULTI_EXTENT_UNTERMINATED, 'directory ends inside a multi-extent file (kept the extents found)', byteOffset + bytes.length, 'DirectoryRecord');
     closeGroup((group as { record: DirectoryRecord }).record.flags & ~DirFlag.MULTI_EXTENT);
   }
   return out;
@@ -104,7 +105,7 @@ export function parseDirectoryExtent(bytes: Uint8Array, byteOffset: number, find
   function addRecord(r: DirectoryRecord): void {
     const isDir = (r.flags & DirFlag.DIRECTORY) !== 0;
     if (group && !bytesEqual(group.record.identifier, r.identifier)) {
-      findings.warn('MULTI_EXTENT_BROKEN', 'multi-extent file not continued by a record of the same name (kept what was found)', r.byteOffset, 'DirectoryRecord');
+      findings.warn(FindingCode.MULTI_EXTENT_BROKEN, 'multi-extent file not continued by a record of the same name (kept what was found)', r.byteOffset, 'DirectoryRecord');
       closeGroup(group.record.flags & ~DirFlag.MULTI_EXTENT);
     }
     const extent = { lba: r.lba, byteLength: r.dataLength };
@@ -116,7 +117,7 @@ export function parseDirectoryExtent(bytes: Uint8Array, byteOffset: number, find
     }
     if (!isDir && r.flags & DirFlag.MULTI_EXTENT) {
       if (r.dataLength % SECTOR_SIZE !== 0) {
-        findings.warn('MULTI_EXTENT_PARTIAL', `non-final extent of ${r.dataLength} bytes is not a multiple of ${SECTOR_SIZE}`, r.byteOffset, 'DirectoryRecord');
+        findings.warn(FindingCode.MULTI_EXTENT_PARTIAL, `non-final extent of ${r.dataLength} bytes is not a multiple of ${SECTOR_SIZE}`, r.byteOffset, 'DirectoryRecord');
       }
       return;
     }

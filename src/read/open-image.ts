@@ -3,7 +3,7 @@
  * El Torito boot catalog and partition tables of the system area. Damaged-but-readable input gives findings;
  * only what cannot be read past (no PVD, truncated before the descriptors, unreadable root) throws.
  */
-import { ErrorCode, Findings, IsoKitError, asIsoKitError } from '../errors/index.js';
+import { ErrorCode, Findings, IsoKitError, asIsoKitError, FindingCode } from '../errors/index.js';
 import { throwIfAborted, type ByteSource } from '../io/index.js';
 import { walkTree, type Namespace, type TreeNode } from '../model/index.js';
 import { SECTOR_SIZE, parseDirectoryRecord, type DirectoryRecord, type PrimaryVolumeDescriptor } from '../formats/iso9660/index.js';
@@ -37,12 +37,12 @@ async function openImageInner(source: ByteSource, options: OpenImageOptions): Pr
   const set = await readDescriptorSet(source, findings, signal);
   const pvd = set.pvd as PrimaryVolumeDescriptor;
   if (pvd.logicalBlockSize !== SECTOR_SIZE) {
-    findings.warn('BLOCK_SIZE', `logical block size ${pvd.logicalBlockSize} is not ${SECTOR_SIZE}; reading with ${SECTOR_SIZE}`, pvd.byteOffset + 128, 'PrimaryVolumeDescriptor');
+    findings.warn(FindingCode.BLOCK_SIZE, `logical block size ${pvd.logicalBlockSize} is not ${SECTOR_SIZE}; reading with ${SECTOR_SIZE}`, pvd.byteOffset + 128, 'PrimaryVolumeDescriptor');
   }
   if (pvd.volumeSpaceBlockCount * SECTOR_SIZE > source.byteLength) {
-    findings.warn('IMAGE_TRUNCATED', `volume space size is ${pvd.volumeSpaceBlockCount} blocks but ${source.name} has only ${Math.floor(source.byteLength / SECTOR_SIZE)}`, pvd.byteOffset + 80, 'PrimaryVolumeDescriptor');
+    findings.warn(FindingCode.IMAGE_TRUNCATED, `volume space size is ${pvd.volumeSpaceBlockCount} blocks but ${source.name} has only ${Math.floor(source.byteLength / SECTOR_SIZE)}`, pvd.byteOffset + 80, 'PrimaryVolumeDescriptor');
   }
-  const sessions = await guarded(findings, options, 'SESSIONS_UNREADABLE', () => readSessions(source, pvd, findings));
+  const sessions = await guarded(findings, options, FindingCode.SESSIONS_UNREADABLE, () => readSessions(source, pvd, findings));
   const rootRr = pvd.rootRecord ? await readRootRockRidge(source, pvd.rootRecord, findings, signal) : undefined;
   const jolietSvd = set.joliet.find((d) => d.rootRecord);
   const namespaces: NamespacesInfo = {
@@ -79,7 +79,7 @@ async function openImageInner(source: ByteSource, options: OpenImageOptions): Pr
     namespaceRoot(namespace, state, signal);
   }
   const bootCatalog = await readBoot(source, set, tree, findings, options);
-  const partitions = (await guarded(findings, options, 'PARTITIONS_UNREADABLE', () => readPartitionTables(source, findings))) ?? { kinds: [], isoCoveredBy: [] };
+  const partitions = (await guarded(findings, options, FindingCode.PARTITIONS_UNREADABLE, () => readPartitionTables(source, findings))) ?? { kinds: [], isoCoveredBy: [] };
   const image = {
     source,
     volume: volumeInfo(pvd, jolietSvd?.volumeId),
@@ -113,7 +113,7 @@ async function openImageInner(source: ByteSource, options: OpenImageOptions): Pr
 }
 
 /** Run a side reader (sessions, partitions, boot); its failure becomes a finding unless `strict`. */
-async function guarded<T>(findings: Findings, options: OpenImageOptions, code: string, fn: () => Promise<T>): Promise<T | undefined> {
+async function guarded<T>(findings: Findings, options: OpenImageOptions, code: FindingCode, fn: () => Promise<T>): Promise<T | undefined> {
   try {
     return await fn();
   } catch (e) {
@@ -154,7 +154,7 @@ function rockRidgeSummary(info: RockRidgeInfo): { version: string; extensionId?:
 async function readBoot(source: ByteSource, set: DescriptorSet, root: TreeNode | undefined, findings: Findings, options: OpenImageOptions): Promise<BootCatalogInfo | undefined> {
   const br = set.bootRecords.find((d) => d.bootSystemId.startsWith('EL TORITO'));
   if (!br) {
-    if (set.bootRecords.length) findings.info('BOOT_RECORD_UNKNOWN', `boot record for "${set.bootRecords[0]?.bootSystemId}" (not El Torito) ignored`, set.bootRecords[0]?.byteOffset, 'BootRecord');
+    if (set.bootRecords.length) findings.info(FindingCode.BOOT_RECORD_UNKNOWN, `boot record for "${set.bootRecords[0]?.bootSystemId}" (not El Torito) ignored`, set.bootRecords[0]?.byteOffset, 'BootRecord');
     return undefined;
   }
   const fileExtents: { lba: number; byteLength: number; path: string }[] = [];
@@ -162,7 +162,7 @@ async function readBoot(source: ByteSource, set: DescriptorSet, root: TreeNode |
     const e = node.extents?.[0];
     if (node.kind === 'file' && e) fileExtents.push({ lba: e.lba, byteLength: node.extents?.length === 1 ? e.byteLength : node.size, path: `/${path}` });
   }
-  return guarded(findings, options, 'BOOT_CATALOG_UNREADABLE', () => readBootCatalog(source, br.sector, findings, fileExtents));
+  return guarded(findings, options, FindingCode.BOOT_CATALOG_UNREADABLE, () => readBootCatalog(source, br.sector, findings, fileExtents));
 }
 
 function volumeInfo(pvd: PrimaryVolumeDescriptor, jolietVolumeId: string | undefined): VolumeInfo {

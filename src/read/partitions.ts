@@ -4,7 +4,7 @@
  * Damage becomes findings; only I/O failures throw.
  */
 import { crc32, readStrA, readU32LE } from '../bytes/index.js';
-import { Findings } from '../errors/index.js';
+import { Findings, FindingCode } from '../errors/index.js';
 import type { ByteSource } from '../io/index.js';
 import { isApmEntry, parseApmDriverDescriptor, parseApmEntry, type ApmDriverDescriptor, type ApmEntry } from '../formats/apm/index.js';
 import { parseGptHeader, parseGptPartitionArray, type GptHeader, type GptPartitionEntry } from '../formats/gpt/index.js';
@@ -106,13 +106,13 @@ async function readLogicalPartitions(source: ByteSource, mbr: Mbr, findings: Fin
   let ebrLba = ext.startLba;
   while (out.length < MAX_LOGICAL) {
     if (seen.has(ebrLba)) {
-      findings.warn('MBR_EBR_LOOP', `extended boot record chain loops back to sector ${ebrLba}`, ebrLba * 512, 'ExtendedBootRecord');
+      findings.warn(FindingCode.MBR_EBR_LOOP, `extended boot record chain loops back to sector ${ebrLba}`, ebrLba * 512, 'ExtendedBootRecord');
       break;
     }
     seen.add(ebrLba);
     const sector = await source.read(ebrLba * 512, 512);
     if (sector.length < 512 || sector[510] !== 0x55 || sector[511] !== 0xaa) {
-      findings.warn('MBR_EBR_MISSING', `no extended boot record (0x55AA) at sector ${ebrLba}`, ebrLba * 512, 'ExtendedBootRecord');
+      findings.warn(FindingCode.MBR_EBR_MISSING, `no extended boot record (0x55AA) at sector ${ebrLba}`, ebrLba * 512, 'ExtendedBootRecord');
       break;
     }
     const [first, next] = parseMbrEntries(sector, ebrLba * 512, 5 + out.length);
@@ -130,27 +130,27 @@ async function readArray(source: ByteSource, h: GptHeader, findings: Findings, s
   const byteLength = h.partitionEntryCount * h.partitionEntrySize;
   const byteOffset = h.partitionEntryLba * 512;
   if (byteLength > MAX_GPT_ARRAY_BYTES || h.partitionEntrySize < 128) {
-    findings.error('GPT_ARRAY_SIZE', `partition array of ${h.partitionEntryCount} × ${h.partitionEntrySize} bytes is not plausible`, h.byteOffset + 80, structure);
+    findings.error(FindingCode.GPT_ARRAY_SIZE, `partition array of ${h.partitionEntryCount} × ${h.partitionEntrySize} bytes is not plausible`, h.byteOffset + 80, structure);
     return undefined;
   }
   const bytes = await source.read(byteOffset, byteLength);
   if (bytes.length < byteLength) {
-    findings.error('GPT_ARRAY_TRUNCATED', `partition array (${byteLength} bytes) runs past the end of the image`, byteOffset, structure);
+    findings.error(FindingCode.GPT_ARRAY_TRUNCATED, `partition array (${byteLength} bytes) runs past the end of the image`, byteOffset, structure);
     return undefined;
   }
   const crc = crc32(bytes);
   const crcOk = crc === h.partitionArrayCrc32;
-  if (!crcOk) findings.error('GPT_ARRAY_CRC', `partition array CRC32 0x${crc.toString(16)} does not match the header's 0x${h.partitionArrayCrc32.toString(16)}`, byteOffset, structure);
+  if (!crcOk) findings.error(FindingCode.GPT_ARRAY_CRC, `partition array CRC32 0x${crc.toString(16)} does not match the header's 0x${h.partitionArrayCrc32.toString(16)}`, byteOffset, structure);
   return { partitions: parseGptPartitionArray(bytes, h.partitionEntryCount, h.partitionEntrySize, byteOffset), crcOk };
 }
 
 function checkEntries(h: GptHeader, partitions: readonly GptPartitionEntry[], sourceSectors: number, findings: Findings): void {
   for (const p of partitions) {
-    if (p.lastLba < p.firstLba) findings.error('GPT_ENTRY_RANGE', `partition ${p.index} ends (${p.lastLba}) before it starts (${p.firstLba})`, p.byteOffset + 32, 'GptPartitionEntry');
-    else if (p.lastLba >= sourceSectors) findings.warn('GPT_ENTRY_PAST_END', `partition ${p.index} (sectors ${p.firstLba}..${p.lastLba}) ends past the end of the image (${sourceSectors} sectors)`, p.byteOffset + 40, 'GptPartitionEntry');
+    if (p.lastLba < p.firstLba) findings.error(FindingCode.GPT_ENTRY_RANGE, `partition ${p.index} ends (${p.lastLba}) before it starts (${p.firstLba})`, p.byteOffset + 32, 'GptPartitionEntry');
+    else if (p.lastLba >= sourceSectors) findings.warn(FindingCode.GPT_ENTRY_PAST_END, `partition ${p.index} (sectors ${p.firstLba}..${p.lastLba}) ends past the end of the image (${sourceSectors} sectors)`, p.byteOffset + 40, 'GptPartitionEntry');
     if (p.firstLba < h.firstUsableLba || p.lastLba > h.lastUsableLba) {
       // xorriso's isohybrid GPT deliberately lets partition 1 overlap the GPT itself (man xorriso: "gpt_basdat")
-      findings.info('GPT_ENTRY_OUTSIDE_USABLE', `partition ${p.index} (sectors ${p.firstLba}..${p.lastLba}) lies outside the usable sectors ${h.firstUsableLba}..${h.lastUsableLba}`, p.byteOffset + 32, 'GptPartitionEntry');
+      findings.info(FindingCode.GPT_ENTRY_OUTSIDE_USABLE, `partition ${p.index} (sectors ${p.firstLba}..${p.lastLba}) lies outside the usable sectors ${h.firstUsableLba}..${h.lastUsableLba}`, p.byteOffset + 32, 'GptPartitionEntry');
     }
   }
 }
@@ -158,12 +158,12 @@ function checkEntries(h: GptHeader, partitions: readonly GptPartitionEntry[], so
 async function readBackup(source: ByteSource, primary: GptHeader, findings: Findings): Promise<GptTable['backup']> {
   const byteOffset = primary.alternateLba * 512;
   if (byteOffset + 512 > source.byteLength) {
-    findings.info('GPT_BACKUP_OUTSIDE', `backup GPT header at sector ${primary.alternateLba} lies beyond the end of the image (normal until the image is copied to a disk)`, primary.byteOffset + 32, 'GptHeader');
+    findings.info(FindingCode.GPT_BACKUP_OUTSIDE, `backup GPT header at sector ${primary.alternateLba} lies beyond the end of the image (normal until the image is copied to a disk)`, primary.byteOffset + 32, 'GptHeader');
     return { status: 'outside-image' };
   }
   const header = parseGptHeader(await source.read(byteOffset, 512), byteOffset, findings, 'GptBackupHeader');
   if (!header) {
-    findings.warn('GPT_BACKUP_MISSING', `no backup GPT header ("EFI PART") at sector ${primary.alternateLba}`, byteOffset, 'GptBackupHeader');
+    findings.warn(FindingCode.GPT_BACKUP_MISSING, `no backup GPT header ("EFI PART") at sector ${primary.alternateLba}`, byteOffset, 'GptBackupHeader');
     return { status: 'missing' };
   }
   if (!header.headerCrcOk) return { status: 'bad-crc', header };
@@ -176,7 +176,7 @@ async function readBackup(source: ByteSource, primary: GptHeader, findings: Find
   const arr = await readArray(source, header, findings, 'GptBackupHeader');
   if (arr && !arr.crcOk) return { status: 'bad-crc', header };
   if (mismatch.length) {
-    findings.warn('GPT_BACKUP_MISMATCH', `backup GPT header differs from the primary in ${mismatch.join(', ')}`, byteOffset, 'GptBackupHeader');
+    findings.warn(FindingCode.GPT_BACKUP_MISMATCH, `backup GPT header differs from the primary in ${mismatch.join(', ')}`, byteOffset, 'GptBackupHeader');
     return { status: 'mismatch', header };
   }
   return { status: 'ok', header };
@@ -192,11 +192,11 @@ async function readGpt(source: ByteSource, head: Uint8Array, findings: Findings,
     const quiet = new Findings(false);
     header = parseGptHeader(await source.read(last, 512), last, quiet, 'GptBackupHeader');
     if (!header) {
-      findings.warn('GPT_MISSING', 'protective MBR (0xEE) but no GPT header at sector 1 or in the last sector', 512, 'GptHeader');
+      findings.warn(FindingCode.GPT_MISSING, 'protective MBR (0xEE) but no GPT header at sector 1 or in the last sector', 512, 'GptHeader');
       return undefined;
     }
     for (const f of quiet.list) findings.add(f);
-    findings.warn('GPT_PRIMARY_MISSING', 'no primary GPT header at sector 1; using the backup from the last sector', 512, 'GptHeader');
+    findings.warn(FindingCode.GPT_PRIMARY_MISSING, 'no primary GPT header at sector 1; using the backup from the last sector', 512, 'GptHeader');
     fromBackup = true;
   }
   if (!header) return undefined;
@@ -214,17 +214,17 @@ async function readApm(source: ByteSource, head: Uint8Array, findings: Findings)
   const blockSize = sizes.find((bs) => isApmEntry(head, bs));
   if (blockSize === undefined) return undefined; // "ER" alone: boot code that happens to start with "ER"
   if (blockSize !== descriptor.blockSize) {
-    findings.info('APM_BLOCK_SIZE', `APM entries found at ${blockSize}-byte blocks although block 0 says ${descriptor.blockSize}`, 2, 'ApmDriverDescriptor');
+    findings.info(FindingCode.APM_BLOCK_SIZE, `APM entries found at ${blockSize}-byte blocks although block 0 says ${descriptor.blockSize}`, 2, 'ApmDriverDescriptor');
   }
   const entries: ApmEntry[] = [];
   const first = parseApmEntry(head, blockSize, 1, blockSize, 0);
   const count = Math.min(first?.mapBlockCount ?? 0, MAX_APM_ENTRIES);
-  if ((first?.mapBlockCount ?? 0) > MAX_APM_ENTRIES) findings.warn('APM_TOO_MANY', `APM claims ${first?.mapBlockCount} entries; reading ${MAX_APM_ENTRIES}`, blockSize + 4, 'ApmEntry');
+  if ((first?.mapBlockCount ?? 0) > MAX_APM_ENTRIES) findings.warn(FindingCode.APM_TOO_MANY, `APM claims ${first?.mapBlockCount} entries; reading ${MAX_APM_ENTRIES}`, blockSize + 4, 'ApmEntry');
   const bytes = await source.read(blockSize, count * blockSize);
   for (let i = 0; i < count; i++) {
     const e = parseApmEntry(bytes, i * blockSize, i + 1, blockSize, blockSize);
     if (!e) {
-      findings.warn('APM_ENTRY_MISSING', `APM entry ${i + 1} of ${count} has no "PM" signature`, blockSize * (i + 1), 'ApmEntry');
+      findings.warn(FindingCode.APM_ENTRY_MISSING, `APM entry ${i + 1} of ${count} has no "PM" signature`, blockSize * (i + 1), 'ApmEntry');
       break;
     }
     entries.push(e);

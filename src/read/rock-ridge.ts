@@ -10,6 +10,7 @@ import { SECTOR_SIZE, type DirectoryRecord } from '../formats/iso9660/index.js';
 // the modules themselves, not the index: the reader needs neither the writer side nor the zisofs decoder
 import { interpretRockRidge, type RockRidgeInfo } from '../formats/rockridge/interpret.js';
 import { parseSuspArea, type SuspEntry } from '../formats/rockridge/susp.js';
+import { FindingCode } from '../errors/index.js';
 
 const MAX_CE_HOPS = 32;
 const MAX_CE_BYTES = 64 * 1024;
@@ -66,12 +67,12 @@ async function followContinuations(ctx: SuspReadContext, pending: Pending[], ent
   for (const p of pending) {
     const at = p.lba * SECTOR_SIZE + p.offsetInBlock;
     if (p.hops >= MAX_CE_HOPS || p.seen.has(at)) {
-      ctx.findings.warn('SUSP_CE_LOOP', `continuation chain too long or looping (${p.hops} areas)`, at, 'SUSP CE');
+      ctx.findings.warn(FindingCode.SUSP_CE_LOOP, `continuation chain too long or looping (${p.hops} areas)`, at, 'SUSP CE');
       continue;
     }
     if (p.byteLength === 0) continue;
     if (p.byteLength > MAX_CE_BYTES || at + p.byteLength > ctx.source.byteLength) {
-      ctx.findings.warn('SUSP_CE_RANGE', `continuation area of ${p.byteLength} bytes at LBA ${p.lba}+${p.offsetInBlock} lies outside the image or is too large`, at, 'SUSP CE');
+      ctx.findings.warn(FindingCode.SUSP_CE_RANGE, `continuation area of ${p.byteLength} bytes at LBA ${p.lba}+${p.offsetInBlock} lies outside the image or is too large`, at, 'SUSP CE');
       continue;
     }
     p.seen.add(at);

@@ -14,6 +14,7 @@ import { extentsContent } from './content.js';
 import type { DirEntry } from './directory.js';
 import type { SuspReadContext } from './rock-ridge.js';
 import { zisofsContent } from './zisofs.js';
+import { FindingCode } from '../errors/index.js';
 
 export type TreeMode = 'iso9660' | 'joliet' | 'rockridge';
 
@@ -59,11 +60,11 @@ export interface Ctx extends SuspReadContext {
 
 export function queueDirectory(ctx: Ctx, parent: Job, node: TreeNode, dir: { lba: number; dataLength: number | undefined }, recordByteOffset: number, next: Job[]): void {
   if (ctx.visited.has(dir.lba)) {
-    ctx.findings.error('DIRECTORY_LOOP', `directory "${node.name}" points at LBA ${dir.lba}, a directory already listed (loop or shared directory; shown empty)`, recordByteOffset, 'DirectoryRecord');
+    ctx.findings.error(FindingCode.DIRECTORY_LOOP, `directory "${node.name}" points at LBA ${dir.lba}, a directory already listed (loop or shared directory; shown empty)`, recordByteOffset, 'DirectoryRecord');
     return;
   }
   if (parent.depth + 1 >= MAX_TREE_DEPTH) {
-    ctx.findings.error('TREE_TOO_DEEP', `directories nested deeper than ${MAX_TREE_DEPTH} levels are not listed`, recordByteOffset, 'DirectoryRecord');
+    ctx.findings.error(FindingCode.TREE_TOO_DEEP, `directories nested deeper than ${MAX_TREE_DEPTH} levels are not listed`, recordByteOffset, 'DirectoryRecord');
     return;
   }
   ctx.visited.add(dir.lba);
@@ -81,7 +82,7 @@ function nodeNames(ctx: Ctx, entry: DirEntry, info: RockRidgeInfo | undefined): 
   if (!ctx.stats.longNames) noteIsoLevel(ctx.stats, isoName, (entry.flags & DirFlag.DIRECTORY) !== 0);
   let name = isoName;
   if (mode === 'rockridge' && info?.name !== undefined) {
-    if (badName(info.name)) ctx.findings.warn('RR_BAD_NAME', `Rock Ridge name ${JSON.stringify(info.name)} is not usable; using the ISO 9660 name`, entry.record.byteOffset, 'RockRidge NM');
+    if (badName(info.name)) ctx.findings.warn(FindingCode.RR_BAD_NAME, `Rock Ridge name ${JSON.stringify(info.name)} is not usable; using the ISO 9660 name`, entry.record.byteOffset, 'RockRidge NM');
     else name = info.name;
   }
   return { name: usableName(ctx, entry, name), isoName };
@@ -89,7 +90,7 @@ function nodeNames(ctx: Ctx, entry: DirEntry, info: RockRidgeInfo | undefined): 
 
 function usableName(ctx: Ctx, entry: DirEntry, name: string): string {
   if (!badName(name)) return name;
-  ctx.findings.warn('BAD_NAME', `file identifier ${JSON.stringify(name)} is not usable as a name`, entry.record.byteOffset, 'DirectoryRecord');
+  ctx.findings.warn(FindingCode.BAD_NAME, `file identifier ${JSON.stringify(name)} is not usable as a name`, entry.record.byteOffset, 'DirectoryRecord');
   let n = (name || '_').replace(/[/\0]/g, '_');
   if (n === '.' || n === '..') n = `_${n}`;
   return n;
@@ -113,7 +114,7 @@ function kindOf(ctx: Ctx, entry: DirEntry, info: RockRidgeInfo | undefined): Nod
   const rrKind = info.mode !== undefined ? kindFromMode(info.mode) : undefined;
   if (rrKind === undefined) return isoDir ? 'dir' : 'file';
   if (isoDir !== (rrKind === 'dir')) {
-    ctx.findings.warn('RR_TYPE_MISMATCH', `Rock Ridge says ${rrKind} but the directory record says ${isoDir ? 'directory' : 'file'}`, entry.record.byteOffset, 'RockRidge PX');
+    ctx.findings.warn(FindingCode.RR_TYPE_MISMATCH, `Rock Ridge says ${rrKind} but the directory record says ${isoDir ? 'directory' : 'file'}`, entry.record.byteOffset, 'RockRidge PX');
     return isoDir ? 'dir' : 'file';
   }
   return rrKind;
@@ -162,7 +163,7 @@ export function makeNode(ctx: Ctx, entry: DirEntry, info: RockRidgeInfo | undefi
 function checkExtents(ctx: Ctx, entry: DirEntry): void {
   for (const e of entry.extents) {
     if (e.byteLength > 0 && e.lba * SECTOR_SIZE + e.byteLength > ctx.source.byteLength) {
-      ctx.findings.error('EXTENT_BEYOND_END', `file extent at LBA ${e.lba} (${e.byteLength} bytes) runs past the end of the image`, entry.record.byteOffset, 'DirectoryRecord');
+      ctx.findings.error(FindingCode.EXTENT_BEYOND_END, `file extent at LBA ${e.lba} (${e.byteLength} bytes) runs past the end of the image`, entry.record.byteOffset, 'DirectoryRecord');
       return;
     }
   }

@@ -17,6 +17,7 @@ import { fastPathSettings } from './fast-directory.js';
 import { fastReadDirectory } from './fast-tree.js';
 import { readRockRidgeBatch } from './rock-ridge.js';
 import { applyRockRidge, makeNode, queueDirectory, type Ctx, type Job, type TreeBuildOptions, type TreeStats } from './tree-nodes.js';
+import { FindingCode } from '../errors/index.js';
 
 export { MAX_TREE_DEPTH, type Ctx, type Job, type TreeBuildOptions, type TreeMode, type TreeStats } from './tree-nodes.js';
 
@@ -63,7 +64,7 @@ async function selfLength(ctx: Ctx, job: Job, reader: ByteSource): Promise<numbe
   const first = await readDirectoryExtent(reader, job.lba, SECTOR_SIZE, ctx.findings, job.recordByteOffset, ctx.signal);
   const self = first ? parseDirectoryRecord(first, 0, job.lba * SECTOR_SIZE, ctx.findings) : undefined;
   if (!self || self.identifier.length !== 1 || self.identifier[0] !== 0) {
-    ctx.findings.error('RR_CL_TARGET', `CL entry points at LBA ${job.lba}, which holds no directory`, job.recordByteOffset, 'RockRidge CL');
+    ctx.findings.error(FindingCode.RR_CL_TARGET, `CL entry points at LBA ${job.lba}, which holds no directory`, job.recordByteOffset, 'RockRidge CL');
     return undefined;
   }
   return self.dataLength;
@@ -98,7 +99,7 @@ export async function addDirectoryNodes(ctx: Ctx, job: Job, bytes: Uint8Array, n
     if (info?.relocated) continue; // RE: shown where its CL placeholder is
     const made = makeNode(ctx, entry, info);
     if (names.has(made.node.name)) {
-      ctx.findings.warn('DUPLICATE_NAME', `"${made.node.name}" appears twice in one directory`, entry.record.byteOffset, 'DirectoryRecord');
+      ctx.findings.warn(FindingCode.DUPLICATE_NAME, `"${made.node.name}" appears twice in one directory`, entry.record.byteOffset, 'DirectoryRecord');
     }
     names.add(made.node.name);
     children.push(made.node);

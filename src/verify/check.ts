@@ -5,7 +5,7 @@
  * inside the volume, file extents that partly overlap (identical extents are hard links / dedup: fine),
  * SUSP CE areas inside the image, and Rock Ridge directory link counts (1 = "not counted", as xorriso writes, is accepted).
  */
-import { Findings, IsoKitError, asIsoKitError, type Finding } from '../errors/index.js';
+import { Findings, IsoKitError, asIsoKitError, type Finding, FindingCode } from '../errors/index.js';
 import { readU16BE, readU16LE, readU32BE, readU32LE } from '../bytes/index.js';
 import { throwIfAborted, type ByteSource } from '../io/index.js';
 import { DirFlag, parsePathTable, parseDirectoryRecord, type DirectoryRecord } from '../formats/iso9660/index.js';
@@ -33,21 +33,21 @@ function checkDescriptorEndian(sector: Uint8Array, byteOffset: number, structure
   const u16 = [[120, 'Volume Set Size'], [124, 'Volume Sequence Number'], [128, 'Logical Block Size']] as const;
   for (const [o, name] of u32) {
     if (readU32LE(sector, o) !== readU32BE(sector, o + 4)) {
-      f.error('BOTH_ENDIAN_MISMATCH', `${name}: little-endian ${readU32LE(sector, o)} ≠ big-endian ${readU32BE(sector, o + 4)}`, byteOffset + o, structure);
+      f.error(FindingCode.BOTH_ENDIAN_MISMATCH, `${name}: little-endian ${readU32LE(sector, o)} ≠ big-endian ${readU32BE(sector, o + 4)}`, byteOffset + o, structure);
     }
   }
   for (const [o, name] of u16) {
     if (readU16LE(sector, o) !== readU16BE(sector, o + 2)) {
-      f.error('BOTH_ENDIAN_MISMATCH', `${name}: little-endian ${readU16LE(sector, o)} ≠ big-endian ${readU16BE(sector, o + 2)}`, byteOffset + o, structure);
+      f.error(FindingCode.BOTH_ENDIAN_MISMATCH, `${name}: little-endian ${readU16LE(sector, o)} ≠ big-endian ${readU16BE(sector, o + 2)}`, byteOffset + o, structure);
     }
   }
   const root = 156;
   for (const [o, name] of [[2, 'extent location'], [10, 'data length']] as const) {
     if (readU32LE(sector, root + o) !== readU32BE(sector, root + o + 4)) {
-      f.error('BOTH_ENDIAN_MISMATCH', `root directory record ${name}: halves disagree`, byteOffset + root + o, structure);
+      f.error(FindingCode.BOTH_ENDIAN_MISMATCH, `root directory record ${name}: halves disagree`, byteOffset + root + o, structure);
     }
   }
-  if (readU16LE(sector, 128) !== BLOCK) f.error('BLOCK_SIZE', `Logical Block Size ${readU16LE(sector, 128)} (isokit expects 2048)`, byteOffset + 128, structure);
+  if (readU16LE(sector, 128) !== BLOCK) f.error(FindingCode.BLOCK_SIZE, `Logical Block Size ${readU16LE(sector, 128)} (isokit expects 2048)`, byteOffset + 128, structure);
 }
 
 interface Extent {
@@ -69,13 +69,13 @@ async function readDescriptors(source: ByteSource, f: Findings): Promise<Descrip
   for (let lba = 16; lba < 16 + 64; lba++) {
     const sector = await source.read(lba * BLOCK, BLOCK);
     if (sector.length < BLOCK) {
-      f.error('VD_TRUNCATED', 'the volume descriptor set runs past the end of the image (no terminator)', lba * BLOCK, 'VolumeDescriptor');
+      f.error(FindingCode.VD_TRUNCATED, 'the volume descriptor set runs past the end of the image (no terminator)', lba * BLOCK, 'VolumeDescriptor');
       break;
     }
     const id = String.fromCharCode(...sector.subarray(1, 6));
     if (id !== 'CD001') {
-      if (lba === 16) f.error('NO_PVD', 'no ISO 9660 volume descriptor at sector 16', lba * BLOCK, 'VolumeDescriptor');
-      else f.warn('VD_SET_UNTERMINATED', `sector ${lba} is not a volume descriptor (no terminator before it)`, lba * BLOCK, 'VolumeDescriptor');
+      if (lba === 16) f.error(FindingCode.NO_PVD, 'no ISO 9660 volume descriptor at sector 16', lba * BLOCK, 'VolumeDescriptor');
+      else f.warn(FindingCode.VD_SET_UNTERMINATED, `sector ${lba} is not a volume descriptor (no terminator before it)`, lba * BLOCK, 'VolumeDescriptor');
       break;
     }
     const type = sector[0] as number;
@@ -83,7 +83,7 @@ async function readDescriptors(source: ByteSource, f: Findings): Promise<Descrip
     if (type === 1) out.push({ kind: 'primary', sector, byteOffset: lba * BLOCK });
     if (type === 2) out.push({ kind: 'supplementary', sector, byteOffset: lba * BLOCK });
   }
-  if (!out.some((d) => d.kind === 'primary')) f.error('NO_PVD', 'no Primary Volume Descriptor', 16 * BLOCK, 'VolumeDescriptor');
+  if (!out.some((d) => d.kind === 'primary')) f.error(FindingCode.NO_PVD, 'no Primary Volume Descriptor', 16 * BLOCK, 'VolumeDescriptor');
   return out;
 }
 
@@ -122,7 +122,7 @@ async function walkHierarchy(
       if (ce && ce.length >= 28) {
         const ceStart = readU32LE(ce, 4) * BLOCK + readU32LE(ce, 12);
         const ceEnd = ceStart + readU32LE(ce, 20);
-        if (ceEnd > volumeBytes) f.error('CE_OUTSIDE', `SUSP CE continuation area ${hex(ceStart)}–${hex(ceEnd)} lies past the end of the volume`, rec.byteOffset, 'SuspContinuationEntry');
+        if (ceEnd > volumeBytes) f.error(FindingCode.CE_OUTSIDE, `SUSP CE continuation area ${hex(ceStart)}–${hex(ceEnd)} lies past the end of the volume`, rec.byteOffset, 'SuspContinuationEntry');
       }
       const id0 = rec.identifier[0];
       if (rec.identifier.length === 1 && (id0 === 0 || id0 === 1)) {
@@ -145,7 +145,7 @@ async function walkHierarchy(
       } else files++;
     }
     if (selfNlink !== undefined && selfNlink !== 1 && selfNlink !== 2 + subdirs) {
-      f.warn('RR_NLINK', `Rock Ridge link count ${selfNlink} of directory ${path || '/'} ≠ 2 + ${subdirs} subdirectories`, start, 'RripPx');
+      f.warn(FindingCode.RR_NLINK, `Rock Ridge link count ${selfNlink} of directory ${path || '/'} ≠ 2 + ${subdirs} subdirectories`, start, 'RripPx');
     }
   }
   return { dirLbas, files };
@@ -166,21 +166,21 @@ function checkExtents(extents: Extent[], volumeBytes: number, sourceBytes: numbe
   for (const e of extents) {
     if (e.end > volumeBytes) {
       const past = e.end > sourceBytes ? ' and past the end of the image' : '';
-      f.error('EXTENT_PAST_END', `${e.what}: extent ${hex(e.start)}–${hex(e.end)} ends past the volume (${hex(volumeBytes)})${past}`, e.recordByteOffset, 'DirectoryRecord');
+      f.error(FindingCode.EXTENT_PAST_END, `${e.what}: extent ${hex(e.start)}–${hex(e.end)} ends past the volume (${hex(volumeBytes)})${past}`, e.recordByteOffset, 'DirectoryRecord');
     }
   }
   const sorted = extents.filter((e) => !e.dir).sort((a, b) => a.start - b.start || a.end - b.end);
   let prev: Extent | undefined;
   for (const e of sorted) {
     if (prev && e.start < prev.end && !(e.start === prev.start && e.end === prev.end)) {
-      f.error('EXTENT_OVERLAP', `${e.what} (${hex(e.start)}–${hex(e.end)}) partly overlaps ${prev.what} (${hex(prev.start)}–${hex(prev.end)})`, e.recordByteOffset, 'DirectoryRecord');
+      f.error(FindingCode.EXTENT_OVERLAP, `${e.what} (${hex(e.start)}–${hex(e.end)}) partly overlaps ${prev.what} (${hex(prev.start)}–${hex(prev.end)})`, e.recordByteOffset, 'DirectoryRecord');
     }
     if (!prev || e.end > prev.end) prev = e;
   }
   const dirs = extents.filter((e) => e.dir);
   for (const d of dirs) {
     const hit = sorted.find((x) => x.start < d.end && d.start < x.end);
-    if (hit) f.error('EXTENT_OVERLAP', `${hit.what} overlaps ${d.what}`, hit.recordByteOffset, 'DirectoryRecord');
+    if (hit) f.error(FindingCode.EXTENT_OVERLAP, `${hit.what} overlaps ${d.what}`, hit.recordByteOffset, 'DirectoryRecord');
   }
 }
 
@@ -194,22 +194,22 @@ async function checkPathTables(source: ByteSource, d: Descriptor, dirLbas: Set<n
   const m = parsePathTable(await source.read(mLba * BLOCK, size), 'M', mLba * BLOCK, quiet);
   for (const q of quiet.list) f.add(q);
   if (l.length !== m.length) {
-    f.error('PATH_TABLE_MISMATCH', `${label} L path table has ${l.length} records, M has ${m.length}`, mLba * BLOCK, 'PathTable');
+    f.error(FindingCode.PATH_TABLE_MISMATCH, `${label} L path table has ${l.length} records, M has ${m.length}`, mLba * BLOCK, 'PathTable');
   }
   const n = Math.min(l.length, m.length);
   for (let i = 0; i < n; i++) {
     const a = l[i] as { lba: number; parentNumber: number }, b = m[i] as { lba: number; parentNumber: number };
     if (a.lba !== b.lba || a.parentNumber !== b.parentNumber) {
-      f.error('PATH_TABLE_MISMATCH', `${label} path table record ${i + 1}: L says LBA ${a.lba} parent ${a.parentNumber}, M says LBA ${b.lba} parent ${b.parentNumber}`, mLba * BLOCK, 'PathTable');
+      f.error(FindingCode.PATH_TABLE_MISMATCH, `${label} path table record ${i + 1}: L says LBA ${a.lba} parent ${a.parentNumber}, M says LBA ${b.lba} parent ${b.parentNumber}`, mLba * BLOCK, 'PathTable');
       break;
     }
   }
   const missing = l.filter((r) => !dirLbas.has(r.lba));
   if (missing.length) {
-    f.error('PATH_TABLE_DIRECTORY', `${label} L path table names ${missing.length} director${missing.length > 1 ? 'ies' : 'y'} not in the directory tree (first: LBA ${missing[0]?.lba})`, lLba * BLOCK, 'PathTable');
+    f.error(FindingCode.PATH_TABLE_DIRECTORY, `${label} L path table names ${missing.length} director${missing.length > 1 ? 'ies' : 'y'} not in the directory tree (first: LBA ${missing[0]?.lba})`, lLba * BLOCK, 'PathTable');
   }
   if (l.length < dirLbas.size) {
-    f.warn('PATH_TABLE_DIRECTORY', `${label} path table lists ${l.length} directories, the tree has ${dirLbas.size}`, lLba * BLOCK, 'PathTable');
+    f.warn(FindingCode.PATH_TABLE_DIRECTORY, `${label} path table lists ${l.length} directories, the tree has ${dirLbas.size}`, lLba * BLOCK, 'PathTable');
   }
 }
 
@@ -224,7 +224,7 @@ export async function checkImage(source: ByteSource, opts: { signal?: AbortSigna
     for (const x of image.findings) f.add(x);
     volumeBytes = image.volume.byteLength;
     if (volumeBytes > source.byteLength) {
-      f.error('IMAGE_TRUNCATED', `the volume is ${volumeBytes} bytes (Volume Space Size) but the image has ${source.byteLength}`, source.byteLength, 'PrimaryVolumeDescriptor');
+      f.error(FindingCode.IMAGE_TRUNCATED, `the volume is ${volumeBytes} bytes (Volume Space Size) but the image has ${source.byteLength}`, source.byteLength, 'PrimaryVolumeDescriptor');
     }
     const descriptors = await readDescriptors(source, f);
     const extents: Extent[] = [];

@@ -14,7 +14,7 @@
  * they are accepted into a synthetic section and reported.
  */
 import { isZero, readStrA, readU16LE, readU32LE, writeStrA, writeU16LE, writeU32LE } from '../../bytes/index.js';
-import { ErrorCode, IsoKitError, type Findings } from '../../errors/index.js';
+import { ErrorCode, IsoKitError, type Findings, FindingCode } from '../../errors/index.js';
 
 export const CATALOG_ENTRY_BYTE_LENGTH = 32;
 /** Platform ids (El Torito 2.1; 0xEF added by UEFI 2.x "El Torito" for EFI). */
@@ -150,14 +150,14 @@ function parseValidationEntry(b: Uint8Array, byteOffset: number, findings: Findi
     throw new IsoKitError(ErrorCode.CORRUPT, `header id is 0x${(b[0] ?? 0).toString(16)}, expected 0x01: not a boot catalog`, { byteOffset, structure: S_VALIDATION });
   }
   const keyOk = b[30] === 0x55 && b[31] === 0xaa;
-  if (!keyOk) findings.error('ELTORITO_KEY_BYTES', 'validation entry key bytes are not 0x55 0xAA', byteOffset + 30, S_VALIDATION);
+  if (!keyOk) findings.error(FindingCode.ELTORITO_KEY_BYTES, 'validation entry key bytes are not 0x55 0xAA', byteOffset + 30, S_VALIDATION);
   const checksum = readU16LE(b, 28);
   let sum = 0;
   for (let i = 0; i < 32; i += 2) sum += readU16LE(b, i);
   const checksumOk = sum % 0x10000 === 0;
-  if (!checksumOk) findings.error('ELTORITO_CHECKSUM', `validation entry checksum 0x${checksum.toString(16)} is wrong (expected 0x${validationChecksum(b).toString(16)})`, byteOffset + 28, S_VALIDATION);
+  if (!checksumOk) findings.error(FindingCode.ELTORITO_CHECKSUM, `validation entry checksum 0x${checksum.toString(16)} is wrong (expected 0x${validationChecksum(b).toString(16)})`, byteOffset + 28, S_VALIDATION);
   const platformId = b[1] ?? 0;
-  if (platformName(platformId) === 'unknown') findings.warn('ELTORITO_PLATFORM', `unknown platform id 0x${platformId.toString(16)}`, byteOffset + 1, S_VALIDATION);
+  if (platformName(platformId) === 'unknown') findings.warn(FindingCode.ELTORITO_PLATFORM, `unknown platform id 0x${platformId.toString(16)}`, byteOffset + 1, S_VALIDATION);
   const idBytes = b.slice(4, 28);
   return { platformId, id: readStrA(idBytes, 0, 24), idBytes, checksum, checksumOk, keyOk, byteOffset };
 }
@@ -166,17 +166,17 @@ function parseValidationEntry(b: Uint8Array, byteOffset: number, findings: Findi
 function parseEntry(b: Uint8Array, byteOffset: number, findings: Findings, isDefault: boolean): BootEntry {
   const bootIndicator = b[0] ?? 0;
   if (bootIndicator !== BOOT_INDICATOR_BOOTABLE && bootIndicator !== BOOT_INDICATOR_NOT_BOOTABLE) {
-    findings.warn('ELTORITO_BOOT_INDICATOR', `boot indicator 0x${bootIndicator.toString(16)} is neither 0x88 nor 0x00`, byteOffset, S_ENTRY);
+    findings.warn(FindingCode.ELTORITO_BOOT_INDICATOR, `boot indicator 0x${bootIndicator.toString(16)} is neither 0x88 nor 0x00`, byteOffset, S_ENTRY);
   }
   const mediaTypeByte = b[1] ?? 0;
   const code = mediaTypeByte % 16;
   const mediaType = MEDIA_TYPES[code];
-  if (!mediaType) findings.warn('ELTORITO_MEDIA_TYPE', `unknown boot media type ${code}`, byteOffset + 1, S_ENTRY);
+  if (!mediaType) findings.warn(FindingCode.ELTORITO_MEDIA_TYPE, `unknown boot media type ${code}`, byteOffset + 1, S_ENTRY);
   const loadSegment = readU16LE(b, 2);
   const sectorCount = readU16LE(b, 6);
   const loadRba = readU32LE(b, 8);
   if (bootIndicator === BOOT_INDICATOR_BOOTABLE && sectorCount === 0 && (mediaType ?? 'no-emulation') === 'no-emulation') {
-    findings.info('ELTORITO_ZERO_SECTOR_COUNT', 'no-emulation entry loads 0 sectors (firmware then loads 1 or the whole image)', byteOffset + 6, S_ENTRY);
+    findings.info(FindingCode.ELTORITO_ZERO_SECTOR_COUNT, 'no-emulation entry loads 0 sectors (firmware then loads 1 or the whole image)', byteOffset + 6, S_ENTRY);
   }
   return {
     bootable: bootIndicator === BOOT_INDICATOR_BOOTABLE,
@@ -212,7 +212,7 @@ function readExtensions(bytes: Uint8Array, cur: Cursor, base: number, findings: 
     }
     const e = bytes.subarray(cur.pos, cur.pos + 32);
     if (e[0] !== SECTION_EXTENSION_INDICATOR) {
-      findings.warn('ELTORITO_EXTENSION_MISSING', 'entry says an extension follows, but the next entry is not 0x44', base + cur.pos, S_ENTRY);
+      findings.warn(FindingCode.ELTORITO_EXTENSION_MISSING, 'entry says an extension follows, but the next entry is not 0x44', base + cur.pos, S_ENTRY);
       return out;
     }
     out.push(e.slice(2, 32));
@@ -242,7 +242,7 @@ function parseSection(bytes: Uint8Array, cur: Cursor, base: number, findings: Fi
     }
     const ind = bytes[cur.pos];
     if (ind !== BOOT_INDICATOR_BOOTABLE && ind !== BOOT_INDICATOR_NOT_BOOTABLE) {
-      findings.error('ELTORITO_SECTION_SHORT', `section header promises ${entryCount} entries but entry ${i + 1} starts with 0x${(ind ?? 0).toString(16)}`, base + cur.pos, S_SECTION);
+      findings.error(FindingCode.ELTORITO_SECTION_SHORT, `section header promises ${entryCount} entries but entry ${i + 1} starts with 0x${(ind ?? 0).toString(16)}`, base + cur.pos, S_SECTION);
       break;
     }
     entries.push(parseEntryAt(bytes, cur, base, findings, false));
@@ -275,15 +275,15 @@ function parseSections(bytes: Uint8Array, cur: Cursor, base: number, findings: F
       if (ind === SECTION_HEADER_FINAL || cur.truncated) return sections;
     } else if (looksLikeBareEntry(e)) {
       if (!bare) {
-        findings.warn('ELTORITO_BARE_ENTRY', 'boot entry without a section header (tolerated)', base + cur.pos, S_ENTRY);
+        findings.warn(FindingCode.ELTORITO_BARE_ENTRY, 'boot entry without a section header (tolerated)', base + cur.pos, S_ENTRY);
         bare = { entries: [], byteOffset: base + cur.pos };
       }
       bare.entries.push(parseEntryAt(bytes, cur, base, findings, false));
     } else {
       if (!isZero(e)) {
-        findings.warn('ELTORITO_UNKNOWN_ENTRY', `unexpected entry 0x${(ind ?? 0).toString(16)} ends the catalog`, base + cur.pos, S_ENTRY);
+        findings.warn(FindingCode.ELTORITO_UNKNOWN_ENTRY, `unexpected entry 0x${(ind ?? 0).toString(16)} ends the catalog`, base + cur.pos, S_ENTRY);
       } else if (sections.length && sections[sections.length - 1]?.headerIndicator === SECTION_HEADER_MORE) {
-        findings.warn('ELTORITO_NO_FINAL_SECTION', 'the last section header is 0x90 (more follow) but none follows', base + cur.pos, S_SECTION);
+        findings.warn(FindingCode.ELTORITO_NO_FINAL_SECTION, 'the last section header is 0x90 (more follow) but none follows', base + cur.pos, S_SECTION);
       }
       flushBare();
       return sections;
@@ -308,7 +308,7 @@ export function parseBootCatalog(bytes: Uint8Array, byteOffset: number, findings
   const cur: Cursor = { pos: 32, truncated: false };
   const defaultEntry = parseEntryAt(bytes, cur, byteOffset, findings, true);
   if (defaultEntry.bootIndicator !== BOOT_INDICATOR_BOOTABLE && defaultEntry.bootIndicator !== BOOT_INDICATOR_NOT_BOOTABLE) {
-    findings.error('ELTORITO_DEFAULT_ENTRY', 'default entry is neither bootable (0x88) nor not bootable (0x00)', defaultEntry.byteOffset, S_ENTRY);
+    findings.error(FindingCode.ELTORITO_DEFAULT_ENTRY, 'default entry is neither bootable (0x88) nor not bootable (0x00)', defaultEntry.byteOffset, S_ENTRY);
   }
   const sections = parseSections(bytes, cur, byteOffset, findings, validation.platformId);
   return { validation, defaultEntry, sections, usedByteLength: cur.pos, truncated: cur.truncated };

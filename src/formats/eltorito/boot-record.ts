@@ -7,6 +7,7 @@
  */
 import { readStrA, readU32LE, writeStrA, writeU32LE } from '../../bytes/index.js';
 import type { Findings } from '../../errors/index.js';
+import { FindingCode } from '../../errors/index.js';
 
 export const EL_TORITO_SYSTEM_ID = 'EL TORITO SPECIFICATION';
 /** Byte size of a volume descriptor (ECMA-119 8.1). */
@@ -32,12 +33,12 @@ export function parseElToritoBootRecord(sector: Uint8Array, byteOffset: number, 
   if (sector.length < 75 || sector[0] !== 0) return undefined;
   for (let i = 0; i < 5; i++) if (sector[1 + i] !== STD_ID[i]) return undefined;
   if (sector[6] !== 1) {
-    findings.warn('ELTORITO_BOOT_RECORD_VERSION', `boot record volume descriptor version is ${sector[6]}, expected 1`, byteOffset + 6, 'BootRecordVolumeDescriptor');
+    findings.warn(FindingCode.ELTORITO_BOOT_RECORD_VERSION, `boot record volume descriptor version is ${sector[6]}, expected 1`, byteOffset + 6, 'BootRecordVolumeDescriptor');
   }
   const bootSystemId = readStrA(sector, 7, 32);
   const isElTorito = bootSystemId === EL_TORITO_SYSTEM_ID;
   if (!isElTorito && bootSystemId.toUpperCase().startsWith('EL TORITO')) {
-    findings.warn('ELTORITO_SYSTEM_ID', `boot system identifier is "${bootSystemId}", expected "${EL_TORITO_SYSTEM_ID}"`, byteOffset + 7, 'BootRecordVolumeDescriptor');
+    findings.warn(FindingCode.ELTORITO_SYSTEM_ID, `boot system identifier is "${bootSystemId}", expected "${EL_TORITO_SYSTEM_ID}"`, byteOffset + 7, 'BootRecordVolumeDescriptor');
   }
   return {
     bootSystemId,

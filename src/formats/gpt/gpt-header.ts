@@ -4,7 +4,7 @@
  * usable LBA, disk GUID, partition entry LBA, number of entries, entry size, partition array CRC32.
  */
 import { crc32, readStrA, readU32LE, readU64LE, writeU32LE, writeU64LE } from '../../bytes/index.js';
-import { ErrorCode, IsoKitError, type Findings } from '../../errors/index.js';
+import { ErrorCode, IsoKitError, type Findings, FindingCode } from '../../errors/index.js';
 import { formatGuid, guidBytes } from './guid.js';
 
 export const GPT_SIGNATURE = 'EFI PART';
@@ -51,19 +51,19 @@ export function parseGptHeader(sector: Uint8Array, byteOffset: number, findings:
   const revision = readU32LE(sector, 8);
   let headerByteLength = readU32LE(sector, 12);
   if (headerByteLength < GPT_HEADER_BYTE_LENGTH || headerByteLength > Math.min(sector.length, GPT_SECTOR_BYTE_LENGTH)) {
-    findings.error('GPT_HEADER_SIZE', `header size ${headerByteLength} is outside 92..512`, byteOffset + 12, S);
+    findings.error(FindingCode.GPT_HEADER_SIZE, `header size ${headerByteLength} is outside 92..512`, byteOffset + 12, S);
     headerByteLength = GPT_HEADER_BYTE_LENGTH;
   }
-  if (revision !== GPT_REVISION_1_0) findings.info('GPT_REVISION', `header revision 0x${revision.toString(16)} (expected 0x10000)`, byteOffset + 8, S);
+  if (revision !== GPT_REVISION_1_0) findings.info(FindingCode.GPT_REVISION, `header revision 0x${revision.toString(16)} (expected 0x10000)`, byteOffset + 8, S);
   const headerCrc32 = readU32LE(sector, 16);
   const computed = gptHeaderCrc(sector, headerByteLength);
   const headerCrcOk = computed === headerCrc32;
   if (!headerCrcOk) {
-    findings.error('GPT_HEADER_CRC', `header CRC32 0x${headerCrc32.toString(16)} does not match the computed 0x${computed.toString(16)}`, byteOffset + 16, S);
+    findings.error(FindingCode.GPT_HEADER_CRC, `header CRC32 0x${headerCrc32.toString(16)} does not match the computed 0x${computed.toString(16)}`, byteOffset + 16, S);
   }
   const partitionEntrySize = readU32LE(sector, 84);
   if (partitionEntrySize < 128 || partitionEntrySize % 128 !== 0 || partitionEntrySize > 4096) {
-    findings.error('GPT_ENTRY_SIZE', `partition entry size ${partitionEntrySize} is not a multiple of 128 (≤ 4096)`, byteOffset + 84, S);
+    findings.error(FindingCode.GPT_ENTRY_SIZE, `partition entry size ${partitionEntrySize} is not a multiple of 128 (≤ 4096)`, byteOffset + 84, S);
   }
   return {
     revision,

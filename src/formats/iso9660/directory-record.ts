@@ -19,7 +19,7 @@
  * sector is padding". The record length is always even (this module pads the system use area when needed).
  */
 import { readDate7, readU16Both, readU32Both, writeDate7, writeU16Both, writeU32Both } from '../../bytes/index.js';
-import { ErrorCode, IsoKitError, type Findings } from '../../errors/index.js';
+import { ErrorCode, IsoKitError, type Findings, FindingCode } from '../../errors/index.js';
 
 /** ECMA-119 9.1.6 file flags. */
 export const DirFlag = {
@@ -125,17 +125,17 @@ export function parseDirectoryRecord(bytes: Uint8Array, offset: number, byteOffs
   if (len === 0) return undefined;
   const idLen = bytes[offset + 32] ?? 0;
   if (len < DIRECTORY_RECORD_FIXED_LENGTH + 1 || offset + len > bytes.length || DIRECTORY_RECORD_FIXED_LENGTH + idLen > len) {
-    findings.error('DIR_RECORD_LENGTH', `record length ${len} (identifier length ${idLen}) is invalid`, byteOffset, 'DirectoryRecord');
+    findings.error(FindingCode.DIR_RECORD_LENGTH, `record length ${len} (identifier length ${idLen}) is invalid`, byteOffset, 'DirectoryRecord');
     return undefined;
   }
   const lba = readU32Both(bytes, offset + 2);
   const dataLength = readU32Both(bytes, offset + 10);
   const seq = readU16Both(bytes, offset + 28);
   if (lba.mismatch || dataLength.mismatch) {
-    findings.warn('BOTH_ENDIAN_MISMATCH', `both-endian halves of ${lba.mismatch ? 'extent location' : 'data length'} disagree (using little-endian)`, byteOffset, 'DirectoryRecord');
+    findings.warn(FindingCode.BOTH_ENDIAN_MISMATCH, `both-endian halves of ${lba.mismatch ? 'extent location' : 'data length'} disagree (using little-endian)`, byteOffset, 'DirectoryRecord');
   }
   const date = readDate7(bytes, offset + 18);
-  if (!date.offsetValid) findings.info('BAD_GMT_OFFSET', `GMT offset ${date.gmtOffset} out of range, treated as 0`, byteOffset + 24, 'DirectoryRecord');
+  if (!date.offsetValid) findings.info(FindingCode.BAD_GMT_OFFSET, `GMT offset ${date.gmtOffset} out of range, treated as 0`, byteOffset + 24, 'DirectoryRecord');
   const suStart = Math.min(len, systemUseOffset(idLen));
   return {
     recordLength: len,

@@ -11,6 +11,7 @@
  */
 import { readU16BE, readU16LE, readU32BE, readU32LE, writeU16BE, writeU16LE, writeU32BE, writeU32LE } from '../../bytes/index.js';
 import type { Findings } from '../../errors/index.js';
+import { FindingCode } from '../../errors/index.js';
 
 export type PathTableType = 'L' | 'M';
 
@@ -60,17 +61,17 @@ export function parsePathTable(bytes: Uint8Array, type: PathTableType, byteOffse
   while (o + 8 <= bytes.length) {
     const n = bytes[o] as number;
     if (n === 0) {
-      findings.warn('PATH_TABLE_RECORD', 'path table record with an empty identifier', byteOffset + o, 'PathTableRecord');
+      findings.warn(FindingCode.PATH_TABLE_RECORD, 'path table record with an empty identifier', byteOffset + o, 'PathTableRecord');
       break;
     }
     if (o + 8 + n > bytes.length) {
-      findings.warn('PATH_TABLE_RECORD', 'path table record runs past the table', byteOffset + o, 'PathTableRecord');
+      findings.warn(FindingCode.PATH_TABLE_RECORD, 'path table record runs past the table', byteOffset + o, 'PathTableRecord');
       break;
     }
     const lba = type === 'L' ? readU32LE(bytes, o + 2) : readU32BE(bytes, o + 2);
     const parentNumber = type === 'L' ? readU16LE(bytes, o + 6) : readU16BE(bytes, o + 6);
     if (parentNumber < 1 || parentNumber > out.length + 1) {
-      findings.warn('PATH_TABLE_PARENT', `parent directory number ${parentNumber} out of range`, byteOffset + o + 6, 'PathTableRecord');
+      findings.warn(FindingCode.PATH_TABLE_PARENT, `parent directory number ${parentNumber} out of range`, byteOffset + o + 6, 'PathTableRecord');
     }
     out.push({ identifier: bytes.subarray(o + 8, o + 8 + n), lba, parentNumber, extAttrLength: bytes[o + 1] as number });
     o += sizeOfPathTableRecord(n);

@@ -25,6 +25,7 @@ import {
 import type { Findings } from '../../errors/index.js';
 import { JOLIET_ESCAPE, jolietLevelFromEscapes } from '../joliet/escape.js';
 import { parseDirectoryRecord, serializeDirectoryRecord, type DirectoryRecord, type DirectoryRecordInit } from './directory-record.js';
+import { FindingCode } from '../../errors/index.js';
 
 export const SECTOR_SIZE = 2048;
 /** The first volume descriptor sits at LBA 16 (6.2.1: 32 KiB system area before it). */
@@ -157,17 +158,17 @@ function parseVolumeFields(b: Uint8Array, byteOffset: number, findings: Findings
   const text = ucs2 ? (o: number, l: number) => readUcs2Field(b, o, l) : (o: number, l: number) => readStrA(b, o, l);
   const both32 = (o: number, what: string): number => {
     const v = readU32Both(b, o);
-    if (v.mismatch) findings.warn('BOTH_ENDIAN_MISMATCH', `both-endian halves of ${what} disagree (using little-endian)`, byteOffset + o, structure);
+    if (v.mismatch) findings.warn(FindingCode.BOTH_ENDIAN_MISMATCH, `both-endian halves of ${what} disagree (using little-endian)`, byteOffset + o, structure);
     return v.value;
   };
   const both16 = (o: number, what: string): number => {
     const v = readU16Both(b, o);
-    if (v.mismatch) findings.warn('BOTH_ENDIAN_MISMATCH', `both-endian halves of ${what} disagree (using little-endian)`, byteOffset + o, structure);
+    if (v.mismatch) findings.warn(FindingCode.BOTH_ENDIAN_MISMATCH, `both-endian halves of ${what} disagree (using little-endian)`, byteOffset + o, structure);
     return v.value;
   };
   const date = (o: number) => {
     const d = readDate17(b, o);
-    if (!d.offsetValid) findings.info('BAD_GMT_OFFSET', `GMT offset ${d.gmtOffset} out of range, treated as 0`, byteOffset + o + 16, structure);
+    if (!d.offsetValid) findings.info(FindingCode.BAD_GMT_OFFSET, `GMT offset ${d.gmtOffset} out of range, treated as 0`, byteOffset + o + 16, structure);
     return d.ms;
   };
   const rootBytes = b.subarray(156, 190);

@@ -5,7 +5,7 @@
  * LBA start, sector count; LE), 510–511 signature 0x55 0xAA.
  */
 import { crc32, encodeUtf8, isZero, readU16LE, readU32LE, readU64LE, writeU16LE, writeU32LE, writeU64LE } from '../../bytes/index.js';
-import { ErrorCode, IsoKitError, type Findings } from '../../errors/index.js';
+import { ErrorCode, IsoKitError, type Findings, FindingCode } from '../../errors/index.js';
 import { HYBRID_GEOMETRY, lbaToChs, parseChs, writeChs, type Chs, type DiskGeometry } from './chs.js';
 
 export const MBR_BYTE_LENGTH = 512;
@@ -145,10 +145,10 @@ export function parseMbr(sector: Uint8Array, byteOffset: number, findings: Findi
   for (const p of partitions) {
     if (p.empty) continue;
     if (p.status !== 0 && p.status !== 0x80) {
-      findings.warn('MBR_STATUS', `partition ${p.index} status byte is 0x${p.status.toString(16)} (expected 0x00 or 0x80)`, p.byteOffset, 'MbrPartitionEntry');
+      findings.warn(FindingCode.MBR_STATUS, `partition ${p.index} status byte is 0x${p.status.toString(16)} (expected 0x00 or 0x80)`, p.byteOffset, 'MbrPartitionEntry');
     }
     if (sourceSectorCount !== undefined && p.type !== MBR_PROTECTIVE_TYPE && p.startLba + p.sectorCount > sourceSectorCount) {
-      findings.info('MBR_PAST_END', `partition ${p.index} (sectors ${p.startLba}+${p.sectorCount}) ends past the end of the image (${sourceSectorCount} sectors)`, p.byteOffset + 8, 'MbrPartitionEntry');
+      findings.info(FindingCode.MBR_PAST_END, `partition ${p.index} (sectors ${p.startLba}+${p.sectorCount}) ends past the end of the image (${sourceSectorCount} sectors)`, p.byteOffset + 8, 'MbrPartitionEntry');
     }
   }
   const bootCodeKind = classifyMbrBootCode(sector);

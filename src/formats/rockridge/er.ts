@@ -8,7 +8,7 @@
  * `old_rr`), `IEEE_P1282` (RRIP 1.12 drafts), `IEEE_1282` (RRIP 1.12 as xorriso `-compliance new_rr` writes it).
  */
 import { decodeName, encodeUtf8 } from '../../bytes/index.js';
-import { ErrorCode, IsoKitError, type Findings } from '../../errors/index.js';
+import { ErrorCode, IsoKitError, type Findings, FindingCode } from '../../errors/index.js';
 import { serializeSuspEntry, type SuspEntry } from './susp.js';
 
 export interface ExtensionReference {
@@ -42,12 +42,12 @@ export type RripVersion = '1.10' | '1.12';
 export function parseER(e: SuspEntry, findings: Findings): ExtensionReference | undefined {
   const d = e.data;
   if (d.length < 4) {
-    findings.warn('RR_BAD_ER', `ER entry too short (${d.length + 4} bytes)`, e.byteOffset, 'SUSP ER');
+    findings.warn(FindingCode.RR_BAD_ER, `ER entry too short (${d.length + 4} bytes)`, e.byteOffset, 'SUSP ER');
     return undefined;
   }
   const li = d[0] as number, ld = d[1] as number, ls = d[2] as number;
   if (4 + li + ld + ls > d.length) {
-    findings.warn('RR_BAD_ER', `ER lengths ${li}+${ld}+${ls} overrun the ${d.length + 4}-byte entry`, e.byteOffset, 'SUSP ER');
+    findings.warn(FindingCode.RR_BAD_ER, `ER lengths ${li}+${ld}+${ls} overrun the ${d.length + 4}-byte entry`, e.byteOffset, 'SUSP ER');
     return undefined;
   }
   return {

@@ -4,7 +4,7 @@
  * except a strict `Findings` (an IsoKitError).
  */
 import { decodeName, concatBytes } from '../../bytes/index.js';
-import { IsoKitError, type Findings } from '../../errors/index.js';
+import { IsoKitError, type Findings, FindingCode } from '../../errors/index.js';
 import { parseER, type ExtensionReference } from './er.js';
 import { NmFlag, parseNM } from './nm.js';
 import { parsePN, type DeviceNumber } from './pn.js';
@@ -80,12 +80,12 @@ export function interpretRockRidge(entries: readonly SuspEntry[], findings: Find
       interpretEntry(st, e, findings);
     } catch (err) {
       if (err instanceof IsoKitError) throw err;
-      findings.warn('RR_BAD_ENTRY', `cannot interpret ${e.signature} entry: ${err instanceof Error ? err.message : String(err)}`, e.byteOffset, `RockRidge ${e.signature}`);
+      findings.warn(FindingCode.RR_BAD_ENTRY, `cannot interpret ${e.signature} entry: ${err instanceof Error ? err.message : String(err)}`, e.byteOffset, `RockRidge ${e.signature}`);
     }
   }
   if (st.nmSeen) {
     st.info.name = decodeName(concat(st.nameParts));
-    if (st.nameOpen) findings.warn('RR_NM_UNTERMINATED', 'last NM entry has the CONTINUE flag set', byteOffset, 'RockRidge NM');
+    if (st.nameOpen) findings.warn(FindingCode.RR_NM_UNTERMINATED, 'last NM entry has the CONTINUE flag set', byteOffset, 'RockRidge NM');
   }
   if (st.slSeen) st.info.symlinkTarget = joinSl(st.slComps, findings, byteOffset);
   if (sigs.length) st.info.signatures = sigs;
@@ -148,7 +148,7 @@ function interpretEntry(st: State, e: SuspEntry, findings: Findings): void {
       return;
     }
     case 'SF':
-      findings.warn('RR_SPARSE_UNSUPPORTED', 'SF (sparse file) entry is not supported; the file is read as recorded', e.byteOffset, 'RockRidge SF');
+      findings.warn(FindingCode.RR_SPARSE_UNSUPPORTED, 'SF (sparse file) entry is not supported; the file is read as recorded', e.byteOffset, 'RockRidge SF');
       return;
     default:
       // RR (RRIP 1.09 flags), ES, AA/AL (AAIP), AS (Amiga) and unknown extensions are tolerated and ignored
@@ -160,7 +160,7 @@ function addName(st: State, e: SuspEntry, findings: Findings): void {
   const nm = parseNM(e, findings);
   if (!nm) return;
   if (st.nmSeen && !st.nameOpen) {
-    findings.warn('RR_NM_AFTER_END', 'NM entry after a complete name (appended)', e.byteOffset, 'RockRidge NM');
+    findings.warn(FindingCode.RR_NM_AFTER_END, 'NM entry after a complete name (appended)', e.byteOffset, 'RockRidge NM');
   }
   st.nmSeen = true;
   if (nm.flags & NmFlag.CURRENT) st.info.nameFlags = 'current';
@@ -170,7 +170,7 @@ function addName(st: State, e: SuspEntry, findings: Findings): void {
 }
 
 function addSymlink(st: State, sl: RripSl, e: SuspEntry, findings: Findings): void {
-  if (st.slSeen && !st.slOpen) findings.warn('RR_SL_AFTER_END', 'SL entry after a complete link target (appended)', e.byteOffset, 'RockRidge SL');
+  if (st.slSeen && !st.slOpen) findings.warn(FindingCode.RR_SL_AFTER_END, 'SL entry after a complete link target (appended)', e.byteOffset, 'RockRidge SL');
   st.slSeen = true;
   for (const c of sl.components) {
     const kind = c.flags & ~SlComponentFlag.CONTINUE;
@@ -182,7 +182,7 @@ function addSymlink(st: State, sl: RripSl, e: SuspEntry, findings: Findings): vo
     else if (kind === SlComponentFlag.ROOT) { bytes = []; root = true; }
     else {
       const what = kind === SlComponentFlag.VOLROOT ? 'VOLROOT' : kind === SlComponentFlag.HOST ? 'HOST' : `flags 0x${kind.toString(16)}`;
-      findings.info('RR_SL_COMPONENT', `SL component ${what} read as the root "/"`, e.byteOffset, 'RockRidge SL');
+      findings.info(FindingCode.RR_SL_COMPONENT, `SL component ${what} read as the root "/"`, e.byteOffset, 'RockRidge SL');
       bytes = [];
       root = true;
     }
@@ -199,7 +199,7 @@ function joinSl(comps: SlComp[], findings: Findings, byteOffset: number): string
   comps.forEach((c, i) => {
     if (c.root) {
       if (i === 0) out.push(0x2f);
-      else findings.warn('RR_SL_ROOT_INSIDE', 'SL ROOT component after other components (ignored)', byteOffset, 'RockRidge SL');
+      else findings.warn(FindingCode.RR_SL_ROOT_INSIDE, 'SL ROOT component after other components (ignored)', byteOffset, 'RockRidge SL');
       return;
     }
     if (out.length && out[out.length - 1] !== 0x2f) out.push(0x2f);

@@ -5,6 +5,7 @@
 import { encodeUtf8 } from '../../bytes/index.js';
 import type { Findings } from '../../errors/index.js';
 import { MAX_SUSP_ENTRY_LENGTH, serializeSuspEntry, type SuspEntry } from './susp.js';
+import { FindingCode } from '../../errors/index.js';
 
 export const NmFlag = {
   CONTINUE: 1,
@@ -26,7 +27,7 @@ export interface RripNm {
 
 export function parseNM(e: SuspEntry, findings: Findings): RripNm | undefined {
   if (e.data.length < 1) {
-    findings.warn('RR_BAD_NM', 'NM entry without flags byte', e.byteOffset, 'RockRidge NM');
+    findings.warn(FindingCode.RR_BAD_NM, 'NM entry without flags byte', e.byteOffset, 'RockRidge NM');
     return undefined;
   }
   return { flags: e.data[0] as number, nameBytes: e.data.subarray(1) };

@@ -14,6 +14,7 @@
 import { readU32Both, writeU32Both } from '../../bytes/index.js';
 import type { Findings } from '../../errors/index.js';
 import { checkU32Field, serializeSuspEntry, type SuspEntry } from './susp.js';
+import { FindingCode } from '../../errors/index.js';
 
 export interface DeviceNumber {
   readonly major: number;
@@ -44,11 +45,11 @@ export function encodeDeviceNumber(dev: DeviceNumber): [number, number] {
 
 export function parsePN(e: SuspEntry, findings: Findings): DeviceNumber | undefined {
   if (e.data.length < 16) {
-    findings.warn('RR_BAD_PN', `PN entry is ${e.data.length + 4} bytes, expected 20`, e.byteOffset, 'RockRidge PN');
+    findings.warn(FindingCode.RR_BAD_PN, `PN entry is ${e.data.length + 4} bytes, expected 20`, e.byteOffset, 'RockRidge PN');
     return undefined;
   }
   const high = readU32Both(e.data, 0), low = readU32Both(e.data, 8);
-  if (high.mismatch || low.mismatch) findings.warn('RR_ENDIAN_MISMATCH', 'PN both-endian fields disagree', e.byteOffset, 'RockRidge PN');
+  if (high.mismatch || low.mismatch) findings.warn(FindingCode.RR_ENDIAN_MISMATCH, 'PN both-endian fields disagree', e.byteOffset, 'RockRidge PN');
   return decodeDeviceNumber(high.value, low.value);
 }
 

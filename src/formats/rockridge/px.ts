@@ -10,6 +10,7 @@ import { readU32Both, writeU32Both } from '../../bytes/index.js';
 import type { Findings } from '../../errors/index.js';
 import { checkU32Field, serializeSuspEntry, type SuspEntry } from './susp.js';
 import type { RripVersion } from './er.js';
+import { FindingCode } from '../../errors/index.js';
 
 export interface RripPx {
   readonly mode: number;
@@ -26,15 +27,15 @@ export const PX_LENGTH_1_12 = 44;
 export function parsePX(e: SuspEntry, findings: Findings): RripPx | undefined {
   const d = e.data;
   if (d.length < 32) {
-    findings.warn('RR_BAD_PX', `PX entry is ${d.length + 4} bytes, expected 36 or 44`, e.byteOffset, 'RockRidge PX');
+    findings.warn(FindingCode.RR_BAD_PX, `PX entry is ${d.length + 4} bytes, expected 36 or 44`, e.byteOffset, 'RockRidge PX');
     return undefined;
   }
   if (d.length !== 32 && d.length !== 40) {
-    findings.warn('RR_BAD_PX', `PX entry is ${d.length + 4} bytes, expected 36 or 44 (first fields used)`, e.byteOffset, 'RockRidge PX');
+    findings.warn(FindingCode.RR_BAD_PX, `PX entry is ${d.length + 4} bytes, expected 36 or 44 (first fields used)`, e.byteOffset, 'RockRidge PX');
   }
   const f = [0, 8, 16, 24, ...(d.length >= 40 ? [32] : [])].map((o) => readU32Both(d, o));
   if (f.some((x) => x.mismatch)) {
-    findings.warn('RR_ENDIAN_MISMATCH', 'PX both-endian fields disagree (little-endian halves used)', e.byteOffset, 'RockRidge PX');
+    findings.warn(FindingCode.RR_ENDIAN_MISMATCH, 'PX both-endian fields disagree (little-endian halves used)', e.byteOffset, 'RockRidge PX');
   }
   const [mode, nlink, uid, gid, ino] = f.map((x) => x.value) as [number, number, number, number, number | undefined];
   return ino === undefined ? { mode, nlink, uid, gid } : { mode, nlink, uid, gid, ino };

@@ -7,15 +7,18 @@
 import { readU32Both, writeU32Both } from '../../bytes/index.js';
 import type { Findings } from '../../errors/index.js';
 import { checkU32Field, serializeSuspEntry, type SuspEntry } from './susp.js';
+import { FindingCode } from '../../errors/index.js';
+
+const badLinkCode: Record<string, FindingCode> = { CL: FindingCode.RR_BAD_CL, PL: FindingCode.RR_BAD_PL, RE: FindingCode.RR_BAD_RE };
 
 export function parseLinkLba(e: SuspEntry, findings: Findings): number | undefined {
   const structure = `RockRidge ${e.signature}`;
   if (e.data.length < 8) {
-    findings.warn('RR_BAD_' + e.signature, `${e.signature} entry is ${e.data.length + 4} bytes, expected 12`, e.byteOffset, structure);
+    findings.warn(badLinkCode[e.signature] ?? FindingCode.RR_BAD_ENTRY, `${e.signature} entry is ${e.data.length + 4} bytes, expected 12`, e.byteOffset, structure);
     return undefined;
   }
   const v = readU32Both(e.data, 0);
-  if (v.mismatch) findings.warn('RR_ENDIAN_MISMATCH', `${e.signature} both-endian fields disagree`, e.byteOffset, structure);
+  if (v.mismatch) findings.warn(FindingCode.RR_ENDIAN_MISMATCH, `${e.signature} both-endian fields disagree`, e.byteOffset, structure);
   return v.value;
 }
 

@@ -6,6 +6,7 @@
 import { encodeUtf8 } from '../../bytes/index.js';
 import type { Findings } from '../../errors/index.js';
 import { MAX_SUSP_ENTRY_LENGTH, serializeSuspEntry, type SuspEntry } from './susp.js';
+import { FindingCode } from '../../errors/index.js';
 
 export const SlFlag = { CONTINUE: 1 } as const;
 export const SlComponentFlag = { CONTINUE: 1, CURRENT: 2, PARENT: 4, ROOT: 8, VOLROOT: 16, HOST: 32 } as const;
@@ -25,14 +26,14 @@ export const SL_COMPONENT_AREA_BYTES = MAX_SUSP_ENTRY_LENGTH - 5;
 export function parseSL(e: SuspEntry, findings: Findings): RripSl | undefined {
   const d = e.data;
   if (d.length < 1) {
-    findings.warn('RR_BAD_SL', 'SL entry without flags byte', e.byteOffset, 'RockRidge SL');
+    findings.warn(FindingCode.RR_BAD_SL, 'SL entry without flags byte', e.byteOffset, 'RockRidge SL');
     return undefined;
   }
   const components: SlComponent[] = [];
   let p = 1;
   while (p < d.length) {
     if (p + 2 > d.length || p + 2 + (d[p + 1] as number) > d.length) {
-      findings.warn('RR_BAD_SL', `SL component record at +${p} overruns the entry (rest ignored)`, e.byteOffset, 'RockRidge SL');
+      findings.warn(FindingCode.RR_BAD_SL, `SL component record at +${p} overruns the entry (rest ignored)`, e.byteOffset, 'RockRidge SL');
       break;
     }
     const len = d[p + 1] as number;

@@ -4,6 +4,7 @@
  */
 import type { Findings } from '../../errors/index.js';
 import { parseSuspArea, type SuspContinuation, type SuspEntry } from './susp.js';
+import { FindingCode } from '../../errors/index.js';
 
 export interface ReadSuspChainOptions {
   /** SP LEN_SKP for the inline area */
@@ -37,7 +38,7 @@ export async function readSuspChain(
     const key = `${c.lba}:${c.offsetInBlock}`;
     if (seen.has(key) || areas >= maxAreas || bytes + c.byteLength > maxBytes) {
       const why = seen.has(key) ? 'loops back to an area already read' : `exceeds the limit of ${maxAreas} areas / ${maxBytes} bytes`;
-      findings.warn('SUSP_CE_CHAIN', `continuation chain ${why} (rest ignored)`, from, 'SUSP CE');
+      findings.warn(FindingCode.SUSP_CE_CHAIN, `continuation chain ${why} (rest ignored)`, from, 'SUSP CE');
       break;
     }
     seen.add(key);
@@ -46,7 +47,7 @@ export async function readSuspChain(
     const at = c.lba * blockSize + c.offsetInBlock;
     const data = await readArea(c, at);
     if (data.length < c.byteLength) {
-      findings.warn('SUSP_CE_TRUNCATED', `continuation area of ${c.byteLength} bytes at block ${c.lba} is cut short (${data.length} bytes)`, at, 'SUSP CE');
+      findings.warn(FindingCode.SUSP_CE_TRUNCATED, `continuation area of ${c.byteLength} bytes at block ${c.lba} is cut short (${data.length} bytes)`, at, 'SUSP CE');
     }
     const part = parseSuspArea(data, at, findings);
     entries.push(...part.entries);

@@ -9,7 +9,7 @@
  * reports the CE pointer it found; the reader follows CE chains (bounded) and calls it again per area.
  */
 import { readU32Both, writeU32Both } from '../../bytes/index.js';
-import { ErrorCode, IsoKitError, type Findings } from '../../errors/index.js';
+import { ErrorCode, IsoKitError, type Findings, FindingCode } from '../../errors/index.js';
 
 /** One SUSP entry; `data` is the payload after the 4-byte header (a view into the input). */
 export interface SuspEntry {
@@ -63,7 +63,7 @@ export function parseSuspArea(area: Uint8Array, byteOffset: number, findings: Fi
     if (len === 0 && area[pos] === 0 && area[pos + 1] === 0) break; // zero padding up to the end
     const signature = sig(area, pos);
     if (len < 4 || pos + len > area.length) {
-      findings.warn('SUSP_BAD_LENGTH', `entry "${printable(signature)}" has length ${len} but ${area.length - pos} bytes remain in the area (rest ignored)`, at, 'SUSP entry');
+      findings.warn(FindingCode.SUSP_BAD_LENGTH, `entry "${printable(signature)}" has length ${len} but ${area.length - pos} bytes remain in the area (rest ignored)`, at, 'SUSP entry');
       break;
     }
     const version = area[pos + 3] as number;
@@ -73,7 +73,7 @@ export function parseSuspArea(area: Uint8Array, byteOffset: number, findings: Fi
     if (signature === 'PD') continue;
     if (signature === 'CE') {
       const ce = parseCE(data, at, findings);
-      if (ce && continuation) findings.warn('SUSP_MULTIPLE_CE', 'more than one CE entry in one area; the first is followed', at, 'SUSP CE');
+      if (ce && continuation) findings.warn(FindingCode.SUSP_MULTIPLE_CE, 'more than one CE entry in one area; the first is followed', at, 'SUSP CE');
       else if (ce) continuation = ce;
       continue;
     }
@@ -89,12 +89,12 @@ function printable(s: string): string {
 /** SUSP 5.1 CE: BP5-12 block location, BP13-20 offset, BP21-28 length of the continuation area (all both-endian). */
 export function parseCE(data: Uint8Array, byteOffset: number, findings: Findings): SuspContinuation | undefined {
   if (data.length < 24) {
-    findings.warn('SUSP_BAD_CE', `CE entry is ${data.length + 4} bytes, expected 28 (continuation ignored)`, byteOffset, 'SUSP CE');
+    findings.warn(FindingCode.SUSP_BAD_CE, `CE entry is ${data.length + 4} bytes, expected 28 (continuation ignored)`, byteOffset, 'SUSP CE');
     return undefined;
   }
   const lba = readU32Both(data, 0), off = readU32Both(data, 8), len = readU32Both(data, 16);
   if (lba.mismatch || off.mismatch || len.mismatch) {
-    findings.warn('SUSP_ENDIAN_MISMATCH', 'CE both-endian fields disagree (little-endian halves used)', byteOffset, 'SUSP CE');
+    findings.warn(FindingCode.SUSP_ENDIAN_MISMATCH, 'CE both-endian fields disagree (little-endian halves used)', byteOffset, 'SUSP CE');
   }
   return { lba: lba.value, offsetInBlock: off.value, byteLength: len.value };
 }
@@ -147,7 +147,7 @@ export function serializeST(): Uint8Array {
 /** SUSP 5.3: returns LEN_SKP, or undefined (with a finding) when the check bytes are wrong. */
 export function parseSP(e: SuspEntry, findings: Findings): number | undefined {
   if (e.data.length < 3 || e.data[0] !== 0xbe || e.data[1] !== 0xef) {
-    findings.warn('SUSP_BAD_SP', 'SP entry without check bytes BE EF', e.byteOffset, 'SUSP SP');
+    findings.warn(FindingCode.SUSP_BAD_SP, 'SP entry without check bytes BE EF', e.byteOffset, 'SUSP SP');
     return undefined;
   }
   return e.data[2] as number;

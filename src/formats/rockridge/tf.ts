@@ -6,6 +6,7 @@
 import { readDate17, readDate7, writeDate7 } from '../../bytes/index.js';
 import type { Findings } from '../../errors/index.js';
 import { serializeSuspEntry, type SuspEntry } from './susp.js';
+import { FindingCode } from '../../errors/index.js';
 
 export const TfFlag = {
   CREATION: 1,
@@ -41,7 +42,7 @@ const ORDER = [
 export function parseTF(e: SuspEntry, findings: Findings): RripTf | undefined {
   const d = e.data;
   if (d.length < 1) {
-    findings.warn('RR_BAD_TF', 'TF entry without flags byte', e.byteOffset, 'RockRidge TF');
+    findings.warn(FindingCode.RR_BAD_TF, 'TF entry without flags byte', e.byteOffset, 'RockRidge TF');
     return undefined;
   }
   const flags = d[0] as number;
@@ -53,7 +54,7 @@ export function parseTF(e: SuspEntry, findings: Findings): RripTf | undefined {
   for (const [bit, key] of ORDER) {
     if (Math.floor(flags / bit) % 2 === 0) continue;
     if (p + size > d.length) {
-      findings.warn('RR_BAD_TF', `TF entry of ${d.length + 4} bytes is too short for the time stamps its flags announce`, e.byteOffset, 'RockRidge TF');
+      findings.warn(FindingCode.RR_BAD_TF, `TF entry of ${d.length + 4} bytes is too short for the time stamps its flags announce`, e.byteOffset, 'RockRidge TF');
       break;
     }
     const t = long ? readDate17(d, p) : readDate7(d, p);
@@ -61,7 +62,7 @@ export function parseTF(e: SuspEntry, findings: Findings): RripTf | undefined {
     if (t.ms !== undefined) out[key] = t.ms;
     p += size;
   }
-  if (badOffset) findings.info('RR_BAD_GMT_OFFSET', 'TF time stamp GMT offset outside -48..+52 quarter hours (treated as 0)', e.byteOffset, 'RockRidge TF');
+  if (badOffset) findings.info(FindingCode.RR_BAD_GMT_OFFSET, 'TF time stamp GMT offset outside -48..+52 quarter hours (treated as 0)', e.byteOffset, 'RockRidge TF');
   return out as RripTf;
 }
 

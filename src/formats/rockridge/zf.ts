@@ -7,7 +7,7 @@
  * "ZD", "B2", BP9-16 uncompressed size as 64-bit little-endian.
  */
 import { readU32Both, readU64LE, writeU32Both, writeU64LE } from '../../bytes/index.js';
-import { ErrorCode, IsoKitError, type Findings } from '../../errors/index.js';
+import { ErrorCode, IsoKitError, type Findings, FindingCode } from '../../errors/index.js';
 import { serializeSuspEntry, type SuspEntry } from './susp.js';
 
 export interface RripZf {
@@ -25,7 +25,7 @@ export function parseZF(e: SuspEntry, findings: Findings): RripZf | undefined {
   const d = e.data;
   const structure = `RockRidge ${e.signature}`;
   if (d.length < 12) {
-    findings.warn('RR_BAD_ZF', `${e.signature} entry is ${d.length + 4} bytes, expected 16`, e.byteOffset, structure);
+    findings.warn(FindingCode.RR_BAD_ZF, `${e.signature} entry is ${d.length + 4} bytes, expected 16`, e.byteOffset, structure);
     return undefined;
   }
   const algorithm = String.fromCharCode(d[0] as number, d[1] as number);
@@ -34,7 +34,7 @@ export function parseZF(e: SuspEntry, findings: Findings): RripZf | undefined {
     return { algorithm, headerSizeLog4, blockSizeLog2, uncompressedSize: readU64LE(d, 4), formatVersion: 2 };
   }
   const size = readU32Both(d, 4);
-  if (size.mismatch) findings.warn('RR_ENDIAN_MISMATCH', 'ZF uncompressed size both-endian halves disagree', e.byteOffset, structure);
+  if (size.mismatch) findings.warn(FindingCode.RR_ENDIAN_MISMATCH, 'ZF uncompressed size both-endian halves disagree', e.byteOffset, structure);
   return { algorithm, headerSizeLog4, blockSizeLog2, uncompressedSize: size.value, formatVersion: 1 };
 }
 
