@@ -1,14 +1,19 @@
 /**
  * The writer (browser-safe): `planImage(tree, options) → ImageLayout` (pure, exact size) and
- * `emitImage(layout) → AsyncIterable<Uint8Array>` (ascending bytes, never seeks).
+ * `emitImage(layout) → AsyncIterable<Uint8Array>` (ascending bytes, never seeks), built on the format-neutral
+ * layout engine (`planLayout` / `emitLayout`: any block size, placed regions, patches).
  */
 export { planImage, describeLayout } from './plan.js';
 export { emitImage, type EmitOptions } from './emit.js';
 export type { BuildOptions, ResolvedOptions, IsoLevel } from './options.js';
-export type { BootHook, ContentPatch, RegionName } from './hooks.js';
-export type { ImageLayout, PlacedRegion, Region, Extent, FileChange, LayoutStats, EmitContext, PlanContext } from './types.js';
+export type { BootHook, ContentPatch, RegionName, RegionSlot, ImagePlanView } from './hooks.js';
+export type { ImageLayout, ImageRegion, ImageEmitContext, LayoutStats } from './types.js';
 export { BLOCK_SIZE } from './types.js';
-export type { ContentReader, ReadableContent, DataItem, DataRegionChunk, DataRegionChunks, FileDataSource } from './content-reader.js';
-export { ChunkWriter } from './chunk-writer.js';
-export { findDuplicateContents, type DedupOptions, type DedupReport } from './dedup.js';
-export { proposeIsoName, compareIdentifiers } from './names/iso9660.js';
+export {
+  planLayout, emitLayout, chunkWriterFor, zeroRegion, ChunkWriter, checkLayout,
+  type PlanOptions, type ChunkOptions, type Extent, type Placement, type PlanContext, type FileChange, type EmitContext, type Region,
+  type PlacedRegion, type Patch, type Layout, type ContentReader, type ReadableContent, type DataItem, type DataRegionChunk,
+  type DataRegionChunks, type FileDataSource,
+} from './engine/index.js';
+export { findDuplicateContents, type DedupOptions, type DedupReport } from './files/dedup.js';
+export { proposeIsoName, compareIdentifiers } from './iso9660/names/iso9660.js';

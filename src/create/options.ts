@@ -8,7 +8,7 @@
 import { ErrorCode, IsoKitError } from '../errors/index.js';
 import type { TreeNode } from '../model/index.js';
 import type { BootHook } from './hooks.js';
-import { toDChars } from './names/iso9660.js';
+import { toDChars } from './iso9660/names/iso9660.js';
 
 export type IsoLevel = 1 | 2 | 3 | 4;
 export type RripVersion = '1.10' | '1.12';

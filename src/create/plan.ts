@@ -2,108 +2,66 @@
  * planImage: tree + options → ImageLayout. Pure and deterministic (no clock, no I/O, no randomness): the same
  * tree and options give the same layout and, through emitImage, the same bytes. Knows the exact size.
  *
- * Region order (design guide §2; libisofs ecma119.c writes the same): system area, volume descriptors, path
- * tables, ISO 9660 directories (each followed by its Rock Ridge continuation areas), Joliet directories, file
- * data, padding.
- * BootHook.regions insert more before any of these (or at 'end').
+ * The image is a composition of region groups laid out by the engine (engine/): the ISO 9660 group (system
+ * area, volume descriptors, path tables, ISO 9660 directories each followed by its Rock Ridge continuation
+ * areas, Joliet directories, padding — libisofs ecma119.c writes the same order), the stored file data, and
+ * whatever `BootHook.regions` adds before any of them (or at 'end').
  */
 import { ErrorCode, IsoKitError } from '../errors/index.js';
 import type { TreeNode } from '../model/index.js';
-import type { RegionName } from './hooks.js';
-import { checkLayout } from './invariants.js';
-import { resolveOptions, type BuildOptions, type ResolvedOptions } from './options.js';
-import { iso9660DirectoriesRegion } from './regions/directories-iso9660.js';
-import { jolietDirectoriesRegion } from './regions/directories-joliet.js';
-import { fileDataRegion } from './regions/file-data.js';
-import { paddingRegion } from './regions/padding.js';
-import { pathTablesRegion } from './regions/path-tables.js';
-import { systemAreaRegion } from './regions/system-area.js';
-import { volumeDescriptorsRegion } from './regions/volume-descriptors.js';
-import { checkIso9660Paths, limitJolietPaths } from './path-limits.js';
-import { relocateDeepDirectories } from './relocate.js';
-import { buildTree, isoDirOrder, jolietDirOrder, pathOf, type BuildImage } from './tree.js';
-import { BLOCK_SIZE, type ImageLayout, type PlacedRegion, type Region } from './types.js';
+import { planLayout } from './engine/index.js';
+import { fileDataRegion } from './files/file-data.js';
+import type { RegionSlot } from './hooks.js';
+import { iso9660Regions, prepareIso9660 } from './iso9660/group.js';
+import { resolveOptions, type BuildOptions } from './options.js';
+import { buildTree, pathOf } from './tree.js';
+import { BLOCK_SIZE, type ImageLayout, type ImageRegion } from './types.js';
 
-function regionList(o: ResolvedOptions): Region[] {
-  const base: [RegionName, Region | undefined][] = [
-    ['system-area', systemAreaRegion()],
-    ['volume-descriptors', volumeDescriptorsRegion()],
-    ['path-tables', pathTablesRegion()],
-    ['directories-iso9660', iso9660DirectoriesRegion()],
-    ['directories-joliet', o.joliet ? jolietDirectoriesRegion() : undefined],
-    ['file-data', fileDataRegion()],
-    ['padding', paddingRegion()],
-  ];
-  const extra = o.boot?.regions ?? [];
-  const out: Region[] = [];
-  for (const [name, region] of base) {
-    for (const x of extra) if (x.before === name) out.push(x.region);
+/** The image's own regions in order, with the slots of other groups inserted before their anchors. */
+function regionList(own: readonly { name: string; region: ImageRegion | undefined }[], slots: readonly RegionSlot[]): ImageRegion[] {
+  const known = new Set(own.map((x) => x.name));
+  for (const s of slots) {
+    if (s.before !== 'end' && !known.has(s.before)) throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `unknown region anchor "${s.before}"`);
+  }
+  const out: ImageRegion[] = [];
+  for (const { name, region } of own) {
+    for (const s of slots) if (s.before === name) out.push(s.region);
     if (region) out.push(region);
   }
-  for (const x of extra) if (x.before === 'end') out.push(x.region);
-  for (const x of extra) {
-    if (!base.some(([n]) => n === x.before) && x.before !== 'end') throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `unknown region anchor "${x.before}"`);
-  }
+  for (const s of slots) if (s.before === 'end') out.push(s.region);
   return out;
-}
-
-function orderDirectories(image: BuildImage, o: ResolvedOptions): void {
-  image.isoDirs = isoDirOrder(image.root);
-  image.isoDirs.forEach((d, i) => (d.dir.pathTableNumber = i + 1));
-  if (o.joliet) {
-    image.jolietDirs = jolietDirOrder(image.root);
-    image.jolietDirs.forEach((d, i) => (d.dir.jolietPathTableNumber = i + 1));
-  }
-  // sort weight (higher first), stable: otherwise breadth-first source order
-  if (image.data.some((d) => d.first.node.sortWeight)) {
-    image.data = image.data
-      .map((d, i) => ({ d, i }))
-      .sort((a, b) => (b.d.first.node.sortWeight ?? 0) - (a.d.first.node.sortWeight ?? 0) || a.i - b.i)
-      .map((x) => x.d);
-  }
 }
 
 /** Plan an image of `tree` (a 'dir' node). Throws INVALID_ARGUMENT/UNSUPPORTED for trees that cannot be written. */
 export function planImage(tree: TreeNode, options: BuildOptions = {}): ImageLayout {
   const o = resolveOptions(options, tree);
-  const image = buildTree(tree, o);
-  if (o.relocateDeep) relocateDeepDirectories(image, o);
-  if (o.joliet) limitJolietPaths(image.root, image.findings);
-  if (o.isoLevel !== 4) checkIso9660Paths(image.root, o, image.findings);
-  orderDirectories(image, o);
-  const regions = regionList(o);
-  const placed: PlacedRegion[] = [];
-  let lba = 0;
-  for (const r of regions) {
-    const blockCount = r.plan(lba, { image, options: o });
-    placed.push({ name: r.name, lba, blockCount });
-    lba += blockCount;
-  }
+  const planTree = buildTree(tree, o);
+  const iso = prepareIso9660(planTree, o);
+  const own = iso9660Regions(iso, fileDataRegion(planTree, BLOCK_SIZE));
+  const slots = o.boot?.regions?.({ options: o, iso }) ?? [];
+  const regions = regionList(own, slots);
+  const planned = planLayout(regions, { blockSize: BLOCK_SIZE });
+  if (planned.blockCount > 0xffffffff) throw new IsoKitError(ErrorCode.UNSUPPORTED, `${planned.blockCount} blocks do not fit the 32-bit volume space size`);
   let dataBytes = 0;
-  for (const d of image.data) dataBytes += d.byteLength;
+  for (const d of planTree.data) dataBytes += d.byteLength;
   const layout: ImageLayout = {
-    blockSize: BLOCK_SIZE,
-    blockCount: lba,
-    byteLength: lba * BLOCK_SIZE,
-    regions: placed,
+    ...planned,
+    regionList: planned.regionList as readonly ImageRegion[],
     options: o,
-    stats: { ...image.stats, dataBytes },
-    findings: image.findings.toArray(),
+    stats: { ...planTree.stats, dataBytes },
+    findings: planTree.findings.toArray(),
     locate(node) {
-      const d = image.byNode.get(node)?.data;
+      const d = planTree.byNode.get(node)?.data;
       return d ? { lba: d.byteLength ? d.lba : 0, byteLength: d.byteLength } : undefined;
     },
     namesOf(node) {
-      const e = image.byNode.get(node);
+      const e = planTree.byNode.get(node);
       if (!e) return undefined;
-      const iso: string[] = [];
-      for (let c = e; c.isoParent !== c; c = c.isoParent) iso.push(c.isoName);
-      return { iso9660: '/' + iso.reverse().join('/'), ...(o.joliet && e.jolietName ? { joliet: e.jolietName } : {}), ...(o.rockRidge ? { rockridge: pathOf(e) } : {}) };
+      const joliet = iso.jolietName[e.id];
+      return { iso9660: iso.isoPath(e), ...(o.joliet && joliet ? { joliet } : {}), ...(o.rockRidge ? { rockridge: pathOf(e) } : {}) };
     },
-    image,
-    regionList: regions,
+    iso,
   };
-  checkLayout(layout);
   return layout;
 }
 
@@ -127,7 +85,7 @@ export function describeLayout(layout: ImageLayout): Record<string, unknown> {
     joliet: layout.options.joliet !== false,
     rockRidge: layout.options.rockRidge ? layout.options.rripVersion : false,
     volumeId: layout.options.volumeId,
-    regions: layout.regions.map((r) => ({ name: r.name, lba: r.lba, blockCount: r.blockCount, byteOffset: r.lba * BLOCK_SIZE, byteLength: r.blockCount * BLOCK_SIZE })),
+    regions: layout.regions.map((r) => ({ name: r.name, lba: r.lba, blockCount: r.blockCount, byteOffset: r.lba * layout.blockSize, byteLength: r.blockCount * layout.blockSize })),
     findings: layout.findings,
   };
 }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { jolietNames, proposeJolietName } from '../../src/create/names/joliet.js';
+import { jolietNames, proposeJolietName } from '../../src/create/iso9660/names/joliet.js';
 import { createImageFile } from '../../src/node/create.js';
 import { needTools, sh, tmpDir } from '../helpers/index.js';
 

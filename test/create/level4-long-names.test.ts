@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { openImage } from '../../src/read/index.js';
 import { memorySource } from '../../src/io/index.js';
 import type { TreeNode } from '../../src/model/index.js';
-import { LEVEL4_MAX_BYTES, LEVEL4_MAX_BYTES_WITH_SUSP } from '../../src/create/names/iso9660.js';
+import { LEVEL4_MAX_BYTES, LEVEL4_MAX_BYTES_WITH_SUSP } from '../../src/create/iso9660/names/iso9660.js';
 import { needTools, sh, tmpDir } from '../helpers/index.js';
 import { buildBytes, buildFile, dir, file, isokitReaderAgrees, rockRidgeReadersAgree } from './helpers.js';
 

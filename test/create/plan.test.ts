@@ -50,12 +50,12 @@ test('layout knows the exact size and where each region lands; emit yields exact
 
 test('a region that emits the wrong number of bytes is an INTERNAL error; boot hooks insert regions and patches', async () => {
   const bad: Region = { name: 'bad', plan: () => 1, async *emit(out) { yield* out.zeros(100); } };
-  const layout = planImage(tree(), { dateMs: T0, boot: { regions: [{ before: 'file-data', region: bad }] } });
+  const layout = planImage(tree(), { dateMs: T0, boot: { regions: () => [{ before: 'file-data', region: bad }] } });
   await assert.rejects(async () => { for await (const _ of emitImage(layout)) void _; }, (e: Error & { code?: string }) => e.code === 'INTERNAL' && /region bad emitted 100 bytes, 2048/.test(e.message));
   const t = tree();
   const target = (t.children as TreeNode[])[0] as TreeNode;
   const good: Region = { name: 'catalog', plan: () => 1, *extents() { yield { lba: 0, blockCount: 1, what: 'catalog' }; }, async *emit(out) { yield* out.zeros(2048); } };
-  assert.throws(() => planImage(t, { boot: { regions: [{ before: 'file-data', region: good }] } }), /invariant broken: catalog .* outside region catalog|overlaps/);
+  assert.throws(() => planImage(t, { boot: { regions: () => [{ before: 'file-data', region: good }] } }), /invariant broken: catalog .* outside region catalog|overlaps/);
   const { bytes, layout: l2 } = await buildBytes(t, { boot: { patches: () => [{ node: target, byteOffset: 0, bytes: Uint8Array.of(0x42) }], systemArea: () => Uint8Array.of(1, 2, 3) } });
   const at = l2.locate(target) as { lba: number };
   assert.equal(bytes[at.lba * 2048], 0x42, 'patched copy');
@@ -81,8 +81,8 @@ test('files over 4 GiB get multi-extent records of 4 GiB − 2 KiB in both trees
   const t = dir('M', [{ name: 'big.bin', kind: 'file', size, content: zeros(size), mode: 0o100644, mtimeMs: T0 }, file('after', 'x')]);
   const layout = planImage(t, { dateMs: T0 });
   assert.ok(layout.byteLength > size);
-  const img = layout.image;
-  for (const lba of [img.root.dir.isoLba, img.root.dir.jolietLba]) {
+  const root = layout.iso.dir(layout.iso.root);
+  for (const lba of [root.isoLba, root.jolietLba]) {
     // emit just the metadata regions and parse the root directory's records
     const meta = new Uint8Array(((layout.regions.find((r) => r.name === 'file-data')?.lba) as number) * 2048);
     let o = 0;

@@ -203,7 +203,7 @@ test('read-ahead: paths rebuilt from shared directory + name bytes (non-ASCII na
     writeFileSync(single, 'x'.repeat(5000));
     const tree = await treeFromFileSystem([{ path: src }, { path: single }]);
     const layout = planImage(tree, { dateMs: Date.UTC(2024, 0, 1) });
-    const paths = sharedPaths(layout.image.data);
+    const paths = sharedPaths(layout.iso.tree.data);
     assert.equal(paths.dirOf.length, 3);
     // the joined bytes are each file's own path
     const names = Buffer.from(paths.nameBytes), dirs = Buffer.from(paths.dirBytes);

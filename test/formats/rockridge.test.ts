@@ -4,8 +4,8 @@ import fc from 'fast-check';
 import { concatBytes, encodeUtf8 } from '../../src/bytes/index.js';
 import { Findings, IsoKitError } from '../../src/errors/index.js';
 import {
-  CE_ENTRY_LENGTH, decodeDeviceNumber, encodeDeviceNumber, interpretRockRidge, packContinuationAreas, parseSuspArea, readSuspChain,
-  serializeCE, serializeER, serializeNM, serializeRockRidge, serializeSL, serializeSP, serializeSuspEntry, splitSystemUse,
+  CE_ENTRY_LENGTH, decodeDeviceNumber, encodeDeviceNumber, interpretRockRidge, continuationAreas, inlineEntryCount, parseSuspArea, readSuspChain,
+  serializeCE, serializeER, serializeNM, serializeRockRidge, serializeSL, serializeSP, serializeSuspEntry, sizeOfRockRidgeEntries,
   type RockRidgeWriteInput,
 } from '../../src/formats/rockridge/index.js';
 
@@ -122,17 +122,21 @@ test('RE, CL, PL, ZF, RR tolerated, SF reported', () => {
   assert.deepEqual(f.list.map((x) => x.code), ['RR_SPARSE_UNSUPPORTED']);
 });
 
-test('splitSystemUse keeps order and room for CE; packContinuationAreas fits blocks', () => {
-  const entries = serializeRockRidge({ name: 'n'.repeat(255), mode: 0o120777, nlink: 1, uid: 0, gid: 0, mtimeMs: 0, symlinkTarget: 'x/'.repeat(600) }, { rripVersion: '1.12' });
-  const small = splitSystemUse(entries.slice(0, 1), 200);
-  assert.equal(small.continuation.length, 0);
-  const s = splitSystemUse(entries, 200);
-  assert.ok(s.continuation.length > 0);
-  assert.ok(s.inline.reduce((n, e) => n + e.length, 0) + CE_ENTRY_LENGTH <= 200);
-  assert.deepEqual([...s.inline, ...s.continuation], entries);
-  const areas = packContinuationAreas(s.continuation, 2048);
-  assert.deepEqual(areas.flat(), s.continuation);
-  areas.forEach((a, i) => assert.ok(a.reduce((n, e) => n + e.length, 0) + (i < areas.length - 1 ? CE_ENTRY_LENGTH : 0) <= 2048));
+test('inlineEntryCount keeps order and room for CE; continuationAreas fits blocks', () => {
+  const lengths = sizeOfRockRidgeEntries({ name: 'n'.repeat(255), mode: 0o120777, nlink: 1, uid: 0, gid: 0, mtimeMs: 0, symlinkTarget: 'x/'.repeat(600) }, { rripVersion: '1.12' });
+  assert.equal(inlineEntryCount(lengths.slice(0, 1), 200), 1);
+  const inline = inlineEntryCount(lengths, 200);
+  assert.ok(inline < lengths.length);
+  assert.ok(lengths.slice(0, inline).reduce((n, e) => n + e, 0) + CE_ENTRY_LENGTH <= 200);
+  assert.ok(lengths.slice(0, inline + 1).reduce((n, e) => n + e, 0) + CE_ENTRY_LENGTH > 200, 'the next entry would not fit');
+  const areas = continuationAreas(lengths, inline, 2048);
+  assert.equal(areas[0]?.[0], inline);
+  assert.equal(areas.at(-1)?.[1], lengths.length);
+  areas.forEach(([a, b], i) => {
+    if (i) assert.equal(a, areas[i - 1]?.[1], 'areas are consecutive');
+    assert.ok(lengths.slice(a, b).reduce((n, e) => n + e, 0) + (i < areas.length - 1 ? CE_ENTRY_LENGTH : 0) <= 2048);
+  });
+  assert.ok(areas.length >= 1);
 });
 
 test('readSuspChain follows CE areas and stops on loops', async () => {

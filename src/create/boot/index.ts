@@ -12,10 +12,9 @@ import { serializeElToritoBootRecord, hasIsohybridSignature } from '../../format
 import { diskSignatureFromSeed } from '../../formats/mbr/index.js';
 import { parseGuid, volumeDateGuid } from '../../formats/gpt/index.js';
 import type { TreeNode } from '../../model/index.js';
-import type { BootHook, ContentPatch, RegionName } from '../hooks.js';
-import type { ImageLayout, Region } from '../types.js';
+import type { BootHook, ContentPatch, RegionSlot } from '../hooks.js';
+import type { ImageLayout } from '../types.js';
 import { bootImagePatches, buildCatalog, type ImagePlace } from './eltorito.js';
-import { partitionOffsetRegions } from './partition-offset.js';
 import { appendedPartitionRegion, endRegion, geometryFor, hiddenCatalogRegion, isoAlignmentRegion, GPT_BACKUP_BLOCKS, type DiskState } from './regions.js';
 import { insertCatalogNode, resolveEntries, resolvePartitions, type ResolvedEntry, type ResolvedPartition } from './resolve.js';
 import type { BootHookOptions, BootSpec, SystemAreaSpec } from './spec.js';
@@ -127,13 +126,8 @@ function diskFacts(b: Built, layout: ImageLayout): DiskFacts {
   };
 }
 
-function makeRegions(b: Built, sa: SystemAreaSpec, catalogBlocks: number, catalogBytes: (l: ImageLayout) => Uint8Array, systemArea: (l: ImageLayout) => SystemAreaBytes): { before: RegionName; region: Region }[] {
-  const out: { before: RegionName; region: Region }[] = [];
-  const off = sa.partitionOffset ?? 0;
-  if (off > 0) {
-    const po = partitionOffsetRegions(off, (l) => isoEndBlocks(l));
-    out.push({ before: 'path-tables', region: po.descriptors }, { before: 'file-data', region: po.trees });
-  }
+function makeRegions(b: Built, catalogBlocks: number, catalogBytes: (l: ImageLayout) => Uint8Array, systemArea: (l: ImageLayout) => SystemAreaBytes): RegionSlot[] {
+  const out: RegionSlot[] = [];
   if (b.entries.length && !b.catalogNode) out.push({ before: 'file-data', region: hiddenCatalogRegion(catalogBlocks, catalogBytes) });
   const parts = [...b.partitions.values()].sort((x, y) => x.number - y.number);
   if (parts.length) {
@@ -224,7 +218,7 @@ export async function createBootHook(spec: BootSpec, tree: TreeNode, options: Bo
     warnings,
     ...(needsSystemArea ? { systemArea: (layout: ImageLayout) => systemArea(layout).head } : {}),
     ...(entries.length ? { descriptors: [(layout: ImageLayout) => serializeElToritoBootRecord(catalogLba(layout))] } : {}),
-    regions: makeRegions(b, sa, Math.max(1, catalogSize / 2048), catalogBytes, systemArea),
+    regions: () => makeRegions(b, Math.max(1, catalogSize / 2048), catalogBytes, systemArea),
     patches: (layout: ImageLayout): ContentPatch[] => {
       const out: ContentPatch[] = [];
       for (const e of entries) if (e.node) out.push(...bootImagePatches(e, placeOf(b, layout, e), PVD_LBA));
@@ -232,5 +226,6 @@ export async function createBootHook(spec: BootSpec, tree: TreeNode, options: Bo
       return out;
     },
     volumeSpaceBlockCount: (layout: ImageLayout) => vssOf(layout, cfg.offsetBlocks),
+    ...(cfg.offsetBlocks > 0 ? { partitionOffset: { blockCount: cfg.offsetBlocks, volumeSpaceBlockCount: isoEndBlocks } } : {}),
   };
 }

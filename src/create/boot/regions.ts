@@ -6,8 +6,8 @@
 import { ErrorCode, IsoKitError } from '../../errors/index.js';
 import { throwIfAborted } from '../../io/index.js';
 import { alignToCylinder, hybridGeometry, type DiskGeometry } from '../../formats/mbr/index.js';
-import type { ChunkWriter } from '../chunk-writer.js';
-import { BLOCK_SIZE, type EmitContext, type ImageLayout, type Region } from '../types.js';
+import type { ChunkWriter } from '../engine/index.js';
+import { BLOCK_SIZE, type ImageEmitContext, type ImageLayout, type ImageRegion } from '../types.js';
 import type { ResolvedPartition } from './resolve.js';
 
 /** Sectors of the backup GPT (248 entries = 62 sectors + header) and the blocks reserved for it. */
@@ -27,11 +27,11 @@ export function geometryFor(state: DiskState, sectorCount: number): DiskGeometry
 }
 
 /** A catalog no directory names (--boot-catalog-hide). */
-export function hiddenCatalogRegion(blockCount: number, bytes: (layout: ImageLayout) => Uint8Array): Region {
+export function hiddenCatalogRegion(blockCount: number, bytes: (layout: ImageLayout) => Uint8Array): ImageRegion {
   return {
     name: 'boot:catalog',
     plan: () => blockCount,
-    async *emit(out: ChunkWriter, ctx: EmitContext) {
+    async *emit(out: ChunkWriter, ctx: ImageEmitContext) {
       const b = bytes(ctx.layout);
       if (b.length > blockCount * BLOCK_SIZE) throw new IsoKitError(ErrorCode.INTERNAL, 'boot catalog outgrew its blocks');
       yield* out.put(b);
@@ -41,7 +41,7 @@ export function hiddenCatalogRegion(blockCount: number, bytes: (layout: ImageLay
 }
 
 /** Zeros up to the next cylinder boundary (512-byte sectors, heads × sectors per track). */
-export function isoAlignmentRegion(state: DiskState, extraSectors: number): Region {
+export function isoAlignmentRegion(state: DiskState, extraSectors: number): ImageRegion {
   let blocks = 0;
   return {
     name: 'boot:iso-alignment',
@@ -56,7 +56,7 @@ export function isoAlignmentRegion(state: DiskState, extraSectors: number): Regi
   };
 }
 
-export function appendedPartitionRegion(p: ResolvedPartition, state: DiskState, alignAll: boolean): Region {
+export function appendedPartitionRegion(p: ResolvedPartition, state: DiskState, alignAll: boolean): ImageRegion {
   let blocks = 0;
   return {
     name: `boot:appended-partition-${p.number}`,
@@ -65,7 +65,7 @@ export function appendedPartitionRegion(p: ResolvedPartition, state: DiskState, 
       if (alignAll) blocks = alignToCylinder(blocks * 4, geometryFor(state, (startLba + blocks) * 4)) / 4;
       return blocks;
     },
-    async *emit(out: ChunkWriter, ctx: EmitContext) {
+    async *emit(out: ChunkWriter, ctx: ImageEmitContext) {
       let done = 0;
       for await (const chunk of p.content.stream({ ...(ctx.signal ? { signal: ctx.signal } : {}), chunkSize: 1 << 20 })) {
         throwIfAborted(ctx.signal);
@@ -84,7 +84,7 @@ export function appendedPartitionRegion(p: ResolvedPartition, state: DiskState, 
  * The end of the image: with `align`, zeros up to a whole cylinder (counting the backup GPT); with `gpt`, the
  * last 63 sectors hold the backup partition array and header.
  */
-export function endRegion(state: DiskState, opts: { align: boolean; gpt: boolean; gptBackup: (layout: ImageLayout) => Uint8Array | undefined }): Region {
+export function endRegion(state: DiskState, opts: { align: boolean; gpt: boolean; gptBackup: (layout: ImageLayout) => Uint8Array | undefined }): ImageRegion {
   let blocks = 0;
   return {
     name: 'boot:end',
@@ -94,7 +94,7 @@ export function endRegion(state: DiskState, opts: { align: boolean; gpt: boolean
       blocks = opts.align ? alignToCylinder(total * 4, geometryFor(state, total * 4)) / 4 - startLba : gptBlocks;
       return blocks;
     },
-    async *emit(out: ChunkWriter, ctx: EmitContext) {
+    async *emit(out: ChunkWriter, ctx: ImageEmitContext) {
       const backup = opts.gpt ? opts.gptBackup(ctx.layout) : undefined;
       if (opts.gpt && (!backup || backup.length !== GPT_BACKUP_SECTORS * 512)) throw new IsoKitError(ErrorCode.INTERNAL, 'backup GPT missing or of the wrong size');
       yield* out.zeros(blocks * BLOCK_SIZE - (backup?.length ?? 0));

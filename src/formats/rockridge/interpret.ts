@@ -1,18 +1,17 @@
 /**
- * Turn the SUSP entries of one directory record (inline area plus its continuation areas, in order) into
- * Rock Ridge metadata (RRIP 1.12 clause 4; 1.09/1.10 tolerated). Bad entries become findings; nothing throws
- * except a strict `Findings` (an IsoKitError).
+ * Rock Ridge metadata of one directory record from its SUSP entries (RRIP 1.12 clause 4; 1.09/1.10
+ * tolerated): `RockRidgeReader`, the one interpreter, fed by a SuspWalker over the record's areas.
  */
-import { decodeName, concatBytes } from '../../bytes/index.js';
+import { decodeName, concatBytes, type NameDecoder } from '../../bytes/index.js';
 import { IsoKitError, type Findings, FindingCode } from '../../errors/index.js';
 import { parseER, type ExtensionReference } from './er.js';
-import { NmFlag, parseNM } from './nm.js';
+import { NmFlag } from './nm.js';
 import { parsePN, type DeviceNumber } from './pn.js';
-import { parsePX } from './px.js';
+import { readPX } from './px.js';
 import { parseLinkLba } from './relocation.js';
 import { parseSL, SlComponentFlag, SlFlag, type RripSl } from './sl.js';
-import { parseSP, type SuspEntry } from './susp.js';
-import { parseTF } from './tf.js';
+import { SuspWalker, parseSP, sigCode, type SuspEntry } from './susp.js';
+import { TfFlag, readTF, type Date7Source } from './tf.js';
 import { parseZF } from './zf.js';
 
 export interface ZisofsInfo {
@@ -56,142 +55,226 @@ export interface RockRidgeInfo {
   signatures?: string[];
 }
 
+/** Interpret already-parsed entries (a record's areas in order): the one reader, over entry objects. */
+export function interpretRockRidge(entries: readonly SuspEntry[], findings: Findings, byteOffset: number): RockRidgeInfo {
+  const r = new RockRidgeReader();
+  r.begin();
+  const w = new SuspWalker();
+  for (const e of entries) {
+    // the entry rebuilt with its header, so that the walker reads it as it would inside an area
+    if (e.data.length > 251) continue;
+    const one = new Uint8Array(4 + e.data.length);
+    one[0] = e.signature.charCodeAt(0);
+    one[1] = e.signature.charCodeAt(1);
+    one[2] = one.length;
+    one[3] = e.version;
+    one.set(e.data, 4);
+    if (w.reset(one, 0, one.length, e.byteOffset).next(findings)) r.add(w, one, findings);
+  }
+  return r.finish(findings, byteOffset) ?? {};
+}
+
 interface SlComp {
   root?: boolean;
   bytes: number[];
 }
-interface State {
-  info: RockRidgeInfo;
-  nameParts: Uint8Array[];
-  nameOpen: boolean;
-  nmSeen: boolean;
-  slComps: SlComp[];
-  slCompOpen: boolean;
-  slOpen: boolean;
-  slSeen: boolean;
+
+const PX = sigCode('PX'), PN = sigCode('PN'), NM = sigCode('NM'), SL = sigCode('SL'), TF = sigCode('TF'), RE = sigCode('RE');
+const CL = sigCode('CL'), PL = sigCode('PL'), ZF = sigCode('ZF'), Z2 = sigCode('Z2'), ER = sigCode('ER'), SP = sigCode('SP'), SF = sigCode('SF');
+
+export interface RockRidgeReaderOptions {
+  /** decodes (and may intern) NM names */
+  readonly nameDecoder?: NameDecoder;
+  /** reads TF's 7-byte dates (e.g. with a one-slot cache: most records of an image share their dates) */
+  readonly dates?: Date7Source;
+  /** listing mode: of the TF stamps only MODIFY is decoded (the others are checked for findings, not kept) */
+  readonly lean?: boolean;
 }
 
-export function interpretRockRidge(entries: readonly SuspEntry[], findings: Findings, byteOffset: number): RockRidgeInfo {
-  const st: State = { info: {}, nameParts: [], nameOpen: false, nmSeen: false, slComps: [], slCompOpen: false, slOpen: false, slSeen: false };
-  const sigs: string[] = [];
-  for (const e of entries) {
-    if (!sigs.includes(e.signature)) sigs.push(e.signature);
+/**
+ * Turns the SUSP entries of one directory record (inline area, then its continuation areas, in order) into
+ * Rock Ridge metadata (RRIP 1.12 clause 4; 1.09/1.10 tolerated): `begin()`, `add()` for each entry a
+ * SuspWalker finds, `finish()`. The one Rock Ridge interpreter: the tree reader, the listing and
+ * `interpretRockRidge` all go through it. Bad entries become findings; nothing throws except a strict
+ * `Findings` (an IsoKitError).
+ */
+export class RockRidgeReader {
+  private info: RockRidgeInfo = {};
+  private readonly sigs: number[] = [];
+  /** NM name bytes: one part is kept as a range of its buffer (the usual case), more are copied */
+  private nameBuf: Uint8Array | undefined;
+  private nameStart = 0;
+  private nameEnd = 0;
+  private nameParts: Uint8Array[] | undefined;
+  private nameOpen = false;
+  private nmSeen = false;
+  private slComps: SlComp[] = [];
+  private slCompOpen = false;
+  private slOpen = false;
+  private slSeen = false;
+  private readonly keepTimes: number;
+
+  constructor(private readonly opts: RockRidgeReaderOptions = {}) {
+    this.keepTimes = opts.lean ? TfFlag.MODIFY : 0x7f;
+  }
+
+  begin(): void {
+    this.info = {};
+    this.sigs.length = 0;
+    this.nameBuf = undefined;
+    this.nameParts = undefined;
+    this.nameOpen = this.nmSeen = false;
+    if (this.slSeen) this.slComps = [];
+    this.slCompOpen = this.slOpen = this.slSeen = false;
+  }
+
+  /** Interpret the walker's current entry (`bytes` is the array the walker walks). */
+  add(w: SuspWalker, bytes: Uint8Array, findings: Findings): void {
+    if (!this.sigs.includes(w.sig)) this.sigs.push(w.sig);
     try {
-      interpretEntry(st, e, findings);
+      this.entry(w, bytes, findings);
     } catch (err) {
       if (err instanceof IsoKitError) throw err;
-      findings.warn(FindingCode.RR_BAD_ENTRY, `cannot interpret ${e.signature} entry: ${err instanceof Error ? err.message : String(err)}`, e.byteOffset, `RockRidge ${e.signature}`);
+      const name = String.fromCharCode(w.sig >> 8, w.sig & 0xff);
+      findings.warn(FindingCode.RR_BAD_ENTRY, `cannot interpret ${name} entry: ${err instanceof Error ? err.message : String(err)}`, w.byteOffset, `RockRidge ${name}`);
     }
   }
-  if (st.nmSeen) {
-    st.info.name = decodeName(concat(st.nameParts));
-    if (st.nameOpen) findings.warn(FindingCode.RR_NM_UNTERMINATED, 'last NM entry has the CONTINUE flag set', byteOffset, 'RockRidge NM');
-  }
-  if (st.slSeen) st.info.symlinkTarget = joinSl(st.slComps, findings, byteOffset);
-  if (sigs.length) st.info.signatures = sigs;
-  return st.info;
-}
 
-function interpretEntry(st: State, e: SuspEntry, findings: Findings): void {
-  const info = st.info;
-  switch (e.signature) {
-    case 'PX': {
-      const px = parsePX(e, findings);
-      if (!px) return;
-      info.mode = px.mode;
-      info.nlink = px.nlink;
-      info.uid = px.uid;
-      info.gid = px.gid;
-      if (px.ino !== undefined) info.ino = px.ino;
-      info.pxLength = e.data.length >= 40 ? 44 : 36;
-      return;
+  /** The record's information; undefined when no entry was added. */
+  finish(findings: Findings, byteOffset: number): RockRidgeInfo | undefined {
+    if (!this.sigs.length) return undefined;
+    const info = this.info;
+    if (this.nmSeen) {
+      info.name = this.nameParts ? decodeName(concatBytes(this.nameParts)) : this.decode(this.nameBuf as Uint8Array, this.nameStart, this.nameEnd);
+      if (this.nameOpen) findings.warn(FindingCode.RR_NM_UNTERMINATED, 'last NM entry has the CONTINUE flag set', byteOffset, 'RockRidge NM');
     }
-    case 'PN': {
-      const dev = parsePN(e, findings);
-      if (dev) info.device = dev;
-      return;
-    }
-    case 'NM': return addName(st, e, findings);
-    case 'SL': {
-      const sl = parseSL(e, findings);
-      if (sl) addSymlink(st, sl, e, findings);
-      return;
-    }
-    case 'TF': {
-      const tf = parseTF(e, findings);
-      if (!tf) return;
-      if (tf.creationMs !== undefined) info.birthtimeMs = tf.creationMs;
-      if (tf.modifyMs !== undefined) info.mtimeMs = tf.modifyMs;
-      if (tf.accessMs !== undefined) info.atimeMs = tf.accessMs;
-      if (tf.attributesMs !== undefined) info.ctimeMs = tf.attributesMs;
-      return;
-    }
-    case 'RE': info.relocated = true; return;
-    case 'CL': case 'PL': {
-      const lba = parseLinkLba(e, findings);
-      if (lba !== undefined) info[e.signature === 'CL' ? 'childLinkLba' : 'parentLinkLba'] = lba;
-      return;
-    }
-    case 'ZF': case 'Z2': {
-      const zf = parseZF(e, findings);
-      if (zf) info.zisofs = zf;
-      return;
-    }
-    case 'ER': {
-      const er = parseER(e, findings);
-      if (er) (info.extensions ??= []).push(er);
-      return;
-    }
-    case 'SP': {
-      const skip = parseSP(e, findings);
-      if (skip !== undefined) info.lenSkp = skip;
-      return;
-    }
-    case 'SF':
-      findings.warn(FindingCode.RR_SPARSE_UNSUPPORTED, 'SF (sparse file) entry is not supported; the file is read as recorded', e.byteOffset, 'RockRidge SF');
-      return;
-    default:
-      // RR (RRIP 1.09 flags), ES, AA/AL (AAIP), AS (Amiga) and unknown extensions are tolerated and ignored
-      return;
+    if (this.slSeen) info.symlinkTarget = joinSl(this.slComps, findings, byteOffset);
+    info.signatures = this.sigs.map((c) => String.fromCharCode(c >> 8, c & 0xff));
+    return info;
   }
-}
 
-function addName(st: State, e: SuspEntry, findings: Findings): void {
-  const nm = parseNM(e, findings);
-  if (!nm) return;
-  if (st.nmSeen && !st.nameOpen) {
-    findings.warn(FindingCode.RR_NM_AFTER_END, 'NM entry after a complete name (appended)', e.byteOffset, 'RockRidge NM');
+  private decode(b: Uint8Array, start: number, end: number): string {
+    return this.opts.nameDecoder ? this.opts.nameDecoder.decode(b, start, end) : decodeName(b.subarray(start, end));
   }
-  st.nmSeen = true;
-  if (nm.flags & NmFlag.CURRENT) st.info.nameFlags = 'current';
-  else if (nm.flags & NmFlag.PARENT) st.info.nameFlags = 'parent';
-  st.nameParts.push(nm.nameBytes);
-  st.nameOpen = (nm.flags & NmFlag.CONTINUE) !== 0;
-}
 
-function addSymlink(st: State, sl: RripSl, e: SuspEntry, findings: Findings): void {
-  if (st.slSeen && !st.slOpen) findings.warn(FindingCode.RR_SL_AFTER_END, 'SL entry after a complete link target (appended)', e.byteOffset, 'RockRidge SL');
-  st.slSeen = true;
-  for (const c of sl.components) {
-    const kind = c.flags & ~SlComponentFlag.CONTINUE;
-    let bytes: number[];
-    let root = false;
-    if (kind === 0) bytes = [...c.content];
-    else if (kind === SlComponentFlag.CURRENT) bytes = [0x2e];
-    else if (kind === SlComponentFlag.PARENT) bytes = [0x2e, 0x2e];
-    else if (kind === SlComponentFlag.ROOT) { bytes = []; root = true; }
-    else {
-      const what = kind === SlComponentFlag.VOLROOT ? 'VOLROOT' : kind === SlComponentFlag.HOST ? 'HOST' : `flags 0x${kind.toString(16)}`;
-      findings.info(FindingCode.RR_SL_COMPONENT, `SL component ${what} read as the root "/"`, e.byteOffset, 'RockRidge SL');
-      bytes = [];
-      root = true;
+  private entry(w: SuspWalker, b: Uint8Array, findings: Findings): void {
+    const info = this.info;
+    const p = w.dataStart, n = w.dataLength;
+    switch (w.sig) {
+      case PX: {
+        const px = readPX(b, p, n, w.byteOffset, findings);
+        if (!px) return;
+        info.mode = px.mode;
+        info.nlink = px.nlink;
+        info.uid = px.uid;
+        info.gid = px.gid;
+        if (px.ino !== undefined) info.ino = px.ino;
+        info.pxLength = n >= 40 ? 44 : 36;
+        return;
+      }
+      case TF: {
+        const t: { creationMs?: number; modifyMs?: number; accessMs?: number; attributesMs?: number } = {};
+        if (!readTF(b, p, n, w.byteOffset, findings, t, this.keepTimes, this.opts.dates)) return;
+        if (t.creationMs !== undefined) info.birthtimeMs = t.creationMs;
+        if (t.modifyMs !== undefined) info.mtimeMs = t.modifyMs;
+        if (t.accessMs !== undefined) info.atimeMs = t.accessMs;
+        if (t.attributesMs !== undefined) info.ctimeMs = t.attributesMs;
+        return;
+      }
+      case NM: return this.addName(b, p, n, w.byteOffset, findings);
+      default: return this.rareEntry(w, findings);
     }
-    const last = st.slComps[st.slComps.length - 1];
-    if (st.slCompOpen && last && !root && !last.root) last.bytes.push(...bytes);
-    else st.slComps.push(root ? { root, bytes } : { bytes });
-    st.slCompOpen = (c.flags & SlComponentFlag.CONTINUE) !== 0;
   }
-  st.slOpen = (sl.flags & SlFlag.CONTINUE) !== 0;
+
+  /** Entries few records carry: read through their entry objects. */
+  private rareEntry(w: SuspWalker, findings: Findings): void {
+    const info = this.info;
+    switch (w.sig) {
+      case PN: {
+        const dev = parsePN(w.entry(), findings);
+        if (dev) info.device = dev;
+        return;
+      }
+      case SL: {
+        const sl = parseSL(w.entry(), findings);
+        if (sl) this.addSymlink(sl, w.byteOffset, findings);
+        return;
+      }
+      case RE: info.relocated = true; return;
+      case CL: case PL: {
+        const lba = parseLinkLba(w.entry(), findings);
+        if (lba !== undefined) info[w.sig === CL ? 'childLinkLba' : 'parentLinkLba'] = lba;
+        return;
+      }
+      case ZF: case Z2: {
+        const zf = parseZF(w.entry(), findings);
+        if (zf) info.zisofs = zf;
+        return;
+      }
+      case ER: {
+        const er = parseER(w.entry(), findings);
+        if (er) (info.extensions ??= []).push(er);
+        return;
+      }
+      case SP: {
+        const skip = parseSP(w.entry(), findings);
+        if (skip !== undefined) info.lenSkp = skip;
+        return;
+      }
+      case SF:
+        findings.warn(FindingCode.RR_SPARSE_UNSUPPORTED, 'SF (sparse file) entry is not supported; the file is read as recorded', w.byteOffset, 'RockRidge SF');
+        return;
+      default:
+        // RR (RRIP 1.09 flags), ES, AA/AL (AAIP), AS (Amiga) and unknown extensions are tolerated and ignored
+        return;
+    }
+  }
+
+  private addName(b: Uint8Array, p: number, n: number, at: number, findings: Findings): void {
+    if (n < 1) {
+      findings.warn(FindingCode.RR_BAD_NM, 'NM entry without flags byte', at, 'RockRidge NM');
+      return;
+    }
+    if (this.nmSeen && !this.nameOpen) findings.warn(FindingCode.RR_NM_AFTER_END, 'NM entry after a complete name (appended)', at, 'RockRidge NM');
+    const flags = b[p] as number;
+    if (flags & NmFlag.CURRENT) this.info.nameFlags = 'current';
+    else if (flags & NmFlag.PARENT) this.info.nameFlags = 'parent';
+    if (!this.nmSeen) {
+      this.nameBuf = b;
+      this.nameStart = p + 1;
+      this.nameEnd = p + n;
+    } else {
+      this.nameParts ??= [(this.nameBuf as Uint8Array).slice(this.nameStart, this.nameEnd)];
+      this.nameParts.push(b.slice(p + 1, p + n));
+    }
+    this.nmSeen = true;
+    this.nameOpen = (flags & NmFlag.CONTINUE) !== 0;
+  }
+
+  private addSymlink(sl: RripSl, at: number, findings: Findings): void {
+    if (this.slSeen && !this.slOpen) findings.warn(FindingCode.RR_SL_AFTER_END, 'SL entry after a complete link target (appended)', at, 'RockRidge SL');
+    this.slSeen = true;
+    for (const c of sl.components) {
+      const kind = c.flags & ~SlComponentFlag.CONTINUE;
+      let bytes: number[];
+      let root = false;
+      if (kind === 0) bytes = [...c.content];
+      else if (kind === SlComponentFlag.CURRENT) bytes = [0x2e];
+      else if (kind === SlComponentFlag.PARENT) bytes = [0x2e, 0x2e];
+      else if (kind === SlComponentFlag.ROOT) { bytes = []; root = true; }
+      else {
+        const what = kind === SlComponentFlag.VOLROOT ? 'VOLROOT' : kind === SlComponentFlag.HOST ? 'HOST' : `flags 0x${kind.toString(16)}`;
+        findings.info(FindingCode.RR_SL_COMPONENT, `SL component ${what} read as the root "/"`, at, 'RockRidge SL');
+        bytes = [];
+        root = true;
+      }
+      const last = this.slComps[this.slComps.length - 1];
+      if (this.slCompOpen && last && !root && !last.root) last.bytes.push(...bytes);
+      else this.slComps.push(root ? { root, bytes } : { bytes });
+      this.slCompOpen = (c.flags & SlComponentFlag.CONTINUE) !== 0;
+    }
+    this.slOpen = (sl.flags & SlFlag.CONTINUE) !== 0;
+  }
 }
 
 function joinSl(comps: SlComp[], findings: Findings, byteOffset: number): string {
@@ -208,6 +291,3 @@ function joinSl(comps: SlComp[], findings: Findings, byteOffset: number): string
   return decodeName(Uint8Array.from(out));
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  return parts.length === 1 ? (parts[0] as Uint8Array) : concatBytes(parts);
-}

@@ -4,7 +4,7 @@
  */
 import { encodeUtf8 } from '../../bytes/index.js';
 import type { Findings } from '../../errors/index.js';
-import { MAX_SUSP_ENTRY_LENGTH, serializeSuspEntry, type SuspEntry } from './susp.js';
+import { MAX_SUSP_ENTRY_LENGTH, writeSuspHeader, type SuspEntry } from './susp.js';
 import { FindingCode } from '../../errors/index.js';
 
 export const NmFlag = {
@@ -33,6 +33,18 @@ export function parseNM(e: SuspEntry, findings: Findings): RripNm | undefined {
   return { flags: e.data[0] as number, nameBytes: e.data.subarray(1) };
 }
 
+/**
+ * Write the NM entry holding name bytes [from, from + n) at b[at] (5 + n bytes): `more` sets CONTINUE, `flags`
+ * adds CURRENT/PARENT. `name` is the name's UTF-8 bytes, or a string of ASCII characters (written as they are).
+ */
+export function writeNM(b: Uint8Array, at: number, name: Uint8Array | string, from: number, n: number, more: boolean, flags = 0): number {
+  writeSuspHeader(b, at, 'NM', 5 + n);
+  b[at + 4] = (flags & ~NmFlag.CONTINUE) | (more ? NmFlag.CONTINUE : 0);
+  if (typeof name === 'string') for (let i = 0; i < n; i++) b[at + 5 + i] = name.charCodeAt(from + i);
+  else b.set(name.subarray(from, from + n), at + 5);
+  return at + 5 + n;
+}
+
 /** One or more NM entries; every entry but the last carries CONTINUE. `flags` adds CURRENT/PARENT. */
 export function serializeNM(name: string | Uint8Array, flags = 0): Uint8Array[] {
   const bytes = typeof name === 'string' ? encodeUtf8(name) : name;
@@ -40,11 +52,9 @@ export function serializeNM(name: string | Uint8Array, flags = 0): Uint8Array[] 
   let o = 0;
   do {
     const n = Math.min(NM_MAX_NAME_BYTES_PER_ENTRY, bytes.length - o);
-    const more = o + n < bytes.length;
-    const p = new Uint8Array(1 + n);
-    p[0] = (flags & ~NmFlag.CONTINUE) | (more ? NmFlag.CONTINUE : 0);
-    p.set(bytes.subarray(o, o + n), 1);
-    out.push(serializeSuspEntry('NM', 1, p));
+    const entry = new Uint8Array(5 + n);
+    writeNM(entry, 0, bytes, o, n, o + n < bytes.length, flags);
+    out.push(entry);
     o += n;
   } while (o < bytes.length);
   return out;

@@ -6,9 +6,9 @@
  * BP37-44 st_ino    (RRIP 1.12 only: the entry is 44 bytes; RRIP 1.09/1.10 writes 36 bytes)
  * ```
  */
-import { readU32Both, writeU32Both } from '../../bytes/index.js';
+import { writeU32Both } from '../../bytes/index.js';
 import type { Findings } from '../../errors/index.js';
-import { checkU32Field, serializeSuspEntry, type SuspEntry } from './susp.js';
+import { checkU32Field, writeSuspHeader, type SuspEntry } from './susp.js';
 import type { RripVersion } from './er.js';
 import { FindingCode } from '../../errors/index.js';
 
@@ -24,29 +24,48 @@ export interface RripPx {
 export const PX_LENGTH_1_10 = 36;
 export const PX_LENGTH_1_12 = 44;
 
-export function parsePX(e: SuspEntry, findings: Findings): RripPx | undefined {
-  const d = e.data;
-  if (d.length < 32) {
-    findings.warn(FindingCode.RR_BAD_PX, `PX entry is ${d.length + 4} bytes, expected 36 or 44`, e.byteOffset, 'RockRidge PX');
+const u32le = (b: Uint8Array, o: number): number =>
+  (b[o] as number) + (b[o + 1] as number) * 0x100 + (b[o + 2] as number) * 0x10000 + (b[o + 3] as number) * 0x1000000;
+/** The both-endian field at b[o] agrees (its big-endian half equals the little-endian one). */
+const agrees = (b: Uint8Array, o: number): boolean =>
+  b[o] === b[o + 7] && b[o + 1] === b[o + 6] && b[o + 2] === b[o + 5] && b[o + 3] === b[o + 4];
+
+/** PX from its payload b[p, p + n) (the entry's `at` for findings); undefined (a finding) when too short. */
+export function readPX(b: Uint8Array, p: number, n: number, at: number, findings: Findings): RripPx | undefined {
+  if (n < 32) {
+    findings.warn(FindingCode.RR_BAD_PX, `PX entry is ${n + 4} bytes, expected 36 or 44`, at, 'RockRidge PX');
     return undefined;
   }
-  if (d.length !== 32 && d.length !== 40) {
-    findings.warn(FindingCode.RR_BAD_PX, `PX entry is ${d.length + 4} bytes, expected 36 or 44 (first fields used)`, e.byteOffset, 'RockRidge PX');
+  if (n !== 32 && n !== 40) findings.warn(FindingCode.RR_BAD_PX, `PX entry is ${n + 4} bytes, expected 36 or 44 (first fields used)`, at, 'RockRidge PX');
+  const withIno = n >= 40;
+  if (!agrees(b, p) || !agrees(b, p + 8) || !agrees(b, p + 16) || !agrees(b, p + 24) || (withIno && !agrees(b, p + 32))) {
+    findings.warn(FindingCode.RR_ENDIAN_MISMATCH, 'PX both-endian fields disagree (little-endian halves used)', at, 'RockRidge PX');
   }
-  const f = [0, 8, 16, 24, ...(d.length >= 40 ? [32] : [])].map((o) => readU32Both(d, o));
-  if (f.some((x) => x.mismatch)) {
-    findings.warn(FindingCode.RR_ENDIAN_MISMATCH, 'PX both-endian fields disagree (little-endian halves used)', e.byteOffset, 'RockRidge PX');
-  }
-  const [mode, nlink, uid, gid, ino] = f.map((x) => x.value) as [number, number, number, number, number | undefined];
-  return ino === undefined ? { mode, nlink, uid, gid } : { mode, nlink, uid, gid, ino };
+  const mode = u32le(b, p), nlink = u32le(b, p + 8), uid = u32le(b, p + 16), gid = u32le(b, p + 24);
+  return withIno ? { mode, nlink, uid, gid, ino: u32le(b, p + 32) } : { mode, nlink, uid, gid };
+}
+
+export const parsePX = (e: SuspEntry, findings: Findings): RripPx | undefined => readPX(e.data, 0, e.data.length, e.byteOffset, findings);
+
+export const sizeOfPX = (rripVersion: RripVersion): number => (rripVersion === '1.12' ? PX_LENGTH_1_12 : PX_LENGTH_1_10);
+
+/** Write a PX entry at b[at] (sizeOfPX bytes); values that do not fit 32 bits are an INVALID_ARGUMENT error. */
+export function writePX(b: Uint8Array, at: number, px: RripPx, rripVersion: RripVersion): number {
+  const s = 'RockRidge PX';
+  const mode = checkU32Field(px.mode, 'mode', s), nlink = checkU32Field(px.nlink, 'nlink', s);
+  const uid = checkU32Field(px.uid, 'uid', s), gid = checkU32Field(px.gid, 'gid', s);
+  const len = sizeOfPX(rripVersion);
+  writeSuspHeader(b, at, 'PX', len);
+  writeU32Both(b, at + 4, mode);
+  writeU32Both(b, at + 12, nlink);
+  writeU32Both(b, at + 20, uid);
+  writeU32Both(b, at + 28, gid);
+  if (len === PX_LENGTH_1_12) writeU32Both(b, at + 36, checkU32Field(px.ino ?? 0, 'ino', s));
+  return at + len;
 }
 
 export function serializePX(px: RripPx, rripVersion: RripVersion): Uint8Array {
-  const p = new Uint8Array(rripVersion === '1.12' ? 40 : 32);
-  writeU32Both(p, 0, checkU32Field(px.mode, 'mode', 'RockRidge PX'));
-  writeU32Both(p, 8, checkU32Field(px.nlink, 'nlink', 'RockRidge PX'));
-  writeU32Both(p, 16, checkU32Field(px.uid, 'uid', 'RockRidge PX'));
-  writeU32Both(p, 24, checkU32Field(px.gid, 'gid', 'RockRidge PX'));
-  if (rripVersion === '1.12') writeU32Both(p, 32, checkU32Field(px.ino ?? 0, 'ino', 'RockRidge PX'));
-  return serializeSuspEntry('PX', 1, p);
+  const out = new Uint8Array(sizeOfPX(rripVersion));
+  writePX(out, 0, px, rripVersion);
+  return out;
 }

@@ -1,54 +1,52 @@
 /**
  * Placing SUSP entries: what stays in the directory record's System Use field and what moves to a
- * continuation area (SUSP 5.1). Order is kept (NM/SL continuation depends on it); CE goes last in the
- * inline part (FreeBSD dislikes other positions: pycdlib BUGS item 2).
+ * continuation area (SUSP 5.1), decided on the entries' byte lengths alone. Order is kept (NM/SL continuation
+ * depends on it); CE goes last in the inline part (FreeBSD dislikes other positions: pycdlib BUGS item 2).
  */
 import { ErrorCode, IsoKitError } from '../../errors/index.js';
 import { CE_ENTRY_LENGTH } from './susp.js';
 
-export interface SplitSystemUse {
-  /** entries for the record itself; when `continuation` is not empty the caller appends serializeCE(...) */
-  inline: Uint8Array[];
-  /** entries for the continuation area(s), in order */
-  continuation: Uint8Array[];
-}
-
-const total = (xs: readonly Uint8Array[]) => xs.reduce((n, x) => n + x.length, 0);
+const total = (xs: readonly number[], from = 0): number => {
+  let n = 0;
+  for (let i = from; i < xs.length; i++) n += xs[i] as number;
+  return n;
+};
 
 /**
- * Keep entries inline while they fit in `inlineBudget` bytes. When anything overflows, the inline part keeps
- * room for one CE entry (28 bytes) and everything from the first entry that does not fit moves on.
+ * How many of the entries (of these byte lengths) stay inline within `inlineBudget` bytes: all when they fit;
+ * otherwise the inline part keeps room for one CE entry (28 bytes) and everything from the first entry that
+ * does not fit moves on.
  */
-export function splitSystemUse(entries: readonly Uint8Array[], inlineBudget: number): SplitSystemUse {
-  if (total(entries) <= inlineBudget) return { inline: [...entries], continuation: [] };
+export function inlineEntryCount(lengths: readonly number[], inlineBudget: number): number {
+  if (total(lengths) <= inlineBudget) return lengths.length;
   const room = inlineBudget - CE_ENTRY_LENGTH;
   if (room < 0) {
     throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `System Use budget ${inlineBudget} cannot hold a CE entry`, { structure: 'SUSP' });
   }
   let used = 0, i = 0;
-  while (i < entries.length && used + (entries[i] as Uint8Array).length <= room) used += (entries[i++] as Uint8Array).length;
-  return { inline: entries.slice(0, i), continuation: entries.slice(i) };
+  while (i < lengths.length && used + (lengths[i] as number) <= room) used += lengths[i++] as number;
+  return i;
 }
 
 /**
- * Cut a continuation list into areas of at most `areaByteLength` bytes (one logical block by default). Every
- * area but the last keeps room for a CE entry, which the caller appends pointing at the next area.
+ * Cut the continuation entries (lengths[from…]) into areas of at most `areaByteLength` bytes (one logical
+ * block by default). Every area but the last keeps room for a CE entry, which the caller appends pointing at
+ * the next area. Returns each area's [first, end) entry indexes.
  */
-export function packContinuationAreas(entries: readonly Uint8Array[], areaByteLength = 2048): Uint8Array[][] {
-  const areas: Uint8Array[][] = [];
-  let cur: Uint8Array[] = [];
+export function continuationAreas(lengths: readonly number[], from: number, areaByteLength = 2048): [number, number][] {
+  const areas: [number, number][] = [];
+  let start = from;
   let used = 0;
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i] as Uint8Array;
-    const restFits = used + total(entries.slice(i)) <= areaByteLength;
-    if (!restFits && used + e.length > areaByteLength - CE_ENTRY_LENGTH) {
-      areas.push(cur);
-      cur = [];
+  for (let i = from; i < lengths.length; i++) {
+    const len = lengths[i] as number;
+    const restFits = used + total(lengths, i) <= areaByteLength;
+    if (!restFits && used + len > areaByteLength - CE_ENTRY_LENGTH) {
+      areas.push([start, i]);
+      start = i;
       used = 0;
     }
-    cur.push(e);
-    used += e.length;
+    used += len;
   }
-  if (cur.length || !areas.length) areas.push(cur);
+  if (start < lengths.length || !areas.length) areas.push([start, lengths.length]);
   return areas;
 }

@@ -48,38 +48,85 @@ export const MAX_SUSP_ENTRY_LENGTH = 255;
 
 const sig = (a: Uint8Array, o: number) => String.fromCharCode(a[o] ?? 0, a[o + 1] ?? 0);
 
+/** A SUSP signature as one number (two character codes), to compare without building strings. */
+export const sigCode = (s: string): number => s.charCodeAt(0) * 256 + s.charCodeAt(1);
+const ST = sigCode('ST'), PD = sigCode('PD'), CE = sigCode('CE');
+
 /**
- * Walk one System Use area. Stops at ST, when fewer than 4 bytes remain, at zero padding, or at a length
- * byte that is < 4 or overruns the area (a finding: damaged but the entries before it are kept). Never throws
- * except through a strict `Findings`.
+ * Walks the entries of one System Use area without building objects: after `next()` returns true, `sig`,
+ * `version`, `dataStart`, `dataLength` and `byteOffset` describe the entry. Stops at ST, when fewer than 4
+ * bytes remain, at zero padding, or at a length byte that is < 4 or overruns the area (a finding: damaged,
+ * but the entries before it count). PD is skipped; CE is kept in `continuation` (a second CE is a finding).
  */
+export class SuspWalker {
+  sig = 0;
+  version = 0;
+  dataStart = 0;
+  dataLength = 0;
+  /** where the current entry starts in the image (or in whatever coordinate the caller passed) */
+  byteOffset = 0;
+  continuation: SuspContinuation | undefined;
+  private bytes: Uint8Array = new Uint8Array(0);
+  private pos = 0;
+  private end = 0;
+  private base = 0;
+
+  /** Walk bytes[start, end); `byteOffset` is where bytes[start] sits in the image. */
+  reset(bytes: Uint8Array, start: number, end: number, byteOffset: number): this {
+    this.bytes = bytes;
+    this.pos = start;
+    this.end = end;
+    this.base = byteOffset - start;
+    this.continuation = undefined;
+    return this;
+  }
+
+  next(findings: Findings): boolean {
+    const b = this.bytes;
+    while (this.end - this.pos >= 4) {
+      const pos = this.pos;
+      const at = this.base + pos;
+      const len = b[pos + 2] as number;
+      const s0 = b[pos] as number, s1 = b[pos + 1] as number;
+      if (len === 0 && s0 === 0 && s1 === 0) break; // zero padding up to the end
+      if (len < 4 || pos + len > this.end) {
+        findings.warn(FindingCode.SUSP_BAD_LENGTH, `entry "${printable(sig(b, pos))}" has length ${len} but ${this.end - pos} bytes remain in the area (rest ignored)`, at, 'SUSP entry');
+        break;
+      }
+      this.pos = pos + len;
+      const code = s0 * 256 + s1;
+      if (code === ST) break;
+      if (code === PD) continue;
+      if (code === CE) {
+        const ce = parseCE(b.subarray(pos + 4, pos + len), at, findings);
+        if (ce && this.continuation) findings.warn(FindingCode.SUSP_MULTIPLE_CE, 'more than one CE entry in one area; the first is followed', at, 'SUSP CE');
+        else if (ce) this.continuation = ce;
+        continue;
+      }
+      this.sig = code;
+      this.version = b[pos + 3] as number;
+      this.dataStart = pos + 4;
+      this.dataLength = len - 4;
+      this.byteOffset = at;
+      return true;
+    }
+    this.pos = this.end;
+    return false;
+  }
+
+  /** The current entry as a SuspEntry (a view into the input). */
+  entry(): SuspEntry {
+    return { signature: String.fromCharCode(this.sig >> 8, this.sig & 0xff), version: this.version, data: this.bytes.subarray(this.dataStart, this.dataStart + this.dataLength), byteOffset: this.byteOffset };
+  }
+}
+
+/** Walk one System Use area (see SuspWalker) into entry objects. Never throws except through a strict `Findings`. */
 export function parseSuspArea(area: Uint8Array, byteOffset: number, findings: Findings, opts: ParseSuspOptions = {}): SuspArea {
   const entries: SuspEntry[] = [];
-  let continuation: SuspContinuation | undefined;
-  let pos = Math.max(0, opts.skipBytes ?? 0);
-  while (area.length - pos >= 4) {
-    const at = byteOffset + pos;
-    const len = area[pos + 2] as number;
-    if (len === 0 && area[pos] === 0 && area[pos + 1] === 0) break; // zero padding up to the end
-    const signature = sig(area, pos);
-    if (len < 4 || pos + len > area.length) {
-      findings.warn(FindingCode.SUSP_BAD_LENGTH, `entry "${printable(signature)}" has length ${len} but ${area.length - pos} bytes remain in the area (rest ignored)`, at, 'SUSP entry');
-      break;
-    }
-    const version = area[pos + 3] as number;
-    const data = area.subarray(pos + 4, pos + len);
-    pos += len;
-    if (signature === 'ST') break;
-    if (signature === 'PD') continue;
-    if (signature === 'CE') {
-      const ce = parseCE(data, at, findings);
-      if (ce && continuation) findings.warn(FindingCode.SUSP_MULTIPLE_CE, 'more than one CE entry in one area; the first is followed', at, 'SUSP CE');
-      else if (ce) continuation = ce;
-      continue;
-    }
-    entries.push({ signature, version, data, byteOffset: at });
-  }
-  return continuation ? { entries, continuation } : { entries };
+  const skip = Math.max(0, opts.skipBytes ?? 0);
+  const w = new SuspWalker().reset(area, Math.min(skip, area.length), area.length, byteOffset + skip);
+  while (w.next(findings)) entries.push(w.entry());
+  return w.continuation ? { entries, continuation: w.continuation } : { entries };
 }
 
 function printable(s: string): string {
@@ -97,6 +144,14 @@ export function parseCE(data: Uint8Array, byteOffset: number, findings: Findings
     findings.warn(FindingCode.SUSP_ENDIAN_MISMATCH, 'CE both-endian fields disagree (little-endian halves used)', byteOffset, 'SUSP CE');
   }
   return { lba: lba.value, offsetInBlock: off.value, byteLength: len.value };
+}
+
+/** The 4-byte header of a SUSP entry of `byteLength` bytes at b[at] (SUSP 4.1: signature, length, version). */
+export function writeSuspHeader(b: Uint8Array, at: number, signature: string, byteLength: number, version = 1): void {
+  b[at] = signature.charCodeAt(0);
+  b[at + 1] = signature.charCodeAt(1);
+  b[at + 2] = byteLength;
+  b[at + 3] = version;
 }
 
 /** Build one SUSP entry: header + payload. Throws INVALID_ARGUMENT when it cannot fit in 255 bytes. */

@@ -3,9 +3,9 @@
  * CREATION, MODIFY, ACCESS, ATTRIBUTES, BACKUP, EXPIRATION, EFFECTIVE. LONG_FORM selects the 17-byte
  * ECMA-119 8.4.26.1 format; otherwise the 7-byte 9.1.5 format.
  */
-import { readDate17, readDate7, writeDate7 } from '../../bytes/index.js';
+import { readDate17, readDate7, writeDate7, type DecodedDate } from '../../bytes/index.js';
 import type { Findings } from '../../errors/index.js';
-import { serializeSuspEntry, type SuspEntry } from './susp.js';
+import { writeSuspHeader, type SuspEntry } from './susp.js';
 import { FindingCode } from '../../errors/index.js';
 
 export const TfFlag = {
@@ -39,46 +39,90 @@ const ORDER = [
   [TfFlag.EFFECTIVE, 'effectiveMs'],
 ] as const;
 
-export function parseTF(e: SuspEntry, findings: Findings): RripTf | undefined {
-  const d = e.data;
-  if (d.length < 1) {
-    findings.warn(FindingCode.RR_BAD_TF, 'TF entry without flags byte', e.byteOffset, 'RockRidge TF');
-    return undefined;
+/** Reads the 7-byte dates of TF entries; a reader may cache (most records share their dates). */
+export interface Date7Source {
+  read(b: Uint8Array, o: number): DecodedDate;
+}
+const plainDates: Date7Source = { read: readDate7 };
+
+/**
+ * The times of a TF entry with payload b[p, p + n) into `out` (CREATION → creationMs, …); only the stamps
+ * whose flag is in `keep` are decoded (the others are still checked, so findings do not depend on `keep`).
+ * False (a finding) when the entry has no flags byte.
+ */
+export function readTF(b: Uint8Array, p: number, n: number, at: number, findings: Findings, out: { -readonly [K in keyof RripTf]: RripTf[K] }, keep = 0x7f, dates: Date7Source = plainDates): boolean {
+  if (n < 1) {
+    findings.warn(FindingCode.RR_BAD_TF, 'TF entry without flags byte', at, 'RockRidge TF');
+    return false;
   }
-  const flags = d[0] as number;
+  const flags = b[p] as number;
   const long = flags >= TfFlag.LONG_FORM;
   const size = long ? 17 : 7;
-  const out: Record<string, number> = {};
-  let p = 1;
+  let q = p + 1;
   let badOffset = false;
   for (const [bit, key] of ORDER) {
-    if (Math.floor(flags / bit) % 2 === 0) continue;
-    if (p + size > d.length) {
-      findings.warn(FindingCode.RR_BAD_TF, `TF entry of ${d.length + 4} bytes is too short for the time stamps its flags announce`, e.byteOffset, 'RockRidge TF');
+    if ((flags & bit) === 0) continue;
+    if (q + size > p + n) {
+      findings.warn(FindingCode.RR_BAD_TF, `TF entry of ${n + 4} bytes is too short for the time stamps its flags announce`, at, 'RockRidge TF');
       break;
     }
-    const t = long ? readDate17(d, p) : readDate7(d, p);
+    const t = long ? readDate17(b, q) : (keep & bit) ? dates.read(b, q) : readDate7Offset(b, q);
     if (!t.offsetValid) badOffset = true;
-    if (t.ms !== undefined) out[key] = t.ms;
-    p += size;
+    if (t.ms !== undefined && (keep & bit)) out[key] = t.ms;
+    q += size;
   }
-  if (badOffset) findings.info(FindingCode.RR_BAD_GMT_OFFSET, 'TF time stamp GMT offset outside -48..+52 quarter hours (treated as 0)', e.byteOffset, 'RockRidge TF');
-  return out as RripTf;
+  if (badOffset) findings.info(FindingCode.RR_BAD_GMT_OFFSET, 'TF time stamp GMT offset outside -48..+52 quarter hours (treated as 0)', at, 'RockRidge TF');
+  return true;
 }
 
-/** Short-form TF (like xorriso and genisoimage): whole seconds, UTC, years 1900-2155. Undefined when no time is given. */
-export function serializeTF(tf: RripTf): Uint8Array | undefined {
+/** Only whether a 7-byte date's GMT offset is valid (a date that is not kept need not be computed). */
+function readDate7Offset(b: Uint8Array, o: number): DecodedDate {
+  const off = (b[o + 6] as number) >= 128 ? (b[o + 6] as number) - 256 : (b[o + 6] as number);
+  let set = false;
+  for (let i = 0; i < 6 && !set; i++) set = b[o + i] !== 0;
+  return { ms: undefined, gmtOffset: off, offsetValid: !set || (off >= -48 && off <= 52) };
+}
+
+export function parseTF(e: SuspEntry, findings: Findings): RripTf | undefined {
+  const out: { -readonly [K in keyof RripTf]: RripTf[K] } = {};
+  return readTF(e.data, 0, e.data.length, e.byteOffset, findings, out) ? out : undefined;
+}
+
+const isStamp = (ms: number | undefined): ms is number => ms !== undefined && Number.isFinite(ms);
+
+/** Byte length of the short-form TF entry for these times (0: no entry, no time is given). */
+export function sizeOfTF(tf: RripTf): number {
+  let n = 0;
+  for (const [, key] of ORDER) if (isStamp(tf[key])) n++;
+  return n ? 5 + 7 * n : 0;
+}
+
+/**
+ * Write a short-form TF entry (like xorriso and genisoimage: whole seconds, UTC, years 1900-2155) at b[at];
+ * returns the offset after it (`at` itself when no time is given).
+ */
+export function writeTF(b: Uint8Array, at: number, tf: RripTf): number {
+  const len = sizeOfTF(tf);
+  if (!len) return at;
+  writeSuspHeader(b, at, 'TF', len);
   let flags = 0;
-  const stamps: number[] = [];
+  let q = at + 5;
   for (const [bit, key] of ORDER) {
     const ms = tf[key];
-    if (ms === undefined || !Number.isFinite(ms)) continue;
+    if (!isStamp(ms)) continue;
     flags += bit;
-    stamps.push(ms);
+    writeDate7(b, q, ms, 0);
+    q += 7;
   }
-  if (!flags) return undefined;
-  const p = new Uint8Array(1 + 7 * stamps.length);
-  p[0] = flags;
-  stamps.forEach((ms, i) => writeDate7(p, 1 + 7 * i, ms, 0));
-  return serializeSuspEntry('TF', 1, p);
+  b[at + 4] = flags;
+  return q;
+}
+
+/** Short-form TF entry, or undefined when no time is given. */
+export function serializeTF(tf: RripTf): Uint8Array | undefined {
+  const len = sizeOfTF(tf);
+  if (!len) return undefined;
+  const out = new Uint8Array(len);
+  writeTF(out, 0, tf);
+  return out;
 }

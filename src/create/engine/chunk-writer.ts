@@ -2,7 +2,7 @@
  * Gathers emitted bytes into fixed-size chunks so the output sees few large writes. File data is read
  * straight into the chunk (`space()` + `advance()`), so each byte is copied once.
  */
-import { ErrorCode, IsoKitError } from '../errors/index.js';
+import { ErrorCode, IsoKitError } from '../../errors/index.js';
 
 export class ChunkWriter {
   private buf: Uint8Array;

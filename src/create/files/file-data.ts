@@ -5,55 +5,46 @@
  * cut to its planned length and reported (libisofs filesrc.c does the same).
  */
 import { throwIfAborted } from '../../io/index.js';
-import type { ChunkWriter } from '../chunk-writer.js';
-import { hasReader, type DataRegionChunk } from '../content-reader.js';
-import type { ContentPatch } from '../hooks.js';
-import { pathOf, type BData, type BuildImage } from '../tree.js';
-import { BLOCK_SIZE, type EmitContext, type Extent, type Region } from '../types.js';
+import { hasReader, type ChunkWriter, type DataRegionChunk, type EmitContext, type Extent, type Region } from '../engine/index.js';
+import { pathOf, type BData } from '../tree.js';
 
-export function fileDataRegion(): Region {
-  let image: BuildImage | undefined;
+/** The stored data of a layout, in layout order (hard links and deduplicated files share an item). */
+export interface DataStore {
+  readonly data: BData[];
+}
+
+/** The file-data region of any layout in `blockSize` blocks (ISO images: 2048). */
+export function fileDataRegion(store: DataStore, blockSize: number): Region {
   return {
     name: 'file-data',
-    plan(startLba, ctx) {
-      image = ctx.image;
+    plan(startLba) {
       let lba = startLba;
-      for (const d of ctx.image.data) {
+      for (const d of store.data) {
         d.lba = lba;
-        lba += d.blockCount;
+        lba += Math.ceil(d.byteLength / blockSize);
       }
       return lba - startLba;
     },
     *extents(): Generator<Extent> {
-      for (const d of image?.data ?? []) yield { lba: d.lba, blockCount: d.blockCount, what: () => `data of ${pathOf(d.first)}` };
+      for (const d of store.data) yield { lba: d.lba, blockCount: Math.ceil(d.byteLength / blockSize), what: () => `data of ${pathOf(d.first)}` };
     },
     async *emit(out: ChunkWriter, ctx: EmitContext) {
-      const data = ctx.layout.image.data;
+      const data = store.data;
       if (ctx.fileData) {
         yield* emitFromSource(ctx.fileData, data, out, ctx);
         return;
       }
       for (const d of data) {
         throwIfAborted(ctx.signal);
-        yield* emitData(d, out, ctx);
+        yield* emitData(d, out, ctx, blockSize);
         ctx.fileDone();
       }
     },
   };
 }
 
-function applyPatches(patches: readonly ContentPatch[] | undefined, buf: Uint8Array, fileOffset: number): void {
-  if (!patches) return;
-  for (const p of patches) {
-    const from = Math.max(p.byteOffset, fileOffset);
-    const to = Math.min(p.byteOffset + p.bytes.length, fileOffset + buf.length);
-    if (from < to) buf.set(p.bytes.subarray(from - p.byteOffset, to - p.byteOffset), from - fileOffset);
-  }
-}
-
-async function* emitData(d: BData, out: ChunkWriter, ctx: EmitContext): AsyncGenerator<Uint8Array, void, undefined> {
+async function* emitData(d: BData, out: ChunkWriter, ctx: EmitContext, blockSize: number): AsyncGenerator<Uint8Array, void, undefined> {
   const want = d.byteLength;
-  const patches = ctx.patches.get(d);
   const content = d.content;
   let done = 0;
   let problem: string | undefined;
@@ -75,7 +66,6 @@ async function* emitData(d: BData, out: ChunkWriter, ctx: EmitContext): AsyncGen
       actual = got;
     }
     done = Math.min(got ?? 0, want);
-    applyPatches(patches, space.subarray(0, done), 0);
     out.advance(done);
   } else if (content && hasReader(content)) {
     const reader = content.openReader(ctx.signal ? { signal: ctx.signal } : {});
@@ -91,7 +81,6 @@ async function* emitData(d: BData, out: ChunkWriter, ctx: EmitContext): AsyncGen
           actual = done;
           break;
         }
-        applyPatches(patches, space.subarray(0, got), done);
         out.advance(got);
         done += got;
       }
@@ -106,11 +95,7 @@ async function* emitData(d: BData, out: ChunkWriter, ctx: EmitContext): AsyncGen
         actual = done + chunk.length;
       }
       const use = chunk.subarray(0, Math.min(chunk.length, want - done));
-      if (patches) {
-        const copy = use.slice();
-        applyPatches(patches, copy, done);
-        yield* out.put(copy);
-      } else yield* out.put(use);
+      yield* out.put(use);
       done += use.length;
       if (done >= want) break;
     }
@@ -123,24 +108,13 @@ async function* emitData(d: BData, out: ChunkWriter, ctx: EmitContext): AsyncGen
     ctx.fileChanged({ path: pathOf(d.first), plannedByteLength: want, ...(actual !== undefined ? { actualByteLength: actual } : {}), reason: problem });
   }
   // zeros for a short source, then up to the block boundary
-  yield* out.zeros(want - done + (d.blockCount * BLOCK_SIZE - want));
+  yield* out.zeros(Math.ceil(want / blockSize) * blockSize - done);
 }
 
-/** Byte ranges to patch, as offsets in the region, sorted. */
-function regionPatches(data: readonly BData[], ctx: EmitContext): { at: number; bytes: Uint8Array }[] {
-  const out: { at: number; bytes: Uint8Array }[] = [];
-  if (!ctx.patches.size || !data.length) return out;
-  const start = (data[0] as BData).lba;
-  for (const [d, list] of ctx.patches) for (const p of list) out.push({ at: (d.lba - start) * BLOCK_SIZE + p.byteOffset, bytes: p.bytes });
-  return out.sort((a, b) => a.at - b.at);
-}
-
-/** The region from a FileDataSource: its chunks are handed out as they are (patched, copied if the consumer keeps chunks). */
+/** The region from a FileDataSource: its chunks are handed out as they are (copied if the consumer keeps chunks). */
 async function* emitFromSource(source: AsyncIterable<DataRegionChunk>, data: readonly BData[], out: ChunkWriter, ctx: EmitContext): AsyncGenerator<Uint8Array, void, undefined> {
   const pending = out.take();
   if (pending) yield pending;
-  const patches = regionPatches(data, ctx);
-  let pos = 0;
   let done = 0;
   for await (const chunk of source) {
     throwIfAborted(ctx.signal);
@@ -149,14 +123,8 @@ async function* emitFromSource(source: AsyncIterable<DataRegionChunk>, data: rea
       ctx.fileChanged({ path: pathOf(d.first), plannedByteLength: d.byteLength, ...(c.actualByteLength !== undefined ? { actualByteLength: c.actualByteLength } : {}), reason: c.reason });
     }
     const bytes = ctx.keepsChunks ? chunk.bytes.slice() : chunk.bytes;
-    for (const p of patches) {
-      const from = Math.max(p.at, pos);
-      const to = Math.min(p.at + p.bytes.length, pos + bytes.length);
-      if (from < to) bytes.set(p.bytes.subarray(from - p.at, to - p.at), from - pos);
-    }
     for (; done < chunk.itemsDone; done++) ctx.fileDone();
     out.passed(bytes.length);
-    pos += bytes.length;
     yield bytes;
   }
 }

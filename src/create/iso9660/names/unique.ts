@@ -4,7 +4,7 @@
  * the others get their stem cut and a decimal counter appended (`LONGFIL1.TXT`, `LONGFI10.TXT`), skipping
  * every name already taken. Digits keep ISO 9660 names inside the d-characters (a `~` is not one).
  */
-import { ErrorCode, IsoKitError } from '../../errors/index.js';
+import { ErrorCode, IsoKitError } from '../../../errors/index.js';
 
 /** A proposed name: `stem + tail` where only the stem may be shortened for the counter. */
 export interface NameProposal {

@@ -3,7 +3,7 @@
  * chunk (one copy), offered by contents that can do it (node file contents). `close()` reports whether the
  * source changed since it was planned (size or modification time), so emit can say so.
  */
-import type { Content } from '../model/index.js';
+import type { Content } from '../../model/index.js';
 
 export interface ContentReader {
   /** Read up to `byteLength` bytes at `position` of the content into `dest[destOffset…]`; 0 at the end. */

@@ -5,8 +5,8 @@
  * byte against each distinct content already seen in the bucket. Hard links are not involved (they always
  * share). The result feeds `BuildOptions.contentKeys`.
  */
-import { throwIfAborted } from '../io/index.js';
-import { walkTree, type Content, type TreeNode } from '../model/index.js';
+import { throwIfAborted } from '../../io/index.js';
+import { walkTree, type Content, type TreeNode } from '../../model/index.js';
 
 export interface DedupOptions {
   /** content hash (hex or any string key); identical strings mean identical contents */

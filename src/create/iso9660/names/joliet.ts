@@ -7,7 +7,7 @@
  * and the name part is cut to what is left. Collisions (after cutting or replacing) get a counter before the
  * extension: `very long nam1.txt`.
  */
-import { JOLIET_FORBIDDEN } from '../../formats/joliet/index.js';
+import { JOLIET_FORBIDDEN } from '../../../formats/joliet/index.js';
 import { type NameProposal, utf16Measure, uniqueNames } from './unique.js';
 
 export function proposeJolietName(name: string, isDir: boolean, maxUnits: number): NameProposal {

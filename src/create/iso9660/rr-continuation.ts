@@ -8,28 +8,32 @@
  */
 import { encodeUtf8 } from '../../bytes/index.js';
 import { ErrorCode, IsoKitError } from '../../errors/index.js';
-import type { ResolvedOptions } from '../options.js';
-import { continuationParts, systemUseBudget, systemUseEntries, type RecordRole } from '../system-use.js';
-import type { BDir, BEntry, CeArea } from '../tree.js';
+import type { PlanDirEntry, PlanEntry } from '../tree.js';
+import { sameLba, type CeArea, type IsoState, type LbaMap } from './state.js';
+import { continuationParts, recordInput, systemUseBudget, type RecordRole } from './system-use.js';
 import { BLOCK_SIZE } from '../types.js';
 
 interface CeRecord {
-  entry: BEntry;
+  entry: PlanEntry;
   role: RecordRole;
   ce: CeArea;
 }
 
-function* ceRecords(d: BDir): Generator<CeRecord> {
-  if (d.dir.selfCe) yield { entry: d, role: 'self', ce: d.dir.selfCe };
-  if (d.dir.parentCe) yield { entry: d, role: 'parent', ce: d.dir.parentCe };
-  for (const c of d.dir.children) if (c.ce) yield { entry: c, role: 'child', ce: c.ce };
+function* ceRecords(s: IsoState, d: PlanDirEntry): Generator<CeRecord> {
+  const v = s.dir(d);
+  if (v.selfCe) yield { entry: d, role: 'self', ce: v.selfCe };
+  if (v.parentCe) yield { entry: d, role: 'parent', ce: v.parentCe };
+  for (const c of v.children) {
+    const ce = s.ce(c);
+    if (ce) yield { entry: c, role: 'child', ce };
+  }
 }
 
 /** Place the continuation areas of one directory's records from `startLba`; returns the blocks used. */
-export function placeContinuationAreas(d: BDir, startLba: number): number {
+export function placeContinuationAreas(s: IsoState, d: PlanDirEntry, startLba: number): number {
   let block = 0;
   let offset = 0;
-  for (const r of ceRecords(d)) {
+  for (const r of ceRecords(s, d)) {
     r.ce.parts = r.ce.partByteLengths.map((len) => {
       if (offset + len > BLOCK_SIZE) {
         block++;
@@ -44,12 +48,12 @@ export function placeContinuationAreas(d: BDir, startLba: number): number {
 }
 
 /** The bytes of one directory's continuation blocks (as placed by placeContinuationAreas). */
-export function serializeContinuationAreas(d: BDir, startLba: number, blockCount: number, o: ResolvedOptions, root: BDir): Uint8Array {
+export function serializeContinuationAreas(s: IsoState, d: PlanDirEntry, startLba: number, blockCount: number, map: LbaMap = sameLba): Uint8Array {
   const area = new Uint8Array(blockCount * BLOCK_SIZE);
-  for (const r of ceRecords(d)) {
-    const idLen = r.role === 'child' ? encodeUtf8(r.entry.isoName).length : 1;
-    const entries = systemUseEntries(r.entry, r.role, o, r.entry === root && r.role === 'self');
-    continuationParts(entries, systemUseBudget(idLen), r.ce).forEach((bytes, i) => {
+  for (const r of ceRecords(s, d)) {
+    const idLen = r.role === 'child' ? encodeUtf8(s.isoName[r.entry.id] as string).length : 1;
+    const input = recordInput(s, r.entry, r.role, r.entry === s.root && r.role === 'self', map);
+    continuationParts(s, input, systemUseBudget(idLen), r.ce, map).forEach((bytes, i) => {
       const p = r.ce.parts[i] as { lba: number; offsetInBlock: number };
       if (bytes.length !== r.ce.partByteLengths[i]) {
         throw new IsoKitError(ErrorCode.INTERNAL, `continuation area of ${bytes.length} bytes where ${String(r.ce.partByteLengths[i])} were planned`, { structure: 'SUSP CE', lba: p.lba });
