@@ -83,11 +83,13 @@ export function exactShortName(name: string): ExactShortName | undefined {
   for (const ch of base + ext) if (!isShortChar(ch.toUpperCase()) || ch.length !== 1 || ch.charCodeAt(0) > 0x7e) return undefined;
   const bc = partCase(base);
   const ec = partCase(ext);
+  const needsLongName = bc < 0 || ec < 0;
   return {
     base: base.toUpperCase(),
     extension: ext.toUpperCase(),
-    ntFlags: (bc === 1 ? NtCase.LOWER_BASE : 0) | (ec === 1 ? NtCase.LOWER_EXTENSION : 0),
-    needsLongName: bc < 0 || ec < 0,
+    // with long-name entries the case lives there (Windows and Linux set no case flags then)
+    ntFlags: needsLongName ? 0 : (bc === 1 ? NtCase.LOWER_BASE : 0) | (ec === 1 ? NtCase.LOWER_EXTENSION : 0),
+    needsLongName,
   };
 }
 
