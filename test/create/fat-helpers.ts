@@ -133,3 +133,14 @@ export function sparseContent(byteLength: number, markers: ReadonlyMap<number, s
     },
   };
 }
+
+/** A snapshot without its root entry (a FAT root has no times; extraction folders have their own). */
+export function withoutRoot(s: Snapshot): Snapshot {
+  s.delete('');
+  return s;
+}
+
+/** mtools 4.0.32 turns each UTF-16 unit of a surrogate pair into '_' (its limitation, not the volume's). */
+export function asMtoolsShows(s: Snapshot): Snapshot {
+  return new Map([...s].map(([p, e]) => [p.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, '__'), e]));
+}

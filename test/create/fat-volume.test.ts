@@ -15,7 +15,7 @@ import type { TreeNode } from '../../src/model/index.js';
 import { fatEntryOf, openFatVolume } from '../../src/read/fat/index.js';
 import { needTools } from '../helpers/index.js';
 import { diffSnapshots, snapshotTree, type Snapshot } from '../helpers/xorriso-compare.js';
-import { FAT_TOOLS, fatScratch, fsckFat, mdirAll, mtoolsSnapshot, sevenZipList, sevenZipSnapshot, sparseContent, writeSparse } from './fat-helpers.js';
+import { asMtoolsShows, FAT_TOOLS, fatScratch, fsckFat, mdirAll, mtoolsSnapshot, sevenZipList, sevenZipSnapshot, sparseContent, withoutRoot, writeSparse } from './fat-helpers.js';
 import { dir, file } from './helpers.js';
 
 const T = Date.UTC(2024, 4, 5, 6, 7, 8);
@@ -57,16 +57,6 @@ async function expectedSnapshot(tree: TreeNode): Promise<Snapshot> {
   const s = withoutRoot(await snapshotTree(tree));
   for (const e of s.values()) if (e.mtimeSec !== undefined) e.mtimeSec -= e.mtimeSec % 2;
   return s;
-}
-
-function withoutRoot(s: Snapshot): Snapshot {
-  s.delete('');
-  return s;
-}
-
-/** mtools 4.0.32 turns each UTF-16 unit of a surrogate pair into '_' (its limitation, not the volume's). */
-function asMtoolsShows(s: Snapshot): Snapshot {
-  return new Map([...s].map(([p, e]) => [p.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, '__'), e]));
 }
 
 test('FAT32 writer: a mixed tree is clean for fsck.fat and reads the same in mtools, 7-Zip and isokit', async (t) => {
