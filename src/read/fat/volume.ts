@@ -118,7 +118,8 @@ export async function openFatVolume(source: ByteSource, findings: Findings, opts
   const table = new FatTable(source, geometry, fatType, activeFat, opts.signal ? { signal: opts.signal } : {});
   const flags = await table.entry(1);
   const clean = fatType === 'FAT32' ? 0x08000000 : fatType === 'FAT16' ? 0x8000 : 0;
-  if (clean && (flags & clean) === 0) findings.info(FindingCode.FAT_DIRTY, 'the volume was not unmounted cleanly (FAT entry 1)', geometry.fatByteOffset + (fatType === 'FAT32' ? 4 : 2), 'Fat');
+  const flagsAt = geometry.fatByteOffset + (fatType === 'FAT32' ? 4 : 2);
+  if (clean && flagsAt + 4 <= source.byteLength && (flags & clean) === 0) findings.info(FindingCode.FAT_DIRTY, 'the volume was not unmounted cleanly (FAT entry 1)', flagsAt, 'Fat');
   const rootCluster = bs.fat32?.rootCluster ?? 0;
   if (fatType === 'FAT32' && (rootCluster < 2 || rootCluster > table.lastCluster)) {
     throw new IsoKitError(ErrorCode.CORRUPT, `root directory cluster ${rootCluster} is outside 2 … ${table.lastCluster}`, { byteOffset: 44, structure: 'FatBootSector' });
