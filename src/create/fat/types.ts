@@ -1,8 +1,7 @@
 /** Options, layout and emit options of a FAT32 volume built from a tree (plan.ts, emit.ts). */
 import type { Finding } from '../../errors/index.js';
-import type { Progress } from '../../io/index.js';
 import type { ChunkWriter } from '../chunk-writer.js';
-import type { FileChange } from '../types.js';
+import type { EmitOptions } from '../emit.js';
 
 export interface FatVolumeOptions {
   /** the partition's size in 512-byte sectors (the volume fills it: BPB_TotSec32) */
@@ -44,21 +43,13 @@ export interface FatVolumeStats {
   freeClusters: number;
 }
 
-export interface FatEmitOptions {
-  signal?: AbortSignal;
-  /** size of the chunks yielded (default 1 MiB, a multiple of 512) */
-  chunkByteLength?: number;
-  /** yield the same buffer again (only for consumers done with a chunk when they pull the next one) */
-  reuseBuffers?: boolean;
-  /** allocates chunk buffers (node: 2 KiB past a page boundary) */
-  allocate?: (byteLength: number) => Uint8Array;
-  /** a source whose length changed since planning fails the emit (IsoKitError IO) instead of being padded/cut and reported */
-  strict?: boolean;
-  onFileChanged?: (change: FileChange) => void;
+/**
+ * The ISO writer's emit options (signal, chunk size and buffers, strict, onFileChanged, onProgress), plus
+ * `stopAfterUsed`. `chunkByteLength` must be a multiple of 512 here.
+ */
+export interface FatEmitOptions extends Pick<EmitOptions, 'signal' | 'chunkByteLength' | 'reuseBuffers' | 'allocate' | 'strict' | 'onFileChanged' | 'onProgress'> {
   /** stop after the last used cluster (`usedByteLength` bytes); the free clusters after it need not be written */
   stopAfterUsed?: boolean;
-  /** after every chunk: bytes so far, the bytes this emit will yield, files written */
-  onProgress?: (p: Progress) => void;
 }
 
 export interface FatVolumeLayout {
