@@ -10,10 +10,15 @@ export * from './formats/eltorito/index.js';
 export * from './formats/mbr/index.js';
 export * from './formats/gpt/index.js';
 export * from './formats/apm/index.js';
-export * from './formats/fat/index.js';
+// FAT: the boot-sector parser stays flat (existing callers); every FAT structure is under `fat.`; the volume
+// writer and reader carry Fat in their names
+export { parseFatBootSector, type FatBootSector } from './formats/fat/index.js';
+export * as fat from './formats/fat/index.js';
 export * from './create/index.js';
 export * from './formats/iso9660/index.js';
 export * from './formats/joliet/index.js';
 export * from './read/index.js';
+export * from './read/fat/index.js';
 export * from './verify/index.js';
 export * from './create/remaster/index.js';
+export * from './create/fat/index.js';

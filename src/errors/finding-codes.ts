@@ -123,6 +123,36 @@ export const FindingCode = {
   VD_TRUNCATED: 'VD_TRUNCATED',
   // UDF (ECMA-167 / OSTA UDF)
   // FAT
+  /** the backup boot sector (BPB_BkBootSec) differs from sector 0 */
+  FAT_BACKUP_BOOT_MISMATCH: 'FAT_BACKUP_BOOT_MISMATCH',
+  /** a cluster chain ends early, points outside the volume or at a free/bad cluster */
+  FAT_CHAIN_BROKEN: 'FAT_CHAIN_BROKEN',
+  /** a cluster chain comes back to a cluster it already used */
+  FAT_CHAIN_LOOP: 'FAT_CHAIN_LOOP',
+  /** a chain is longer than the file's size needs */
+  FAT_CHAIN_LONG: 'FAT_CHAIN_LONG',
+  /** a first cluster outside the volume's clusters */
+  FAT_CLUSTER_RANGE: 'FAT_CLUSTER_RANGE',
+  /** a directory entry that is not usable (bad 8.3 characters, a directory with a size, a stray volume label) */
+  FAT_BAD_ENTRY: 'FAT_BAD_ENTRY',
+  /** a subdirectory points back to a directory already being read */
+  FAT_DIRECTORY_LOOP: 'FAT_DIRECTORY_LOOP',
+  /** a directory runs past the 65,536 entries FAT allows */
+  FAT_DIRECTORY_TOO_LARGE: 'FAT_DIRECTORY_TOO_LARGE',
+  /** two entries of one directory with the same name (ignoring case) */
+  FAT_DUPLICATE_NAME: 'FAT_DUPLICATE_NAME',
+  /** FAT32 FSInfo with bad signatures or counts that are out of range */
+  FAT_FSINFO: 'FAT_FSINFO',
+  /** long-name entries without a matching 8.3 entry (checksum, sequence or order wrong): the 8.3 name is used */
+  FAT_LFN_ORPHAN: 'FAT_LFN_ORPHAN',
+  /** a date or time field out of range */
+  FAT_BAD_TIME: 'FAT_BAD_TIME',
+  /** writer: a file time outside 1980–2107 was clamped to FAT's range */
+  FAT_TIME_CLAMPED: 'FAT_TIME_CLAMPED',
+  /** the volume was not unmounted cleanly (FAT[1] dirty bit clear) or has I/O errors recorded */
+  FAT_DIRTY: 'FAT_DIRTY',
+  /** the boot sector's sizes put the volume past the end of the source */
+  FAT_TRUNCATED: 'FAT_TRUNCATED',
   // WIM
 } as const;
 export type FindingCode = (typeof FindingCode)[keyof typeof FindingCode];

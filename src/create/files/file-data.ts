@@ -5,7 +5,8 @@
  * cut to its planned length and reported (libisofs filesrc.c does the same).
  */
 import { throwIfAborted } from '../../io/index.js';
-import { hasReader, type ChunkWriter, type DataRegionChunk, type EmitContext, type Extent, type Region } from '../engine/index.js';
+import type { ChunkWriter, DataRegionChunk, EmitContext, Extent, Region } from '../engine/index.js';
+import { copyContent } from './copy-content.js';
 import { pathOf, type BData } from '../tree.js';
 
 /** The stored data of a layout, in layout order (hard links and deduplicated files share an item). */
@@ -44,71 +45,12 @@ export function fileDataRegion(store: DataStore, blockSize: number): Region {
 }
 
 async function* emitData(d: BData, out: ChunkWriter, ctx: EmitContext, blockSize: number): AsyncGenerator<Uint8Array, void, undefined> {
-  const want = d.byteLength;
-  const content = d.content;
-  let done = 0;
-  let problem: string | undefined;
-  let actual: number | undefined;
-  const small = content && hasReader(content) && content.readOnce && want > 0 && want < out.chunkByteLength / 2;
-  // a small file that does not fit in what is left of the chunk starts a new chunk (chunks may be handed out short)
-  if (small && want >= out.space().length) {
-    const c = out.take();
-    if (c) yield c;
+  const outcome = yield* copyContent(d.content, d.byteLength, out, ctx.signal);
+  if (outcome.problem) {
+    ctx.fileChanged({ path: pathOf(d.first), plannedByteLength: d.byteLength, ...(outcome.actualByteLength !== undefined ? { actualByteLength: outcome.actualByteLength } : {}), reason: outcome.problem });
   }
-  if (small && content.readOnce && want < out.space().length) {
-    // small file: one read of want + 1 bytes into the chunk (the extra byte, if any, is zeroed below)
-    const space = out.space();
-    const got = content.readOnce(space.subarray(0, want + 1));
-    if (got === undefined) problem = 'it was removed';
-    else if (got > want) problem = 'it became longer';
-    else if (got < want) {
-      problem = 'it became shorter';
-      actual = got;
-    }
-    done = Math.min(got ?? 0, want);
-    out.advance(done);
-  } else if (content && hasReader(content)) {
-    const reader = content.openReader(ctx.signal ? { signal: ctx.signal } : {});
-    try {
-      while (done < want) {
-        if (out.isFull) yield out.take() as Uint8Array;
-        const space = out.space();
-        const n = Math.min(space.length, want - done);
-        const r = reader.read(space, 0, n, done);
-        const got = typeof r === 'number' ? r : await r;
-        if (got <= 0) {
-          problem = 'it became shorter';
-          actual = done;
-          break;
-        }
-        out.advance(got);
-        done += got;
-      }
-    } finally {
-      const changed = reader.close();
-      if (changed && !problem) problem = changed;
-    }
-  } else if (content) {
-    for await (const chunk of content.stream({ ...(ctx.signal ? { signal: ctx.signal } : {}), chunkSize: 1 << 20 })) {
-      if (done + chunk.length > want) {
-        problem = 'it became longer';
-        actual = done + chunk.length;
-      }
-      const use = chunk.subarray(0, Math.min(chunk.length, want - done));
-      yield* out.put(use);
-      done += use.length;
-      if (done >= want) break;
-    }
-    if (done < want && !problem) {
-      problem = 'it became shorter';
-      actual = done;
-    }
-  }
-  if (problem) {
-    ctx.fileChanged({ path: pathOf(d.first), plannedByteLength: want, ...(actual !== undefined ? { actualByteLength: actual } : {}), reason: problem });
-  }
-  // zeros for a short source, then up to the block boundary
-  yield* out.zeros(Math.ceil(want / blockSize) * blockSize - done);
+  // zeros up to the block boundary
+  yield* out.zeros(Math.ceil(d.byteLength / blockSize) * blockSize - d.byteLength);
 }
 
 /** The region from a FileDataSource: its chunks are handed out as they are (copied if the consumer keeps chunks). */
