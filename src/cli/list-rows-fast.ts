@@ -11,7 +11,7 @@ import type { TreeNode } from '../model/index.js';
 import type { DirectoryRows, ListRecord, ListSink } from '../read/list-walk.js';
 import { LongRows } from './list-rows.js';
 import { LIST_ROWS_WASM } from './list-rows-wasm.js';
-import { displayName } from './render/ls.js';
+import { displayName } from '../read/views/ls.js';
 
 interface RowsModule {
   memory: WebAssembly.Memory;

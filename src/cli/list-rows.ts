@@ -7,9 +7,9 @@
 import { civilFromDays } from '../bytes/dates.js';
 import type { NodeKind, TreeNode } from '../model/index.js';
 import type { ListRecord, ListSink } from '../read/list-walk.js';
-import { formatDate } from './render/date.js';
-import { displayName } from './render/ls.js';
-import { modeString } from './render/mode.js';
+import { formatDate } from '../read/views/date.js';
+import { displayName } from '../read/views/ls.js';
+import { modeString } from '../read/views/mode.js';
 
 const CHUNK = 64 * 1024;
 const SPACE = 0x20;

@@ -5,17 +5,9 @@ export function printJson(ctx: CliContext, value: unknown): void {
   ctx.stdout.write(JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2) + '\n');
 }
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0)} ${units[i]}`;
-}
+import { formatBytes } from '../read/views/units.js';
+
+export { formatBytes };
 
 export function formatDuration(s: number): string {
   if (!Number.isFinite(s)) return '--:--';

@@ -5,3 +5,4 @@ export { extentsContent } from './content.js';
 export { MAX_TREE_DEPTH, type TreeMode } from './tree.js';
 export { assignLinkGroups } from './hard-links.js';
 export { walkImage, walkImageBatches, type WalkEntry, type WalkOptions } from './walk.js';
+export * from './views/index.js';

@@ -2,7 +2,7 @@
 // it was learnt from the names and extents (an image made at level 3 without long names reads as level 1).
 import { test } from 'node:test';
 import { strict as assert } from 'node:assert';
-import { namespacesLine } from '../../src/cli/render/info.js';
+import { namespacesLine } from '../../src/read/views/info.js';
 import type { IsoImage } from '../../src/read/index.js';
 
 const withNamespaces = (namespaces: IsoImage['namespaces']) => ({ namespaces }) as unknown as IsoImage;

@@ -17,7 +17,7 @@ import { MemorySource } from '../../src/io/index.js';
 import { openImage, walkImage, type IsoImage } from '../../src/read/index.js';
 import { listImage, type ListOptions } from '../../src/read/list-walk.js';
 import { FastLongRows } from '../../src/cli/list-rows-fast.js';
-import { formatLong, type ListedEntry } from '../../src/cli/render/ls.js';
+import { formatLong, type ListedEntry } from '../../src/read/views/ls.js';
 import { fixtureImage, type FixtureName } from '../helpers/fixtures.js';
 import { listingCases } from './listing-cases.js';
 import { needTools, runCli, tmpDir } from '../helpers/index.js';

@@ -17,7 +17,7 @@ import { openImage, walkImage, type IsoImage } from '../../src/read/index.js';
 import { listImage, type ListOptions } from '../../src/read/list-walk.js';
 import { fastPathSettings } from '../../src/read/fast-directory.js';
 import { LongRows, ShortRows } from '../../src/cli/list-rows.js';
-import { formatLong, formatShort, type ListedEntry } from '../../src/cli/render/ls.js';
+import { formatLong, formatShort, type ListedEntry } from '../../src/read/views/ls.js';
 import { fixtureImage, type FixtureName } from '../helpers/fixtures.js';
 import { NAMESPACES, listingCases } from './listing-cases.js';
 import { needTools, runCli } from '../helpers/index.js';

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { TreeNode } from '../../src/model/index.js';
 import { MemorySource } from '../../src/io/index.js';
 import { openImage } from '../../src/read/index.js';
-import { entryJson, formatLong, formatShort, listEntries } from '../../src/cli/render/ls.js';
+import { entryJson, formatLong, formatShort, listEntries } from '../../src/read/views/ls.js';
 import { findImagePath } from '../../src/cli/render/find.js';
 import { fixtureImage, type FixtureName } from '../helpers/fixtures.js';
 import { needTools, runCli } from '../helpers/index.js';

@@ -19,7 +19,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('info needs exactly one IMAGE (see: isokit info --help)');
   const imagePath = positionals[0] as string;
   const namespace = parseNamespace(values.namespace);
-  const [{ openImageFile }, { infoJson, formatInfo, jsonReplacer }] = await Promise.all([import('../../node/open-image.js'), import('../render/info.js')]);
+  const [{ openImageFile }, { infoJson, formatInfo, jsonReplacer }] = await Promise.all([import('../../node/open-image.js'), import('../../read/views/info.js')]);
   const image = await openImageFile(imagePath, { namespace, signal: ctx.signal });
   try {
     if (values.json) ctx.stdout.write(JSON.stringify(infoJson(image, imagePath), jsonReplacer, 2) + '\n');

@@ -4,7 +4,7 @@
  * The long and short rows of the fast listing path are kept as bytes by cli/list-rows.ts.
  */
 import type { TreeNode } from '../../model/index.js';
-import { entryJson } from './ls.js';
+import { entryJson } from '../../read/views/ls.js';
 
 const CHUNK = 64 * 1024;
 

@@ -1,9 +1,9 @@
 /** `isokit info`: the JSON object and the text report of an opened image. */
 import type { Finding } from '../../errors/index.js';
-import type { IsoImage } from '../../read/index.js';
-import type { BootImageInfo } from '../../read/boot.js';
-import type { PartitionTables } from '../../read/partitions.js';
-import { formatBytes } from '../output.js';
+import type { IsoImage } from '../index.js';
+import type { BootImageInfo } from '../boot.js';
+import type { PartitionTables } from '../partitions.js';
+import { formatBytes } from './units.js';
 import { isoDate } from './date.js';
 
 const hex = (n: number, w = 0) => '0x' + n.toString(16).padStart(w, '0');
