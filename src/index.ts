@@ -17,3 +17,5 @@ export * from './formats/joliet/index.js';
 export * from './read/index.js';
 export * from './verify/index.js';
 export * from './create/remaster/index.js';
+export { concatSource, ConcatSource, type ConcatRange } from './io/concat-source.js';
+export * as wim from './formats/wim/index.js';
