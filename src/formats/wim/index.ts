@@ -9,5 +9,5 @@ export * from './blob-table.js';
 export * from './integrity-table.js';
 export * from './xml-data.js';
 export * from './wim-layout.js';
-export { WIM_SPLIT_CHUNK_BYTE_LENGTH, wimPartByteLength } from './split-part.js';
+export { WIM_SPLIT_CHUNK_BYTE_LENGTH, wimPartByteLength, type WimPartContent } from './split-part.js';
 export * from './split.js';

@@ -16,7 +16,7 @@
  */
 import { ErrorCode, IsoKitError } from '../../errors/index.js';
 import { MemorySource, type ByteSource, type ByteStream, type ReadOptions } from '../../io/index.js';
-import type { Content, SourceRange } from '../../model/index.js';
+import type { ConcatRange } from '../../io/concat-source.js';
 import { BLOB_TABLE_ENTRY_BYTE_LENGTH, serializeBlobTable, type BlobTableEntry } from './blob-table.js';
 import { compressionFlags, serializeWimHeader, WIM_HEADER_BYTE_LENGTH, WimHeaderFlag, type WimHeader } from './header.js';
 import { IntegrityTableBuilder, integrityTableByteLength, serializeIntegrityTable, type Sha1Factory } from './integrity-table.js';
@@ -42,6 +42,18 @@ export interface WimPartContext {
   readonly createSha1: Sha1Factory | undefined;
 }
 
+/**
+ * A part's bytes: the same shape as the model's `Content` (the formats layer sits below the model, so the type
+ * is spelled out here; a WimPartContent is a Content).
+ */
+export interface WimPartContent {
+  readonly byteLength: number;
+  /** exactly byteLength bytes, or an IsoKitError */
+  stream(opts?: ReadOptions & { chunkSize?: number }): ByteStream;
+  /** the bytes as ranges (generated tables as memory sources), when no integrity table has to be computed */
+  readonly ranges?: readonly ConcatRange[];
+}
+
 /** A piece of a part's bytes: generated, or a run of the source copied as is. */
 type Piece = { readonly bytes: Uint8Array } | { readonly byteOffset: number; readonly byteLength: number };
 
@@ -56,8 +68,8 @@ export interface WimPartLayout {
 /** A part file's length from its contents' sizes (the planner's arithmetic, shared with buildWimPart). */
 export function wimPartByteLength(resourceByteLength: number, entryCount: number, xmlByteLength: number, integrity: boolean): number {
   const tableEnd = WIM_HEADER_BYTE_LENGTH + resourceByteLength + entryCount * BLOB_TABLE_ENTRY_BYTE_LENGTH;
-  const checked = integrity && entryCount > 0 ? integrityTableByteLength(tableEnd - WIM_HEADER_BYTE_LENGTH) : 0;
-  return tableEnd + xmlByteLength + checked;
+  const integrityByteLength = integrity && entryCount > 0 ? integrityTableByteLength(tableEnd - WIM_HEADER_BYTE_LENGTH) : 0;
+  return tableEnd + xmlByteLength + integrityByteLength;
 }
 
 /** Raw copies first (a compressed resource in a compressed WIM), then the rest; each group keeps its order. */
@@ -154,7 +166,7 @@ async function* streamPieces(source: ByteSource, pieces: readonly Piece[], chunk
 }
 
 /** The part's Content: exactly `byteLength` bytes; the integrity table (if any) computed on the way. */
-export function wimPartContent(ctx: WimPartContext, part: WimPartLayout): Content {
+export function wimPartContent(ctx: WimPartContext, part: WimPartLayout): WimPartContent {
   const { source } = ctx;
   const createSha1 = part.header.integrityTable.storedByteLength > 0 ? ctx.createSha1 : undefined;
   const stream = async function* (opts?: ReadOptions & { chunkSize?: number }): ByteStream {
@@ -177,7 +189,7 @@ export function wimPartContent(ctx: WimPartContext, part: WimPartLayout): Conten
     if (at !== part.byteLength) throw new IsoKitError(ErrorCode.INTERNAL, `part ${part.header.partNumber}: emitted ${at} bytes, planned ${part.byteLength}`);
   };
   if (createSha1) return { byteLength: part.byteLength, stream };
-  const ranges: SourceRange[] = part.pieces.map((p) =>
+  const ranges: ConcatRange[] = part.pieces.map((p) =>
     'bytes' in p ? { source: new MemorySource(p.bytes, 'wim part tables'), byteOffset: 0, byteLength: p.bytes.length } : { source, ...p });
   return { byteLength: part.byteLength, ranges, stream };
 }

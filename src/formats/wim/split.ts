@@ -18,12 +18,11 @@
 import { crc32, writeU32LE, writeU64LE } from '../../bytes/index.js';
 import { ErrorCode, IsoKitError, type Finding } from '../../errors/index.js';
 import { throwIfAborted, type ByteSource } from '../../io/index.js';
-import type { Content } from '../../model/index.js';
 import type { BlobTableEntry } from './blob-table.js';
 import { WimHeaderFlag, WimVersion, type WimHeader } from './header.js';
 import type { Sha1Factory } from './integrity-table.js';
 import { isZeroResourceHeader } from './resource-header.js';
-import { buildWimPart, wimPartByteLength, wimPartContent, type WimPartAssignment, type WimPartContext } from './split-part.js';
+import { buildWimPart, wimPartByteLength, wimPartContent, type WimPartAssignment, type WimPartContent, type WimPartContext } from './split-part.js';
 import { readWimHeader, readWimLayout, type WimLayout } from './wim-layout.js';
 
 /** 4094 MiB: what Rufus, WoeUSB and wimlib users pick for FAT32 (files ≤ 4 GiB − 1). */
@@ -59,7 +58,7 @@ export interface WimSplitPart {
   readonly partNumber: number;
   readonly byteLength: number;
   /** stream() yields exactly byteLength bytes: header, copied resources (ranges of the source), tables, XML */
-  readonly content: Content;
+  readonly content: WimPartContent;
   /** the part's header as it is written */
   readonly header: WimHeader;
   /** file data blobs stored in this part */
