@@ -38,21 +38,25 @@ export interface WimLayout {
   readonly findings: readonly Finding[];
 }
 
-/** Read one uncompressed table resource named by the header (blob table, XML data). */
-async function readTableResource(src: ByteSource, r: ResourceHeader, what: string, limit: number, opts?: ReadOptions): Promise<Uint8Array> {
+/**
+ * Read one uncompressed table resource named by the header (blob table, XML data); `fieldAt` is the offset of
+ * its resource header in the WIM header (errors point there: the resource itself may lie outside the file).
+ */
+async function readTableResource(src: ByteSource, r: ResourceHeader, what: string, fieldAt: number, limit: number, opts?: ReadOptions): Promise<Uint8Array> {
   const structure = `WimHeader ${what}`;
+  const byteOffset = fieldAt;
   if (isZeroResourceHeader(r)) return new Uint8Array(0);
   if (r.flags & (ResourceFlag.COMPRESSED | ResourceFlag.SOLID)) {
-    throw new IsoKitError(ErrorCode.UNSUPPORTED, `${src.name}: compressed ${what} (Microsoft's software cannot read one either)`, { structure });
+    throw new IsoKitError(ErrorCode.UNSUPPORTED, `${src.name}: compressed ${what} (Microsoft's software cannot read one either)`, { byteOffset, structure });
   }
   if (r.storedByteLength !== r.originalByteLength) {
-    throw new IsoKitError(ErrorCode.CORRUPT, `${what} stored as ${r.storedByteLength} bytes but ${r.originalByteLength} bytes long`, { structure });
+    throw new IsoKitError(ErrorCode.CORRUPT, `${what} stored as ${r.storedByteLength} bytes but ${r.originalByteLength} bytes long`, { byteOffset, structure });
   }
   if (r.storedByteLength > limit) {
-    throw new IsoKitError(ErrorCode.UNSUPPORTED, `${what} of ${r.storedByteLength} bytes is larger than ${limit}`, { structure });
+    throw new IsoKitError(ErrorCode.UNSUPPORTED, `${what} of ${r.storedByteLength} bytes is larger than ${limit}`, { byteOffset, structure });
   }
   if (r.byteOffset + r.storedByteLength > src.byteLength) {
-    throw new IsoKitError(ErrorCode.TRUNCATED, `${what} (${r.byteOffset}+${r.storedByteLength}) runs past the end of ${src.name} (${src.byteLength} bytes)`, { byteOffset: r.byteOffset, structure });
+    throw new IsoKitError(ErrorCode.TRUNCATED, `${what} (${r.byteOffset}+${r.storedByteLength}) runs past the end of ${src.name} (${src.byteLength} bytes)`, { byteOffset, structure });
   }
   return readExact(src, r.byteOffset, r.storedByteLength, `Wim ${what}`, opts);
 }
@@ -148,13 +152,13 @@ export async function readWimLayout(src: ByteSource, opts?: ReadOptions & { head
   const compression = wimCompression(header.flags);
   if (!compression) throw new IsoKitError(ErrorCode.CORRUPT, `flags 0x${header.flags.toString(16)} set COMPRESSION but name no codec`, { byteOffset: 16, structure: 'WimHeader' });
   if (header.flags & WimHeaderFlag.WRITE_IN_PROGRESS) findings.warn(FindingCode.WIM_WRITE_IN_PROGRESS, 'the WIM is marked as being written', 16, 'WimHeader');
-  const tableBytes = await readTableResource(src, header.blobTable, 'blob table', WIM_MAX_BLOB_TABLE_BYTE_LENGTH, opts);
+  const tableBytes = await readTableResource(src, header.blobTable, 'blob table', 48, WIM_MAX_BLOB_TABLE_BYTE_LENGTH, opts);
   const sorted = sortEntries(src, header, compression, parseBlobTable(tableBytes, header.blobTable.byteOffset), findings);
   if (header.partNumber === 1 && !sorted.hasSolid && sorted.metadata.length < header.imageCount) {
     throw new IsoKitError(ErrorCode.CORRUPT, `${sorted.metadata.length} metadata resources for ${header.imageCount} images`, { byteOffset: header.blobTable.byteOffset, structure: 'WimBlobTable' });
   }
   if (header.bootIndex > header.imageCount) findings.warn(FindingCode.WIM_BOOT_INDEX, `boot index ${header.bootIndex} beyond ${header.imageCount} images`, 120, 'WimHeader');
-  const xml = await readTableResource(src, header.xmlData, 'XML data', WIM_MAX_XML_BYTE_LENGTH, opts);
+  const xml = await readTableResource(src, header.xmlData, 'XML data', 72, WIM_MAX_XML_BYTE_LENGTH, opts);
   checkXml(xml, header, findings);
   return { header, compression, metadata: sorted.metadata, blobs: sorted.blobs, hasSolidResources: sorted.hasSolid, xml, findings: findings.toArray() };
 }
