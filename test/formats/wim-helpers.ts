@@ -1,5 +1,6 @@
 /** Shared by the WIM tests: the recipe's WIM set, writing split parts to files, wimlib-imagex wrappers. */
-import { closeSync, openSync, readFileSync, writeSync, ftruncateSync, readdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeSync, ftruncateSync, readdirSync, statSync } from 'node:fs';
+import assert from 'node:assert/strict';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { createJsHasher, wim } from '../../src/index.js';
@@ -69,3 +70,34 @@ export const guidOf = (file: string): Uint8Array => new Uint8Array(readFileSync(
 
 /** Sorted .swm files of a folder. */
 export const swmFiles = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith('.swm')).sort();
+
+const FAT32_MAX_FILE = 2 ** 32 - 1;
+/** Files in the big WIMs (each ~1 GiB, sparse). */
+export const BIG_FILES = 5;
+
+/** Split `source` with the default part size; check sizes, dir and verify; report speed and memory. */
+export async function splitBigAndCheck(t: { diagnostic: (s: string) => void }, source: string, dir: string): Promise<void> {
+  const out = path.join(dir, 'parts');
+  mkdirSync(out);
+  const listing = wimlib('dir', source, '1');
+  const rss0 = process.resourceUsage().maxRSS;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const { plan, files } = await splitFile(source, out, { partByteLength: wim.WIM_SPLIT_DEFAULT_PART_BYTE_LENGTH, sparse: true });
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const size = statSync(source).size;
+  assert.ok(size > 4 * 2 ** 30, `the source is over 4 GiB (${size} bytes)`);
+  assert.ok(plan.totalParts >= 2, `${plan.totalParts} parts`);
+  files.forEach((f, i) => {
+    const bytes = statSync(f).size;
+    assert.equal(bytes, plan.parts[i]?.byteLength);
+    assert.ok(bytes <= wim.WIM_SPLIT_DEFAULT_PART_BYTE_LENGTH && bytes <= FAT32_MAX_FILE, `${path.basename(f)}: ${bytes} bytes fits FAT32`);
+  });
+  assert.equal(wimlib('dir', path.join(out, 'install.swm'), '1', refGlob(out)), listing, 'wimlib-imagex dir lists the same');
+  wimlib('verify', path.join(out, 'install.swm'), refGlob(out));
+  const rssMiB = (process.resourceUsage().maxRSS - rss0) / 1024;
+  t.diagnostic(`split ${(size / MiB).toFixed(0)} MiB into ${plan.totalParts} parts in ${seconds.toFixed(1)} s (${cpuSeconds.toFixed(1)} s CPU): ${(size / MiB / seconds).toFixed(0)} MiB/s wall, ${(size / MiB / cpuSeconds).toFixed(0)} MiB per CPU second (sparse source and parts); peak RSS grew ${rssMiB.toFixed(0)} MiB`);
+}
+

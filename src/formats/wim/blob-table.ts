@@ -25,7 +25,7 @@ export interface BlobTableEntry {
   readonly resource: ResourceHeader;
   readonly partNumber: number;
   readonly referenceCount: number;
-  /** 20 bytes */
+  /** 20 bytes (parsed: a view into the table bytes, not a copy) */
   readonly sha1: Uint8Array;
 }
 
@@ -38,7 +38,7 @@ export function parseBlobTableEntry(b: Uint8Array, o = 0, byteOffset = 0): BlobT
     resource: parseResourceHeader(b, o, byteOffset, 'WimBlobTable entry'),
     partNumber: readU16LE(b, o + 24),
     referenceCount: readU32LE(b, o + 26),
-    sha1: b.slice(o + 30, o + 30 + SHA1_BYTE_LENGTH),
+    sha1: b.subarray(o + 30, o + 30 + SHA1_BYTE_LENGTH),
   };
 }
 

@@ -15,7 +15,7 @@
  * so only the offsets in the blob table change. Every byte but the integrity table is known before streaming.
  */
 import { ErrorCode, IsoKitError } from '../../errors/index.js';
-import { MemorySource, type ByteSource, type ByteStream, type ReadOptions } from '../../io/index.js';
+import { MemorySource, throwIfAborted, type ByteSource, type ByteStream, type ReadOptions } from '../../io/index.js';
 import type { ConcatRange } from '../../io/concat-source.js';
 import { BLOB_TABLE_ENTRY_BYTE_LENGTH, serializeBlobTable, type BlobTableEntry } from './blob-table.js';
 import { compressionFlags, serializeWimHeader, WIM_HEADER_BYTE_LENGTH, WimHeaderFlag, type WimHeader } from './header.js';
@@ -149,12 +149,14 @@ export function buildWimPart(ctx: WimPartContext, partNumber: number, a: WimPart
 /** Stream the pieces, reading copies in chunks and checking every read's length. */
 async function* streamPieces(source: ByteSource, pieces: readonly Piece[], chunk: number, opts?: ReadOptions): ByteStream {
   for (const p of pieces) {
+    throwIfAborted(opts?.signal);
     if ('bytes' in p) {
       if (p.bytes.length) yield p.bytes;
       continue;
     }
     for (let done = 0; done < p.byteLength;) {
       const want = Math.min(chunk, p.byteLength - done);
+      throwIfAborted(opts?.signal);
       const b = await source.read(p.byteOffset + done, want, opts);
       if (b.length !== want) {
         throw new IsoKitError(ErrorCode.TRUNCATED, `${source.name} returned ${b.length} of ${want} bytes at ${p.byteOffset + done}: it changed since the split was planned`, { byteOffset: p.byteOffset + done, structure: 'WimResource' });
@@ -171,8 +173,10 @@ export function wimPartContent(ctx: WimPartContext, part: WimPartLayout): WimPar
   const createSha1 = part.header.integrityTable.storedByteLength > 0 ? ctx.createSha1 : undefined;
   const stream = async function* (opts?: ReadOptions & { chunkSize?: number }): ByteStream {
     const builder = createSha1 ? new IntegrityTableBuilder(part.checkedEnd - WIM_HEADER_BYTE_LENGTH, createSha1) : undefined;
+    const chunk = opts?.chunkSize ?? WIM_SPLIT_CHUNK_BYTE_LENGTH;
+    if (!Number.isSafeInteger(chunk) || chunk <= 0) throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `chunk size must be a positive whole number, got ${chunk}`);
     let at = 0;
-    for await (const b of streamPieces(source, part.pieces, opts?.chunkSize ?? WIM_SPLIT_CHUNK_BYTE_LENGTH, opts)) {
+    for await (const b of streamPieces(source, part.pieces, chunk, opts)) {
       if (builder) {
         const from = Math.max(at, WIM_HEADER_BYTE_LENGTH);
         const to = Math.min(at + b.length, part.checkedEnd);

@@ -19,8 +19,11 @@ import { decodeWimXml, hasXmlBom, wimXmlImageCount } from './xml-data.js';
 
 /** wimlib's MAX_IMAGES. */
 export const WIM_MAX_IMAGES = 65535;
-/** Largest blob table read into memory (5 million entries; Windows install.wim has ~100,000). */
-export const WIM_MAX_BLOB_TABLE_BYTE_LENGTH = 256 * 2 ** 20;
+/**
+ * Largest blob table read into memory: 32 MiB, about 670,000 entries (a multi-edition Windows install.wim has
+ * a few hundred thousand at most); each entry costs some 200 bytes once parsed.
+ */
+export const WIM_MAX_BLOB_TABLE_BYTE_LENGTH = 32 * 2 ** 20;
 /** Largest XML data read into memory (real ones are kilobytes). */
 export const WIM_MAX_XML_BYTE_LENGTH = 64 * 2 ** 20;
 
