@@ -157,7 +157,7 @@ test('solid WIMs, ESDs, pipable WIMs and split parts are refused before any byte
   };
   const solidAdvice = /solid.*cannot be split.*wimlib-imagex export .*--compress=LZX.*NTFS or exFAT/;
   await refuse('solid.wim', solidAdvice);
-  await refuse('install.esd', /solid\/ESD WIM of 0\.0 GiB/);
+  await refuse('install.esd', /solid\/ESD WIM of 0\.1 MiB/);
   await refuse('install.esd', solidAdvice);
   await refuse('pipable.wim', /pipable WIM.*wimlib-imagex export/);
   // wimlib refuses the solid ones as well

@@ -78,7 +78,8 @@ export interface WimSplitPlan {
   readonly findings: readonly Finding[];
 }
 
-const GiB = (n: number): string => (n / 2 ** 30).toFixed(1);
+/** "4.6 GiB", or "75.0 MiB" below 1 GiB. */
+const sizeText = (n: number): string => (n >= 2 ** 30 ? `${(n / 2 ** 30).toFixed(1)} GiB` : `${(n / 2 ** 20).toFixed(1)} MiB`);
 
 /** Refusals that need only the header. */
 function refuseByHeader(src: ByteSource, h: WimHeader): void {
@@ -95,7 +96,7 @@ function refuseSolid(src: ByteSource, layout: WimLayout): void {
   const kind = layout.header.version === WimVersion.SOLID && layout.compression === 'lzms' ? 'solid/ESD' : 'solid';
   throw new IsoKitError(
     ErrorCode.UNSUPPORTED,
-    `${src.name} is a ${kind} WIM of ${GiB(src.byteLength)} GiB: it cannot be split into parts for FAT32 (its files are compressed together in solid resources); ` +
+    `${src.name} is a ${kind} WIM of ${sizeText(src.byteLength)}: it cannot be split into parts for FAT32 (its files are compressed together in solid resources); ` +
       `convert it to a non-solid WIM first (\`wimlib-imagex export ${src.name} all install.wim --compress=LZX\`) or use a stick formatted NTFS or exFAT`,
     { structure: 'WimBlobTable', data: { version: layout.header.version, compression: layout.compression } },
   );
