@@ -22,3 +22,4 @@ export * from './read/fat/index.js';
 export * from './verify/index.js';
 export * from './create/remaster/index.js';
 export * from './create/fat/index.js';
+export * as wim from './formats/wim/index.js';

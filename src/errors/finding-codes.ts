@@ -154,5 +154,15 @@ export const FindingCode = {
   /** the boot sector's sizes put the volume past the end of the source */
   FAT_TRUNCATED: 'FAT_TRUNCATED',
   // WIM
+  WIM_BLOB_DUPLICATE: 'WIM_BLOB_DUPLICATE',
+  WIM_BLOB_EMPTY: 'WIM_BLOB_EMPTY',
+  WIM_BLOB_WRONG_PART: 'WIM_BLOB_WRONG_PART',
+  WIM_BLOB_ZERO_HASH: 'WIM_BLOB_ZERO_HASH',
+  WIM_BOOT_INDEX: 'WIM_BOOT_INDEX',
+  WIM_METADATA_EXTRA: 'WIM_METADATA_EXTRA',
+  WIM_METADATA_UNREFERENCED: 'WIM_METADATA_UNREFERENCED',
+  WIM_WRITE_IN_PROGRESS: 'WIM_WRITE_IN_PROGRESS',
+  WIM_XML_IMAGE_COUNT: 'WIM_XML_IMAGE_COUNT',
+  WIM_XML_NO_BOM: 'WIM_XML_NO_BOM',
 } as const;
 export type FindingCode = (typeof FindingCode)[keyof typeof FindingCode];

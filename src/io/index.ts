@@ -6,3 +6,4 @@ export * from './sub-source.js';
 export * from './cached-source.js';
 export * from './byte-sink.js';
 export * from './streams.js';
+export { concatSource, ConcatSource, type ConcatRange } from './concat-source.js';

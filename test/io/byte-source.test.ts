@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { spawn } from 'node:child_process';
 import {
-  MemorySource, BlobSource, SubSource, CachedSource, openHttpSource, readExact, IsoKitError, ErrorCode,
+  MemorySource, BlobSource, SubSource, CachedSource, openHttpSource, readExact, IsoKitError, ErrorCode, concatSource,
   type ByteSource, type ReadOptions, clampRead, throwIfAborted,
 } from '../../src/index.js';
 import { openFileSource } from '../../src/node/index.js';
@@ -105,6 +105,21 @@ test('ByteSource contract: memory, Blob, file, HTTP range, sub-range, cache', as
     assert.deepEqual(await sub.read(0, 8), expected(4096, 8));
     assert.equal((await sub.read(99_998, 10)).length, 2);
     await contract(new CachedSource(new MemorySource(payload), { blockSize: 4096, maxBlocks: 8 }));
+    // ranges of different sources end to end (a file stored as extents); the middle window straddles two
+    const fs2 = await openFileSource(file);
+    const blob = new BlobSource(new Blob([payload.buffer as ArrayBuffer]));
+    const concat = concatSource([
+      { source: parent, byteOffset: 0, byteLength: 1000 },
+      { source: parent, byteOffset: 1000, byteLength: 0 },
+      { source: blob, byteOffset: 1000, byteLength: 149_000 },
+      { source: fs2, byteOffset: 150_000, byteLength: 149_999 },
+      { source: parent, byteOffset: 299_999, byteLength: 1 },
+    ]);
+    assert.equal(concat.byteLength, size);
+    await contract(concat);
+    assert.deepEqual(await concat.read(500, 200_000), expected(500, 200_000), 'a read across three ranges');
+    assert.throws(() => concatSource([{ source: parent, byteOffset: size - 10, byteLength: 11 }]), (e: unknown) => e instanceof IsoKitError && e.code === ErrorCode.INVALID_ARGUMENT);
+    await fs2.close?.();
   } finally {
     await srv.close();
     cleanup();
@@ -121,6 +136,13 @@ test('ByteSource contract above 4 GiB: virtual source, sub-range past 4 GiB, cac
   assert.equal(sub.byteLength, 2 ** 31);
   const cached = new CachedSource(big, { blockSize: 65536, maxBlocks: 4 });
   await contract(cached);
+  const concat = concatSource([
+    { source: big, byteOffset: 0, byteLength: 2 ** 32 - 5 },
+    { source: new SubSource(big, 2 ** 32 - 5, 2 ** 29), byteOffset: 0, byteLength: 2 ** 29 },
+    { source: big, byteOffset: 2 ** 32 - 5 + 2 ** 29, byteLength: big.byteLength - (2 ** 32 - 5 + 2 ** 29) },
+  ]);
+  await contract(concat);
+  assert.deepEqual(await concat.read(2 ** 32 - 16, 64), expected(2 ** 32 - 16, 64), 'a window across ranges at 4 GiB');
   const before = big.reads;
   await cached.read(2 ** 32 + 100, 10);
   await cached.read(2 ** 32 + 200, 10);
