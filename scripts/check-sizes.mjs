@@ -17,7 +17,7 @@ function* walk(dir) {
   }
 }
 let files = 0;
-for (const dir of ['src', 'wasm']) {
+for (const dir of ['src']) {
   for (const file of walk(path.join(root, dir))) {
     files++;
     const text = readFileSync(file, 'utf8');

@@ -1,16 +1,16 @@
 /**
- * `isokit ls` after its arguments were parsed (commands/ls.ts): open the image, walk it, print. Kept in
- * one module with static imports so the bundled CLI loads the listing code in one piece.
+ * `isokit ls` after its arguments were parsed (commands/ls.ts): open the image, list it through the library's
+ * listing engine (read/list.ts) and row renderer, print. Kept in one module with static imports so the bundled
+ * CLI loads the listing code in one piece.
  */
 import { fstatSync, writeSync } from 'node:fs';
 import { ErrorCode, IsoKitError } from '../errors/index.js';
 import { openImageFile } from '../node/open-image.js';
-import { listImage } from '../read/list-walk.js';
+import { listImage } from '../read/list.js';
 import type { IsoImage, NamespaceChoice } from '../read/types.js';
+import { LongRows, ShortRows } from '../read/views/rows.js';
 import { walkImageBatches } from '../read/walk.js';
 import type { CliContext } from './context.js';
-import { FastLongRows } from './list-rows-fast.js';
-import { LongRows, ShortRows } from './list-rows.js';
 import { TextWriter, jsonEntry, streamSink } from './render/ls-stream.js';
 
 export interface ListRequest {
@@ -51,18 +51,17 @@ function warnDamage(image: IsoImage, req: ListRequest, ctx: CliContext): void {
   ctx.stderr.write(`isokit: warning: ${n} problem${n > 1 ? 's' : ''} found while reading ${req.imagePath} (${first.severity}: ${first.message}${n > 1 ? ', …' : ''}); isokit info lists them\n`);
 }
 
-/** The text forms: rows straight from the listing walk; the short form is written as it goes. */
+/** The text forms: rows from the listing engine; the short form is written as it goes. */
 async function listText(image: IsoImage, req: ListRequest, ctx: CliContext): Promise<void> {
   const opts = { path: req.path, recursive: req.recursive, signal: ctx.signal };
   // nothing is written before PATH was looked up: a missing PATH fails with empty output
   if (req.long) {
-    // Rock Ridge rows in WebAssembly when it runs here
-    const rows = (image.namespace === 'rockridge' ? FastLongRows.create() : undefined) ?? new LongRows();
+    const rows = new LongRows();
     for await (const _ of listImage(image, rows, opts));
     const fd = regularFile(ctx);
     if (fd !== undefined) {
-      // into a file: written at once (straight from the module's memory when the rows are there)
-      for (const chunk of rows instanceof FastLongRows ? rows.views() : rows.chunks()) writeAll(fd, chunk);
+      // into a file: written at once
+      for (const chunk of rows.chunks()) writeAll(fd, chunk);
     } else {
       const out = streamSink(ctx.stdout);
       for (const chunk of rows.chunks()) await out.write(chunk);

@@ -7,7 +7,7 @@ import type { ByteSource, ByteStream, ReadOptions } from '../io/index.js';
 import { readRange } from '../io/index.js';
 
 export type NodeKind = 'file' | 'dir' | 'symlink' | 'chardev' | 'blockdev' | 'fifo' | 'socket';
-export type Namespace = 'rockridge' | 'joliet' | 'iso9660' | 'udf';
+export type Namespace = 'rockridge' | 'joliet' | 'iso9660' | 'udf' | 'fat';
 
 /** POSIX file type bits (st_mode & S_IFMT). */
 export const S_IFMT = 0o170000;

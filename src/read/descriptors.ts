@@ -29,7 +29,10 @@ export interface DescriptorSet {
 
 const UDF_IDS = new Set(['BEA01', 'NSR02', 'NSR03', 'TEA01', 'BOOT2']);
 
-/** Read the descriptor set at LBA 16. Throws NOT_ISO / TRUNCATED when there is none to speak of. */
+/**
+ * Read the descriptor set at LBA 16 (a set without a PVD comes back with `pvd` unset: a UDF-only or FAT image,
+ * or no image at all — the caller decides). Throws NOT_ISO / TRUNCATED when the source is too short for one.
+ */
 export async function readDescriptorSet(source: ByteSource, findings: Findings, signal?: AbortSignal): Promise<DescriptorSet> {
   const start = FIRST_VOLUME_DESCRIPTOR_LBA * SECTOR_SIZE;
   if (source.byteLength < start + SECTOR_SIZE) {
@@ -78,7 +81,6 @@ export async function readDescriptorSet(source: ByteSource, findings: Findings, 
     collect(set, d, lba, ident, findings, terminated);
     if (d.kind === 'terminator') terminated = true;
   }
-  if (!set.pvd) throwNoPvd(source, set);
   return set;
 }
 
@@ -118,17 +120,6 @@ function collect(
     default:
       break;
   }
-}
-
-function throwNoPvd(source: ByteSource, set: DescriptorSet): never {
-  if (set.udfSeen) {
-    throw new IsoKitError(ErrorCode.UNSUPPORTED, `${source.name} is a UDF-only image (no ISO 9660 primary volume descriptor); UDF reading is not supported yet`, {
-      byteOffset: FIRST_VOLUME_DESCRIPTOR_LBA * SECTOR_SIZE, structure: 'PrimaryVolumeDescriptor',
-    });
-  }
-  throw new IsoKitError(ErrorCode.NOT_ISO, `${source.name} is not an ISO 9660 image (no primary volume descriptor "CD001" at LBA 16)`, {
-    byteOffset: FIRST_VOLUME_DESCRIPTOR_LBA * SECTOR_SIZE, structure: 'PrimaryVolumeDescriptor',
-  });
 }
 
 /** Volume space size (blocks) of a PVD found at `lba + 16`, or undefined. */

@@ -1,14 +1,15 @@
 /** Public types of the image reader (contract 4). */
-import type { Finding } from '../errors/index.js';
+import type { Finding, Findings } from '../errors/index.js';
 import type { ByteSource } from '../io/index.js';
 import type { Namespace, TreeNode } from '../model/index.js';
 import type { BootCatalogInfo } from './boot.js';
+import type { DirectoryReader } from './namespace.js';
 import type { PartitionTables } from './partitions.js';
 
-export type NamespaceChoice = 'auto' | 'rockridge' | 'joliet' | 'iso9660';
+export type NamespaceChoice = 'auto' | Namespace;
 
 export interface OpenImageOptions {
-  /** which namespace `tree` is built from (default 'auto': Rock Ridge, else Joliet, else ISO 9660) */
+  /** which namespace `tree` is built from (default 'auto': Rock Ridge, else UDF, else Joliet, else ISO 9660, else FAT) */
   namespace?: NamespaceChoice;
   /** turn findings (warnings and errors) into thrown IsoKitErrors (default false) */
   strict?: boolean;
@@ -62,11 +63,15 @@ export interface VolumeDescriptorSummary {
 }
 
 export interface NamespacesInfo {
-  iso9660: { level: 1 | 2 | 3 };
+  /** absent on an image without an ISO 9660 PVD (UDF-only, FAT) */
+  iso9660?: { level: 1 | 2 | 3 };
   iso9660_1999?: true;
   joliet?: { level: 1 | 2 | 3 };
   rockridge?: { version: string; extensionId?: string };
-  udf?: { seen: true };
+  /** `seen`: a UDF volume recognition sequence is there; `readable`: isokit reads its tree */
+  udf?: { seen: true; readable?: boolean; revision?: string };
+  /** a FAT volume (at byte 0, or in a partition of a disk image at `partitionByteOffset`) */
+  fat?: { type: 'FAT12' | 'FAT16' | 'FAT32'; partitionByteOffset: number; label?: string };
 }
 
 export interface SessionInfo {
@@ -91,4 +96,6 @@ export interface IsoImage {
   readonly findings: Finding[];
   /** Build (once, then cached) the tree of another namespace. Throws NOT_FOUND when the image lacks it. */
   openTree(ns: Namespace): Promise<TreeNode>;
+  /** A new directory reader of a namespace (default: `namespace`), for reading a directory at a time. */
+  reader(ns?: Namespace, opts?: { findings?: Findings }): Promise<DirectoryReader>;
 }

@@ -131,7 +131,7 @@ test('multi-extent file over 4 GiB: extents concatenated, size exact (no truncat
   assert.equal(big?.size, total);
   assert.equal(big?.content?.byteLength, total);
   assert.deepEqual(big?.extents?.map((e) => e.lba), [firstLba, secondLba, thirdLba]);
-  assert.equal(img.namespaces.iso9660.level, 3);
+  assert.equal(img.namespaces.iso9660?.level, 3);
   assert.equal(img.tree.children?.length, 2);
   assert.deepEqual(img.findings.filter((f) => f.severity !== 'info' && f.code !== 'IMAGE_TRUNCATED'), []);
   let n = 0;

@@ -156,7 +156,7 @@ class SlowSource implements ByteSource {
   }
 }
 
-test('stream walk: reads directories in windows on slow sources, batches, aborts, and rejects foreign images', async (t) => {
+test('stream walk: reads directories in windows on slow sources, batches, aborts, refuses a missing namespace', async (t) => {
   if (!needTools(t, 'xorriso')) return;
   const bytes = new Uint8Array(readFileSync(await fixtureImage('xorriso-rr')));
   const eager = await openImage(new MemorySource(bytes));
@@ -179,7 +179,6 @@ test('stream walk: reads directories in windows on slow sources, batches, aborts
   const ac = new AbortController();
   ac.abort();
   await assert.rejects(streamRows(image, { signal: ac.signal }), (e) => e instanceof IsoKitError && e.code === ErrorCode.ABORTED);
-  await assert.rejects(streamRows({ ...eager }), (e) => e instanceof IsoKitError && e.code === ErrorCode.INVALID_ARGUMENT);
   const plainIso = new Uint8Array(readFileSync(await fixtureImage('iso-level1')));
   await assert.rejects(streamRows(await openImage(new MemorySource(plainIso), { deferTree: true }), { namespace: 'joliet' }), (e) => e instanceof IsoKitError && e.code === ErrorCode.NOT_FOUND);
 });

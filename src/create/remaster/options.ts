@@ -36,7 +36,7 @@ export async function namespaceOptions(
   warnings: string[],
 ): Promise<{ build: BuildOptions; report: RemasterReport['namespaces'] }> {
   const ns = image.namespaces;
-  let isoLevel: IsoLevel = options.isoLevel ?? (ns.iso9660_1999 ? 4 : ns.iso9660.level);
+  let isoLevel: IsoLevel = options.isoLevel ?? (ns.iso9660_1999 ? 4 : (ns.iso9660?.level ?? 3));
   if (isoLevel < 3 && options.isoLevel === undefined) {
     let big = false;
     for (const { node } of walkTree(tree)) if (node.kind === 'file' && (node.content?.byteLength ?? node.size) >= FOUR_GIB) big = true;

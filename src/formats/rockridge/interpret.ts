@@ -51,8 +51,6 @@ export interface RockRidgeInfo {
   extensions?: ExtensionReference[];
   /** 36 (RRIP 1.09/1.10) or 44 (RRIP 1.12) when a PX entry was seen */
   pxLength?: number;
-  /** every distinct entry signature seen, in order (the reader uses it to detect Rock Ridge) */
-  signatures?: string[];
 }
 
 /** Interpret already-parsed entries (a record's areas in order): the one reader, over entry objects. */
@@ -100,7 +98,10 @@ export interface RockRidgeReaderOptions {
  */
 export class RockRidgeReader {
   private info: RockRidgeInfo = {};
-  private readonly sigs: number[] = [];
+  /** entries added to this record */
+  private entries = 0;
+  /** TF times of the current entry (reused) */
+  private readonly tf: { creationMs?: number; modifyMs?: number; accessMs?: number; attributesMs?: number } = {};
   /** NM name bytes: one part is kept as a range of its buffer (the usual case), more are copied */
   private nameBuf: Uint8Array | undefined;
   private nameStart = 0;
@@ -118,9 +119,33 @@ export class RockRidgeReader {
     this.keepTimes = opts.lean ? TfFlag.MODIFY : 0x7f;
   }
 
+  /**
+   * A reader holding this record's state so far (to be continued with its continuation areas later); this
+   * reader starts afresh.
+   */
+  detach(): RockRidgeReader {
+    const r = new RockRidgeReader(this.opts);
+    r.info = this.info;
+    r.entries = this.entries;
+    r.nameBuf = this.nameBuf;
+    r.nameStart = this.nameStart;
+    r.nameEnd = this.nameEnd;
+    r.nameParts = this.nameParts;
+    r.nameOpen = this.nameOpen;
+    r.nmSeen = this.nmSeen;
+    r.slComps = this.slComps;
+    r.slCompOpen = this.slCompOpen;
+    r.slOpen = this.slOpen;
+    r.slSeen = this.slSeen;
+    this.slComps = [];
+    this.slSeen = false;
+    this.begin();
+    return r;
+  }
+
   begin(): void {
     this.info = {};
-    this.sigs.length = 0;
+    this.entries = 0;
     this.nameBuf = undefined;
     this.nameParts = undefined;
     this.nameOpen = this.nmSeen = false;
@@ -130,7 +155,7 @@ export class RockRidgeReader {
 
   /** Interpret the walker's current entry (`bytes` is the array the walker walks). */
   add(w: SuspWalker, bytes: Uint8Array, findings: Findings): void {
-    if (!this.sigs.includes(w.sig)) this.sigs.push(w.sig);
+    this.entries++;
     try {
       this.entry(w, bytes, findings);
     } catch (err) {
@@ -142,14 +167,13 @@ export class RockRidgeReader {
 
   /** The record's information; undefined when no entry was added. */
   finish(findings: Findings, byteOffset: number): RockRidgeInfo | undefined {
-    if (!this.sigs.length) return undefined;
+    if (!this.entries) return undefined;
     const info = this.info;
     if (this.nmSeen) {
       info.name = this.nameParts ? decodeName(concatBytes(this.nameParts)) : this.decode(this.nameBuf as Uint8Array, this.nameStart, this.nameEnd);
       if (this.nameOpen) findings.warn(FindingCode.RR_NM_UNTERMINATED, 'last NM entry has the CONTINUE flag set', byteOffset, 'RockRidge NM');
     }
     if (this.slSeen) info.symlinkTarget = joinSl(this.slComps, findings, byteOffset);
-    info.signatures = this.sigs.map((c) => String.fromCharCode(c >> 8, c & 0xff));
     return info;
   }
 
@@ -162,18 +186,12 @@ export class RockRidgeReader {
     const p = w.dataStart, n = w.dataLength;
     switch (w.sig) {
       case PX: {
-        const px = readPX(b, p, n, w.byteOffset, findings);
-        if (!px) return;
-        info.mode = px.mode;
-        info.nlink = px.nlink;
-        info.uid = px.uid;
-        info.gid = px.gid;
-        if (px.ino !== undefined) info.ino = px.ino;
-        info.pxLength = n >= 40 ? 44 : 36;
+        if (readPX(b, p, n, w.byteOffset, findings, info)) info.pxLength = n >= 40 ? 44 : 36;
         return;
       }
       case TF: {
-        const t: { creationMs?: number; modifyMs?: number; accessMs?: number; attributesMs?: number } = {};
+        const t = this.tf;
+        t.creationMs = t.modifyMs = t.accessMs = t.attributesMs = undefined;
         if (!readTF(b, p, n, w.byteOffset, findings, t, this.keepTimes, this.opts.dates)) return;
         if (t.creationMs !== undefined) info.birthtimeMs = t.creationMs;
         if (t.modifyMs !== undefined) info.mtimeMs = t.modifyMs;

@@ -30,22 +30,32 @@ const u32le = (b: Uint8Array, o: number): number =>
 const agrees = (b: Uint8Array, o: number): boolean =>
   b[o] === b[o + 7] && b[o + 1] === b[o + 6] && b[o + 2] === b[o + 5] && b[o + 3] === b[o + 4];
 
-/** PX from its payload b[p, p + n) (the entry's `at` for findings); undefined (a finding) when too short. */
-export function readPX(b: Uint8Array, p: number, n: number, at: number, findings: Findings): RripPx | undefined {
+/**
+ * PX from its payload b[p, p + n) (the entry's `at` for findings) into `out`; false (a finding) when too
+ * short. `ino` is set only by the 44-byte RRIP 1.12 form.
+ */
+export function readPX(b: Uint8Array, p: number, n: number, at: number, findings: Findings, out: { -readonly [K in keyof RripPx]?: RripPx[K] }): boolean {
   if (n < 32) {
     findings.warn(FindingCode.RR_BAD_PX, `PX entry is ${n + 4} bytes, expected 36 or 44`, at, 'RockRidge PX');
-    return undefined;
+    return false;
   }
   if (n !== 32 && n !== 40) findings.warn(FindingCode.RR_BAD_PX, `PX entry is ${n + 4} bytes, expected 36 or 44 (first fields used)`, at, 'RockRidge PX');
   const withIno = n >= 40;
   if (!agrees(b, p) || !agrees(b, p + 8) || !agrees(b, p + 16) || !agrees(b, p + 24) || (withIno && !agrees(b, p + 32))) {
     findings.warn(FindingCode.RR_ENDIAN_MISMATCH, 'PX both-endian fields disagree (little-endian halves used)', at, 'RockRidge PX');
   }
-  const mode = u32le(b, p), nlink = u32le(b, p + 8), uid = u32le(b, p + 16), gid = u32le(b, p + 24);
-  return withIno ? { mode, nlink, uid, gid, ino: u32le(b, p + 32) } : { mode, nlink, uid, gid };
+  out.mode = u32le(b, p);
+  out.nlink = u32le(b, p + 8);
+  out.uid = u32le(b, p + 16);
+  out.gid = u32le(b, p + 24);
+  if (withIno) out.ino = u32le(b, p + 32);
+  return true;
 }
 
-export const parsePX = (e: SuspEntry, findings: Findings): RripPx | undefined => readPX(e.data, 0, e.data.length, e.byteOffset, findings);
+export function parsePX(e: SuspEntry, findings: Findings): RripPx | undefined {
+  const out: { -readonly [K in keyof RripPx]?: RripPx[K] } = {};
+  return readPX(e.data, 0, e.data.length, e.byteOffset, findings, out) ? (out as RripPx) : undefined;
+}
 
 export const sizeOfPX = (rripVersion: RripVersion): number => (rripVersion === '1.12' ? PX_LENGTH_1_12 : PX_LENGTH_1_10);
 

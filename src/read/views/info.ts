@@ -72,11 +72,13 @@ function dateLine(ms: number | undefined): string {
 export function namespacesLine(image: IsoImage): string {
   const n = image.namespaces;
   // The level is not recorded in an image: it is the lowest level whose rules its names and extents fit.
-  const parts = [`ISO 9660 level ${n.iso9660.level}${n.iso9660.level < 3 ? ' (by its names and extents)' : ''}`];
+  const parts: string[] = [];
+  if (n.iso9660) parts.push(`ISO 9660 level ${n.iso9660.level}${n.iso9660.level < 3 ? ' (by its names and extents)' : ''}`);
   if (n.joliet) parts.push(`Joliet level ${n.joliet.level}`);
   if (n.rockridge) parts.push(`Rock Ridge ${n.rockridge.version}${n.rockridge.extensionId ? ` (${n.rockridge.extensionId})` : ''}`);
   if (n.iso9660_1999) parts.push('ISO 9660:1999');
-  if (n.udf) parts.push('UDF');
+  if (n.udf) parts.push(n.udf.revision ? `UDF ${n.udf.revision}` : 'UDF');
+  if (n.fat) parts.push(`${n.fat.type}${n.fat.label ? ` "${n.fat.label}"` : ''}${n.fat.partitionByteOffset ? ` (partition at byte ${n.fat.partitionByteOffset})` : ''}`);
   return parts.join(', ');
 }
 

@@ -1,7 +1,11 @@
 /** Listings for `isokit ls`: which entries, their JSON form and the `ls -l` style text. */
-import type { TreeNode } from '../../model/index.js';
-import { formatDate, isoDate } from './date.js';
+import { walkTree, type TreeNode } from '../../model/index.js';
+import { concatBytes } from '../../bytes/index.js';
+import { isoDate } from './date.js';
 import { modeString } from './mode.js';
+import { LongRows, ShortRows } from './rows.js';
+
+export { displayName } from './names.js';
 
 export interface ListedEntry {
   readonly node: TreeNode;
@@ -16,14 +20,7 @@ export interface ListedEntry {
 export function listEntries(node: TreeNode, opts: { recursive?: boolean } = {}): ListedEntry[] {
   if (node.kind !== 'dir') return [{ node, path: node.name || '/' }];
   const out: ListedEntry[] = [];
-  const visit = (dir: TreeNode, prefix: string) => {
-    for (const k of dir.children ?? []) {
-      const path = prefix ? `${prefix}/${k.name}` : k.name;
-      out.push({ node: k, path });
-      if (opts.recursive && k.kind === 'dir') visit(k, path);
-    }
-  };
-  visit(node, '');
+  for (const e of walkTree(node)) if (e.depth > 0 && (opts.recursive || e.depth === 1)) out.push({ node: e.node, path: e.path });
   return out;
 }
 
@@ -53,36 +50,26 @@ export function entryJson(e: ListedEntry): Record<string, unknown> {
   };
 }
 
-/** Names are printed with control characters escaped so one entry is one line. */
-export function displayName(s: string): string {
-  return s.replace(/[\x00-\x1f\x7f\\]/g, (c) => (c === '\\' ? '\\\\' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+/** Rows of `entries`, visited in order (each entry's whole path as its name). */
+function rowsOf<R extends LongRows | ShortRows>(rows: R, entries: readonly ListedEntry[]): R {
+  entries.forEach((e, i) => {
+    rows.addNode(e.node, '', e.path);
+    rows.visit(i);
+  });
+  return rows;
 }
+
+const linesOf = (chunks: Iterable<Uint8Array>): string[] => {
+  const text = new TextDecoder().decode(concatBytes([...chunks]));
+  return text ? text.slice(0, -1).split('\n') : [];
+};
 
 /** `ls -l` style lines: mode, links, uid, gid, size (or major, minor), mtime (UTC), name [-> target]. */
 export function formatLong(entries: readonly ListedEntry[]): string[] {
-  const rows = entries.map(({ node: n, path }) => [
-    modeString(n.kind, n.mode),
-    n.nlink !== undefined ? String(n.nlink) : '-',
-    n.uid !== undefined ? String(n.uid) : '-',
-    n.gid !== undefined ? String(n.gid) : '-',
-    n.device ? `${n.device.major}, ${n.device.minor}` : String(n.size),
-    formatDate(n.mtimeMs),
-    displayName(path) + (n.kind === 'symlink' ? ` -> ${displayName(n.symlinkTarget ?? '')}` : ''),
-  ]);
-  const widths = [0, 0, 0, 0, 0];
-  for (const r of rows) for (let i = 0; i < 5; i++) widths[i] = Math.max(widths[i] as number, (r[i] as string).length);
-  return rows.map((r) => [
-    r[0],
-    (r[1] as string).padStart(widths[1] as number),
-    (r[2] as string).padEnd(widths[2] as number),
-    (r[3] as string).padEnd(widths[3] as number),
-    (r[4] as string).padStart(widths[4] as number),
-    r[5],
-    r[6],
-  ].join(' '));
+  return linesOf(rowsOf(new LongRows(), entries).chunks());
 }
 
 /** Short form: one name per line, directories with a trailing slash. */
 export function formatShort(entries: readonly ListedEntry[]): string[] {
-  return entries.map(({ node, path }) => displayName(path) + (node.kind === 'dir' ? '/' : ''));
+  return linesOf(rowsOf(new ShortRows(), entries).take(true));
 }

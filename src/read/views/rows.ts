@@ -1,15 +1,15 @@
 /**
- * Text listings of `isokit ls` built straight from the listing walk (read/list-walk.ts): every row is
- * encoded once into one growing byte buffer (a few dozen bytes per entry, outside the garbage-collected
- * heap) and printed in walk order, in chunks of about 64 KiB. The text is exactly what render/ls.ts
- * (`formatLong`, `formatShort`) gives for the same entries.
+ * The one `ls` text renderer: rows of the long form (`ls -l`: mode, links, uid, gid, size or "major, minor",
+ * mtime in UTC, path[ -> target]) and of the short form, each encoded once into one growing byte buffer (a few
+ * dozen bytes per entry, outside the garbage-collected heap) and printed in the order rows are visited, in
+ * chunks of about 64 KiB. The long form pads its number columns to the widest value of the listing, so its
+ * text is ready once every row was added; the short form is printed as rows are visited.
  */
-import { civilFromDays } from '../bytes/dates.js';
-import type { NodeKind, TreeNode } from '../model/index.js';
-import type { ListRecord, ListSink } from '../read/list-walk.js';
-import { formatDate } from '../read/views/date.js';
-import { displayName } from '../read/views/ls.js';
-import { modeString } from '../read/views/mode.js';
+import { civilFromDays } from '../../bytes/dates.js';
+import type { NodeKind, TreeNode } from '../../model/index.js';
+import { formatDate } from './date.js';
+import { displayName } from './names.js';
+import { modeString } from './mode.js';
 
 const CHUNK = 64 * 1024;
 const SPACE = 0x20;
@@ -24,7 +24,7 @@ const MAX_DATE_MS = 8.64e15;
 const DAY_S = 86400;
 
 /** Rows as bytes; `visit` order kept apart. Subclasses write the rows. */
-abstract class RowBytes implements ListSink {
+export abstract class RowBytes {
   // untouched pages of a large typed array cost no memory
   protected buf = new Uint8Array(16 << 20);
   protected len = 0;
@@ -57,9 +57,8 @@ abstract class RowBytes implements ListSink {
     this.order[this.visited++] = row;
   }
 
-  abstract addRecord(r: Readonly<ListRecord>, prefix: string, name: string): void;
-  abstract addRecordAscii(r: Readonly<ListRecord>, prefix: string, b: Uint8Array, start: number, end: number): void;
-  abstract addNode(node: TreeNode, prefix: string): void;
+  /** Add the row of `node`, listed as `prefix/name` (prefix '' for the listed directory's own entries). */
+  abstract addNode(node: TreeNode, prefix: string, name?: string): void;
 
   /** Start a row (reserving room for its fixed fields); returns its number. */
   protected startRow(): number {
@@ -84,27 +83,6 @@ abstract class RowBytes implements ListSink {
   protected putPath(prefix: string, name: string): void {
     this.putPrefix(prefix);
     this.putName(name);
-  }
-
-  /** `prefix/` + the ASCII name b[start, end), as displayName shows it. */
-  protected putPathAscii(prefix: string, b: Uint8Array, start: number, end: number): void {
-    this.putPrefix(prefix);
-    const n = end - start;
-    this.reserve(n);
-    const buf = this.buf;
-    const at = this.len;
-    let o = at;
-    for (let i = start; i < end; i++) {
-      const c = b[i] as number;
-      if (c < 0x20 || c === 0x7f || c === 0x5c) {
-        // escapes: the general way
-        this.len = at;
-        this.putName(String.fromCharCode(...b.subarray(start, end)));
-        return;
-      }
-      buf[o++] = c;
-    }
-    this.len = o;
   }
 
   private putPrefix(prefix: string): void {
@@ -188,23 +166,9 @@ export class ShortRows extends RowBytes {
   private o = 0;
   private readonly ready: Uint8Array[] = [];
 
-  addRecord(r: Readonly<ListRecord>, prefix: string, name: string): void {
+  addNode(node: TreeNode, prefix: string, name = node.name): void {
     this.startRow();
     this.putPath(prefix, name);
-    if (r.kind === 'dir') this.putByte(SLASH);
-    this.putByte(NEWLINE);
-  }
-
-  addRecordAscii(r: Readonly<ListRecord>, prefix: string, b: Uint8Array, start: number, end: number): void {
-    this.startRow();
-    this.putPathAscii(prefix, b, start, end);
-    if (r.kind === 'dir') this.putByte(SLASH);
-    this.putByte(NEWLINE);
-  }
-
-  addNode(node: TreeNode, prefix: string): void {
-    this.startRow();
-    this.putPath(prefix, node.name);
     if (node.kind === 'dir') this.putByte(SLASH);
     this.putByte(NEWLINE);
   }
@@ -247,38 +211,7 @@ export class LongRows extends RowBytes {
   private lastDay = Number.NaN;
   private readonly lastDate = new Uint8Array(19);
 
-  addRecord(r: Readonly<ListRecord>, prefix: string, name: string): void {
-    this.putHead(r);
-    this.putPath(prefix, name);
-    if (r.kind === 'symlink') this.putBytes(ARROW);
-  }
-
-  addRecordAscii(r: Readonly<ListRecord>, prefix: string, b: Uint8Array, start: number, end: number): void {
-    this.putHead(r);
-    this.putPathAscii(prefix, b, start, end);
-    if (r.kind === 'symlink') this.putBytes(ARROW);
-  }
-
-  /** A new row up to the path: mode, links, uid, gid, size, date. */
-  private putHead(r: Readonly<ListRecord>): void {
-    const f = this.startRow() * 5;
-    const fields = this.fields;
-    fields[f] = this.putBytes(this.modeBytes(r.kind, r.px ? r.mode : undefined));
-    if (r.px) {
-      fields[f + 1] = this.putNumber(r.nlink);
-      fields[f + 2] = this.putNumber(r.uid);
-      fields[f + 3] = this.putNumber(r.gid);
-    } else {
-      fields[f + 1] = this.putByte(DASH);
-      fields[f + 2] = this.putByte(DASH);
-      fields[f + 3] = this.putByte(DASH);
-    }
-    fields[f + 4] = this.putNumber(r.size);
-    this.putDate(r.mtimeMs);
-    this.putByte(SPACE);
-  }
-
-  addNode(n: TreeNode, prefix: string): void {
+  addNode(n: TreeNode, prefix: string, name = n.name): void {
     const f = this.startRow() * 5;
     const fields = this.fields;
     fields[f] = this.putBytes(this.modeBytes(n.kind, n.mode));
@@ -288,18 +221,11 @@ export class LongRows extends RowBytes {
     fields[f + 4] = n.device ? this.putText(`${n.device.major}, ${n.device.minor}`) : this.putNumber(n.size);
     this.putDate(n.mtimeMs);
     this.putByte(SPACE);
-    this.putPath(prefix, n.name);
+    this.putPath(prefix, name);
     if (n.kind === 'symlink') {
       this.putBytes(ARROW);
       this.putName(n.symlinkTarget ?? '');
     }
-  }
-
-  /** Hand over the rows added so far (bytes, then the five field lengths), in order, and forget them. */
-  drainRows(each: (bytes: Uint8Array, fields: Uint16Array) => void): void {
-    for (let r = 0; r < this.rows; r++) each(this.buf.subarray(this.starts[r] as number, this.rowEnd(r)), this.fields.subarray(r * 5, r * 5 + 5));
-    this.rows = 0;
-    this.len = 0;
   }
 
   protected override growRows(): void {

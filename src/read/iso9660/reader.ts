@@ -1,0 +1,268 @@
+/**
+ * The directory reader of the ISO 9660 namespaces (plain ISO 9660, Joliet, and Rock Ridge over the ISO 9660
+ * records): one directory at a time, each extent in one read, records by the one RecordCursor, System Use by
+ * the one SuspWalker + RockRidgeReader (continuation areas followed in batches: all the continuation blocks a
+ * directory needs are read together, once), nodes by the one `makeNode`. Bounded: each directory extent is
+ * read once (loops and shared directories become findings and show empty), depth and the total number of
+ * records are capped, at most MAX_CE_HOPS continuation areas per record of at most MAX_CE_BYTES each.
+ *
+ * Rock Ridge relocation (RRIP 4.1.5): a CL placeholder shows the relocated directory where it belongs; the
+ * RE-marked original in rr_moved is hidden; rr_moved itself stays visible (as xorriso and Linux show it).
+ */
+import { NameDecoder } from '../../bytes/index.js';
+import { FindingCode, type Findings } from '../../errors/index.js';
+import { throwIfAborted, type ByteSource } from '../../io/index.js';
+import type { Namespace, TreeNode } from '../../model/index.js';
+import type { DirectoryReader, ReadDirectoryOptions } from '../namespace.js';
+import { SECTOR_SIZE, parseDirectoryRecord, type DirectoryRecord } from '../../formats/iso9660/index.js';
+import { RockRidgeReader, type RockRidgeInfo } from '../../formats/rockridge/interpret.js';
+import { SuspWalker, type SuspContinuation } from '../../formats/rockridge/susp.js';
+import { MAX_DIRECTORY_BYTES, ReadAhead } from './read-ahead.js';
+import { Date7Cache, RecordCursor } from './records.js';
+import { applyRockRidge, makeNode, type DirectoryPlace, type NodeContext, type RecordFacts, type TreeMode, type TreeStats } from './nodes.js';
+
+/** Deepest directory level followed (paths are bounded far below this in practice). */
+export const MAX_TREE_DEPTH = 1024;
+const MAX_CE_HOPS = 32;
+const MAX_CE_BYTES = 64 * 1024;
+
+export interface IsoReaderOptions {
+  readonly source: ByteSource;
+  readonly findings: Findings;
+  readonly mode: TreeMode;
+  readonly signal?: AbortSignal;
+  /** SP LEN_SKP (Rock Ridge) */
+  readonly lenSkp?: number;
+  /** Rock Ridge information of the root's "." record */
+  readonly rootInfo?: RockRidgeInfo;
+}
+
+/** A directory node's records: where they are, and where it was met. */
+interface DirHandle extends DirectoryPlace {
+  readonly depth: number;
+  readonly recordByteOffset: number;
+}
+
+/** A record whose Rock Ridge entries continue in continuation areas (read after the directory's pass). */
+interface Waiting {
+  readonly index: number;
+  readonly facts: RecordFacts;
+  readonly reader: RockRidgeReader;
+  ce: SuspContinuation;
+  hops: number;
+  readonly seen: Set<number>;
+}
+
+/**
+ * Read one directory extent, clamped to the source and to MAX_DIRECTORY_BYTES (findings say so). Returns
+ * undefined when the extent starts beyond the end of the source.
+ */
+export async function readDirectoryExtent(
+  source: ByteSource, lba: number, dataLength: number, findings: Findings, recordByteOffset: number, signal?: AbortSignal,
+): Promise<Uint8Array | undefined> {
+  const start = lba * SECTOR_SIZE;
+  if (start >= source.byteLength) {
+    findings.error(FindingCode.EXTENT_BEYOND_END, `directory extent at LBA ${lba} starts beyond the end of the image (${source.byteLength} bytes)`, recordByteOffset, 'DirectoryRecord');
+    return undefined;
+  }
+  let len = dataLength;
+  if (len > MAX_DIRECTORY_BYTES) {
+    findings.error(FindingCode.DIRECTORY_TOO_LARGE, `directory data length ${len} is implausible; reading the first ${MAX_DIRECTORY_BYTES} bytes`, recordByteOffset, 'DirectoryRecord');
+    len = MAX_DIRECTORY_BYTES;
+  }
+  if (start + len > source.byteLength) {
+    findings.error(FindingCode.EXTENT_BEYOND_END, `directory extent at LBA ${lba} (${len} bytes) runs past the end of the image`, recordByteOffset, 'DirectoryRecord');
+    len = source.byteLength - start;
+  }
+  return source.read(start, len, signal ? { signal } : undefined);
+}
+
+const snapshot = (c: RecordCursor): RecordFacts => ({
+  byteOffset: c.byteOffset, lba: c.lba, dataLength: c.dataLength, size: c.size, recordedAtMs: c.recordedAtMs, flags: c.flags,
+  idStart: c.idStart, idLength: c.idLength, extentLbas: c.extentLbas, extentLengths: c.extentLengths,
+});
+
+export class IsoTreeReader implements DirectoryReader {
+  readonly namespace: Namespace;
+  /** the image read through windows asked for ahead of the walk */
+  readonly ahead: ReadAhead;
+  readonly root: TreeNode;
+  readonly stats: TreeStats = { multiExtent: false, longNames: false, nodeCount: 1 };
+  private readonly handles = new WeakMap<TreeNode, DirHandle>();
+  private readonly visited = new Set<number>();
+  private readonly budget: { records: number };
+  private readonly nameDecoder = new NameDecoder();
+  private readonly dates = new Date7Cache();
+  private readonly walker = new SuspWalker();
+  private readonly readers: { full: RockRidgeReader; lean: RockRidgeReader };
+  private readonly contexts: { full: NodeContext; lean: NodeContext };
+  /** continuation blocks already read, by byte offset of the read */
+  private readonly ceCache = new Map<number, Uint8Array>();
+
+  constructor(private readonly opts: IsoReaderOptions, rootRecord: DirectoryRecord) {
+    this.namespace = opts.mode;
+    this.ahead = new ReadAhead(opts.source, opts.signal);
+    // generous: a real image has far fewer records than bytes/34
+    this.budget = { records: Math.max(1_000_000, Math.ceil(opts.source.byteLength / 32)) };
+    const rr = (lean: boolean) => new RockRidgeReader({ nameDecoder: this.nameDecoder, dates: this.dates, lean });
+    this.readers = { full: rr(false), lean: rr(true) };
+    const ctx = (lean: boolean): NodeContext => ({ source: opts.source, findings: opts.findings, mode: opts.mode, stats: this.stats, nameDecoder: this.nameDecoder, lean });
+    this.contexts = { full: ctx(false), lean: ctx(true) };
+    const root: TreeNode = { name: '', kind: 'dir', size: 0, children: [], extents: [{ lba: rootRecord.lba, byteLength: rootRecord.dataLength }] };
+    if (rootRecord.recordedAtMs !== undefined) root.mtimeMs = rootRecord.recordedAtMs;
+    if (opts.mode === 'rockridge' && opts.rootInfo) applyRockRidge(root, opts.rootInfo);
+    this.root = root;
+    this.visited.add(rootRecord.lba);
+    this.handles.set(root, { lba: rootRecord.lba, dataLength: rootRecord.dataLength, depth: 0, recordByteOffset: rootRecord.byteOffset });
+  }
+
+  /** Called once, when a walk first asks ahead (the opener reads the directory area in one go there). */
+  onWalk: (() => void) | undefined;
+
+  /** Ask for the extents of these directories ahead (windows: adjacent ones come in one read). */
+  prefetch(dirs: readonly TreeNode[]): void {
+    if (this.onWalk) {
+      const f = this.onWalk;
+      this.onWalk = undefined;
+      f();
+    }
+    for (const d of dirs) {
+      const h = this.handles.get(d);
+      if (h?.dataLength !== undefined) this.ahead.want(h.lba, h.dataLength);
+    }
+  }
+
+  /**
+   * The entries of `dir` in record order; subdirectories come unread. `lean`: without content, extents and the
+   * Rock Ridge times a listing does not show.
+   */
+  async readDirectory(dir: TreeNode, opts: ReadDirectoryOptions = {}): Promise<TreeNode[]> {
+    const h = this.handles.get(dir);
+    if (!h) return [];
+    throwIfAborted(this.opts.signal);
+    const source = this.ahead;
+    const dataLength = h.dataLength ?? (await this.selfLength(h, source));
+    if (dataLength === undefined) return [];
+    const bytes = await readDirectoryExtent(source, h.lba, dataLength, this.opts.findings, h.recordByteOffset, this.opts.signal);
+    return bytes ? this.nodesOf(h, bytes, opts.lean ?? false) : [];
+  }
+
+  /** Length of a directory known only by its LBA (a CL target): its "." record says. */
+  private async selfLength(h: DirHandle, source: ByteSource): Promise<number | undefined> {
+    const first = await readDirectoryExtent(source, h.lba, SECTOR_SIZE, this.opts.findings, h.recordByteOffset, this.opts.signal);
+    const self = first ? parseDirectoryRecord(first, 0, h.lba * SECTOR_SIZE, this.opts.findings) : undefined;
+    if (!self || self.identifier.length !== 1 || self.identifier[0] !== 0) {
+      this.opts.findings.error(FindingCode.RR_CL_TARGET, `CL entry points at LBA ${h.lba}, which holds no directory`, h.recordByteOffset, 'RockRidge CL');
+      return undefined;
+    }
+    return self.dataLength;
+  }
+
+  private async nodesOf(h: DirHandle, bytes: Uint8Array, lean: boolean): Promise<TreeNode[]> {
+    const { findings } = this.opts;
+    const ctx = lean ? this.contexts.lean : this.contexts.full;
+    const rr = this.opts.mode === 'rockridge' ? (lean ? this.readers.lean : this.readers.full) : undefined;
+    const skip = this.opts.lenSkp ?? 0;
+    const base = h.lba * SECTOR_SIZE;
+    const cur = new RecordCursor(bytes, base, findings, this.budget);
+    const out: (TreeNode | undefined)[] = [];
+    const names = new Set<string>();
+    let waiting: Waiting[] | undefined;
+    const w = this.walker;
+    while (cur.next()) {
+      let info: RockRidgeInfo | undefined;
+      if (rr && cur.suLength > skip) {
+        rr.begin();
+        w.reset(bytes, cur.suStart + skip, cur.suStart + cur.suLength, base + cur.suStart + skip);
+        while (w.next(findings)) rr.add(w, bytes, findings);
+        if (w.continuation) {
+          (waiting ??= []).push({ index: out.length, facts: snapshot(cur), reader: rr.detach(), ce: w.continuation, hops: 0, seen: new Set() });
+          out.push(undefined);
+          continue;
+        }
+        info = rr.finish(findings, cur.byteOffset);
+      }
+      out.push(this.node(ctx, h, bytes, cur, info, names));
+    }
+    if (waiting) await this.continued(ctx, h, bytes, waiting, out, names);
+    const nodes: TreeNode[] = [];
+    for (const n of out) if (n) nodes.push(n);
+    return nodes;
+  }
+
+  /** The node of one record (undefined for a relocated original, shown through its CL placeholder). */
+  private node(ctx: NodeContext, h: DirHandle, bytes: Uint8Array, r: RecordFacts, info: RockRidgeInfo | undefined, names: Set<string>): TreeNode | undefined {
+    if (info?.relocated) return undefined; // RE: shown where its CL placeholder is
+    const made = makeNode(ctx, bytes, r, info);
+    if (names.has(made.node.name)) this.opts.findings.warn(FindingCode.DUPLICATE_NAME, `"${made.node.name}" appears twice in one directory`, r.byteOffset, 'DirectoryRecord');
+    names.add(made.node.name);
+    this.stats.nodeCount++;
+    if (made.dir) this.queue(h, made.node, made.dir, r.byteOffset);
+    return made.node;
+  }
+
+  private queue(parent: DirHandle, node: TreeNode, dir: DirectoryPlace, recordByteOffset: number): void {
+    if (this.visited.has(dir.lba)) {
+      this.opts.findings.error(FindingCode.DIRECTORY_LOOP, `directory "${node.name}" points at LBA ${dir.lba}, a directory already listed (loop or shared directory; shown empty)`, recordByteOffset, 'DirectoryRecord');
+      return;
+    }
+    if (parent.depth + 1 >= MAX_TREE_DEPTH) {
+      this.opts.findings.error(FindingCode.TREE_TOO_DEEP, `directories nested deeper than ${MAX_TREE_DEPTH} levels are not listed`, recordByteOffset, 'DirectoryRecord');
+      return;
+    }
+    this.visited.add(dir.lba);
+    this.handles.set(node, { lba: dir.lba, dataLength: dir.dataLength, depth: parent.depth + 1, recordByteOffset });
+  }
+
+  /** Follow the continuation areas of the waiting records (rounds of batched reads), then make their nodes. */
+  private async continued(ctx: NodeContext, h: DirHandle, bytes: Uint8Array, waiting: Waiting[], out: (TreeNode | undefined)[], names: Set<string>): Promise<void> {
+    const done: Waiting[] = [];
+    let round = waiting;
+    while (round.length) round = await this.followRound(round, done);
+    done.sort((a, b) => a.index - b.index);
+    for (const x of done) out[x.index] = this.node(ctx, h, bytes, x.facts, x.reader.finish(this.opts.findings, x.facts.byteOffset), names);
+  }
+
+  /** Read every continuation area of this round (each needed block range once); returns the next round. */
+  private async followRound(round: Waiting[], done: Waiting[]): Promise<Waiting[]> {
+    const { source, findings, signal } = this.opts;
+    const valid: Waiting[] = [];
+    for (const p of round) {
+      const at = p.ce.lba * SECTOR_SIZE + p.ce.offsetInBlock;
+      if (p.hops >= MAX_CE_HOPS || p.seen.has(at)) {
+        findings.warn(FindingCode.SUSP_CE_LOOP, `continuation chain too long or looping (${p.hops} areas)`, at, 'SUSP CE');
+        done.push(p);
+      } else if (p.ce.byteLength === 0) {
+        done.push(p);
+      } else if (p.ce.byteLength > MAX_CE_BYTES || at + p.ce.byteLength > source.byteLength) {
+        findings.warn(FindingCode.SUSP_CE_RANGE, `continuation area of ${p.ce.byteLength} bytes at LBA ${p.ce.lba}+${p.ce.offsetInBlock} lies outside the image or is too large`, at, 'SUSP CE');
+        done.push(p);
+      } else {
+        p.seen.add(at);
+        valid.push(p);
+      }
+    }
+    const reads = new Map<number, number>();
+    for (const p of valid) {
+      const start = p.ce.lba * SECTOR_SIZE;
+      const end = Math.ceil((p.ce.offsetInBlock + p.ce.byteLength) / SECTOR_SIZE) * SECTOR_SIZE;
+      const have = this.ceCache.get(start);
+      if (!have || have.length < end) reads.set(start, Math.max(reads.get(start) ?? 0, end));
+    }
+    await Promise.all([...reads].map(async ([start, len]) => this.ceCache.set(start, await source.read(start, len, signal ? { signal } : undefined))));
+    const next: Waiting[] = [];
+    for (const p of valid) {
+      const start = p.ce.lba * SECTOR_SIZE;
+      const block = this.ceCache.get(start) as Uint8Array;
+      const w = this.walker.reset(block, p.ce.offsetInBlock, Math.min(block.length, p.ce.offsetInBlock + p.ce.byteLength), start + p.ce.offsetInBlock);
+      while (w.next(findings)) p.reader.add(w, block, findings);
+      if (w.continuation) {
+        p.ce = w.continuation;
+        p.hops++;
+        next.push(p);
+      } else done.push(p);
+    }
+    if (this.ceCache.size > 4096) this.ceCache.clear();
+    return next;
+  }
+}
