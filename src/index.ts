@@ -11,6 +11,7 @@ export * from './formats/mbr/index.js';
 export * from './formats/gpt/index.js';
 export * from './formats/apm/index.js';
 export * from './formats/fat/index.js';
+export * from './formats/ddrescue-map/index.js';
 export * from './create/index.js';
 export * from './formats/iso9660/index.js';
 export * from './formats/joliet/index.js';
