@@ -51,8 +51,8 @@ export async function blankMedium(o: BlankOptions): Promise<BlankResult & { driv
   return withDrive(o, async (s) => {
     const m = s.drive.medium;
     const t = m?.type;
-    if (!m || m.state === 'absent') throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `no disc in ${s.drive.path}`);
-    if (!t || (!t.erasable && !t.overwritable)) throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `the ${t?.name ?? m.current} in ${s.drive.path} cannot be blanked (only CD-RW, DVD-RW, DVD+RW, DVD-RAM, BD-RE and files)`);
+    if (!m || m.state === 'absent') throw new IsoKitError(ErrorCode.UNSUPPORTED, `no disc in ${s.drive.path}`);
+    if (!t || (!t.erasable && !t.overwritable)) throw new IsoKitError(ErrorCode.UNSUPPORTED, `the ${t?.name ?? m.current} in ${s.drive.path} cannot be blanked (only CD-RW, DVD-RW, DVD+RW, DVD-RAM, BD-RE and files)`);
     if (!o.yes && !(await o.confirm?.(s.drive))) throw new IsoKitError(ErrorCode.CANCELLED, 'not confirmed: nothing was blanked');
     const r = await blankWithSession(s, MODES[o.mode ?? 'as-needed'], o);
     o.onProgress?.({ phase: 'done', target: s.drive.path, bytes: 0 });

@@ -54,7 +54,7 @@ export interface BurnSummary {
   readonly integrity: IntegrityReport;
   readonly drive: { path: string; vendor?: string; model?: string; medium: string; mediumState: string };
   readonly blank?: BlankResult;
-  readonly speed: { asked: string; requested: string; requestedKBps?: number; reason: string; measuredBytesPerSecond?: number; measuredFactor?: number };
+  readonly speed: { asked: string; requested: string; requestedKBps?: number; reason: string; measuredBytesPerSecond?: number; measuredFactor?: number; unit: 'CD' | 'DVD' | 'BD' };
   readonly write: { bytes: number; ms: number; dummy: boolean; padding: number; writeType: string };
   readonly verification?: ReadbackResult;
   readonly ejected: boolean;
@@ -82,7 +82,7 @@ export async function checkBurnImage(path: string): Promise<BurnImageInfo> {
   const inspection = await inspectImageHead(head);
   if (!inspection.iso9660 && !inspection.udf) {
     throw new IsoKitError(
-      ErrorCode.INVALID_ARGUMENT,
+      ErrorCode.UNSUPPORTED,
       `${path} is not a disc image (no ISO 9660 or UDF volume): burn copies an image block for block, so a plain file would not be readable as files. To put files on a disc, make an image first (isokit create DIR -o disc.iso) and burn that`,
       { data: { inspection } },
     );
@@ -194,7 +194,7 @@ export async function burnImage(o: BurnOptions): Promise<BurnSummary> {
       drive: { path: plan.drive.path, ...(plan.drive.vendor ? { vendor: plan.drive.vendor } : {}), ...(plan.drive.model ? { model: plan.drive.model } : {}), medium: plan.medium.type?.name ?? plan.medium.current, mediumState: plan.medium.state },
       ...(blank ? { blank } : {}),
       speed: {
-        asked: o.speed ?? 'safe', requested: plan.speed.xorriso, reason: plan.speed.reason,
+        asked: o.speed ?? 'safe', requested: plan.speed.xorriso, reason: plan.speed.reason, unit: fam,
         ...(plan.speed.requested ? { requestedKBps: plan.speed.requested.kBps } : {}),
         ...(measured ? { measuredBytesPerSecond: measured, measuredFactor: Math.round((measured / 1000 / ONE_X_KBPS[fam]) * 10) / 10 } : {}),
       },

@@ -34,6 +34,8 @@ export interface OpticalMedium {
   readonly usedBytes?: number;
   readonly freeBytes?: number;
   readonly sessionCount?: number;
+  /** blocks in data tracks (the "Media summary" count) */
+  readonly dataBlocks?: number;
   readonly sessions: DiscSession[];
   /** blocks in non-data (audio) tracks */
   readonly nonDataBlocks: number;
@@ -112,6 +114,7 @@ export function mediumFromFields(f: {
   const usedBytes = f.summary?.[2] !== undefined ? parseScaledBytes(f.summary[2]) : undefined;
   const freeBytes = f.summary?.[3] !== undefined ? parseScaledBytes(f.summary[3]) : undefined;
   const sessionCount = num(f.summary?.[0]);
+  const dataBlocks = num(f.summary?.[1]);
   const nwa = num(f.nwa?.[0]);
   return {
     current, ...(type ? { type } : {}), state, statusText,
@@ -122,6 +125,7 @@ export function mediumFromFields(f: {
     ...(usedBytes !== undefined ? { usedBytes } : {}),
     ...(freeBytes !== undefined ? { freeBytes } : {}),
     ...(sessionCount !== undefined ? { sessionCount } : {}),
+    ...(dataBlocks !== undefined ? { dataBlocks } : {}),
     sessions, nonDataBlocks,
     ...(nwa !== undefined ? { nextWritableLba: nwa } : {}),
   };

@@ -43,7 +43,7 @@ export interface BurnPlan {
 }
 
 const refuse = (message: string): never => {
-  throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `refusing to burn: ${message}`);
+  throw new IsoKitError(ErrorCode.UNSUPPORTED, `refusing to burn: ${message}`);
 };
 
 const roundUp = (n: number, to: number) => Math.ceil(n / to) * to;
