@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { IsoKitError } from '../../src/errors/index.js';
-import { mediumFromFields, parseScaledBytes, parseTocLayout, type OpticalDrive } from '../../src/node/optical/drives.js';
+import { mediumFromFields, parseScaledBytes, parseTocLayout, type DiscSession, type OpticalDrive } from '../../src/node/optical/drives.js';
 import { chooseSpeed, mediumTypeOf, parseKbps, parseSpeedRequest, writeSpeed } from '../../src/node/optical/medium.js';
 import { burnArgs, neededBytes, planBurn } from '../../src/node/optical/plan.js';
 import { parseDeviceLine, parseMessage, parsePacket, parsePacifier, parseSieveAnswer, parseVersion, quoteArg } from '../../src/node/optical/xorriso-output.js';
@@ -158,7 +158,8 @@ test('burn plan: refusals, blanking, capacity with padding, SAO for CD, argv', (
 });
 
 test('rip layout from the TOC: audio refused, mixed mode gives the data track, blank and empty refused', () => {
-  const base = { current: 'CD-ROM', type: mediumTypeOf('CD-ROM'), statusText: '', sessions: [], nonDataBlocks: 0 } as const;
+  const type = mediumTypeOf('CD-ROM');
+  const base = { current: 'CD-ROM', ...(type ? { type } : {}), statusText: '', sessions: [] as DiscSession[], nonDataBlocks: 0 };
   assert.throws(() => layoutFromMedium({ ...base, state: 'closed', readableBlocks: 200000, dataBlocks: 0, nonDataBlocks: 200000, sessions: [{ index: 1, startLba: 0, blockCount: 200000, kind: 'other' }] }, '/dev/sr0'), /audio CD/);
   const mixed = layoutFromMedium({ ...base, state: 'closed', readableBlocks: 220000, dataBlocks: 20000, nonDataBlocks: 200000, sessions: [{ index: 1, startLba: 0, blockCount: 19850, kind: 'iso' }, { index: 2, startLba: 20000, blockCount: 200000, kind: 'other-track' }] }, '/dev/sr0');
   assert.equal(mixed.tocByteLength, 19850 * 2048);

@@ -152,8 +152,11 @@ test('rip: a slow device gives progress; SIGINT stops the CLI cleanly and --resu
       }
       stderr = stderr.slice(stderr.lastIndexOf('\n') + 1);
     });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     assert.equal(code, 130, 'interrupted');
+    assert.match(JSON.parse(stdout).error.message, /^interrupted with \d+ of \d+ bytes read: the partial image and .*out\.iso\.map are kept; add --resume to continue$/);
     assert.ok(progress.some((p) => p.phase === 'copying' && p.speed && p.speed < 40e6 && p.eta !== undefined), 'progress with a speed and an ETA from the slow device');
     assert.ok(existsSync(path.join(dir, '.out.iso.partial')) && existsSync(`${out}.map`), 'the partial image and its map are kept');
     assert.ok(!existsSync(out));

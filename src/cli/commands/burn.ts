@@ -104,6 +104,15 @@ function renderSummary(ctx: CliContext, s: BurnSummary): void {
   ctx.stdout.write(lines.join('\n') + '\n');
 }
 
+/** Ctrl-C: the library's one line on what the interruption means (instead of a bare "interrupted"). */
+export async function interrupted(ctx: CliContext, e: unknown, json: boolean): Promise<number> {
+  const { ErrorCode, IsoKitError } = await import('../../errors/index.js');
+  if (!(e instanceof IsoKitError) || e.code !== ErrorCode.ABORTED || !ctx.signal.aborted) throw e;
+  if (json) ctx.stdout.write(JSON.stringify({ ok: false, error: e.toJSON(), exitCode: Exit.INTERRUPTED }) + '\n');
+  else ctx.stderr.write(`isokit: ${e.message}\n`);
+  return Exit.INTERRUPTED;
+}
+
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
     drive: { type: 'string' },
@@ -155,6 +164,9 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
     if (json) printJson(ctx, s);
     else renderSummary(ctx, s);
     return s.verification && !s.verification.ok ? Exit.CHECK_FAILED : Exit.OK;
+  } catch (e) {
+    tty?.done();
+    return interrupted(ctx, e, json);
   } finally {
     tty?.done();
   }

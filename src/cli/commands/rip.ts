@@ -104,6 +104,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   const tty = !json && !!ctx.stderr.isTTY && !ctx.env.ISOKIT_NO_PROGRESS ? ttyProgress(ctx) : undefined;
   const emit = (o: Record<string, unknown>) => ctx.stderr.write(JSON.stringify(o) + '\n');
   let s: RipSummary;
+  const { interrupted } = await import('./burn.js');
   try {
     s = await ripImage({
       source: positionals[0] as string,
@@ -118,6 +119,9 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
       onProgress: json ? (p) => emit({ type: 'progress', ...p }) : tty?.update,
       onMessage: (level, text) => (json ? emit({ type: 'message', level, text }) : ctx.stderr.write(`isokit: ${level === 'warn' ? 'warning: ' : ''}${text}\n`)),
     });
+  } catch (e) {
+    tty?.done();
+    return interrupted(ctx, e, json);
   } finally {
     tty?.done();
   }

@@ -163,8 +163,25 @@ async function checkImage(o: BurnOptions): Promise<{ image: BurnImageInfo; integ
 }
 
 /** Burn an image; throws before writing for refusals, and with what happened for failures after. */
-export async function burnImage(o: BurnOptions): Promise<BurnSummary> {
-  if (!o.yes && !o.confirm) throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, 'refusing to burn without confirmation: not on a terminal, pass --yes to confirm');
+export async function burnImage(opts: BurnOptions): Promise<BurnSummary> {
+  if (!opts.yes && !opts.confirm) throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, 'refusing to burn without confirmation: not on a terminal, pass --yes to confirm');
+  let last: Parameters<BurnProgressCallback>[0] | undefined;
+  const o: BurnOptions = { ...opts, onProgress: (p) => ((last = p), opts.onProgress?.(p)) };
+  try {
+    return await burn(o);
+  } catch (e) {
+    if (!(e instanceof IsoKitError) || e.code !== ErrorCode.ABORTED || !last) throw e;
+    const where: Partial<Record<string, string>> = {
+      writing: `interrupted while writing (${last.bytes} bytes sent): libburn stopped the drive; a write-once disc is usually unusable now, a rewritable one needs blanking`,
+      closing: 'interrupted while closing the session: the disc may be unreadable',
+      blanking: 'interrupted while blanking: blank the disc again before using it',
+      verifying: 'interrupted while verifying: the image was burned but not fully checked',
+    };
+    throw new IsoKitError(ErrorCode.ABORTED, where[last.phase] ?? `interrupted while ${last.phase}: nothing was written`, { cause: e });
+  }
+}
+
+async function burn(o: BurnOptions): Promise<BurnSummary> {
   const t0 = Date.now();
   const { image, integrity, digests, request } = await checkImage(o);
   return withDrive(o, async (s) => {

@@ -230,7 +230,7 @@ export async function listOpticalDrives(opts: ListOpticalDrivesOptions = {}): Pr
         out.push(bare(p, (e as Error).message));
       }
     }
-    await d.run(['-outdev', '']);
+    await d.run(['-outdev', '']).catch(() => undefined); // give the last drive back (the dialog may have died)
     return out;
   } finally {
     await d.close();

@@ -143,7 +143,7 @@ export class XorrisoDialog {
 
   private deathError(): IsoKitError {
     const how = this.exited?.signal ? `was killed by ${this.exited.signal}` : `exited with status ${this.exited?.code}`;
-    const tail = this.stderrTail.trim().split('\n').filter((l) => !/^=+$|enter option|^xorriso \d/.test(l)).pop();
+    const tail = this.stderrTail.trim().split('\n').filter((l) => l.trim() && !/^=+$|enter option|^xorriso \d/.test(l)).slice(-3).join(' / ');
     return new IsoKitError(ErrorCode.IO, `xorriso ${how}${tail ? `: ${tail}` : ''}`);
   }
 
