@@ -195,42 +195,48 @@ async function readChunk(reader: RipReader, buf: Uint8Array, pos: number, len: n
 
 async function readDirect(o: ReadbackOptions, reader: RipReader): Promise<ReadbackResult> {
   const c = new Checker(o, reader.direct ? 'direct' : 'buffered');
-  const pool = new AlignedPool(DIGEST_CHUNK, 4);
+  const pool = new AlignedPool(DIGEST_CHUNK, 5);
   const base = o.startLba * BLOCK;
-  const inFlight: Promise<ReadbackResult | undefined>[] = [];
+  const chunks = Math.ceil(c.total / DIGEST_CHUNK);
+  const lenOf = (i: number) => Math.min(DIGEST_CHUNK, c.total - i * DIGEST_CHUNK);
+  // one read ahead: the device serves the next MiB while this one is hashed
+  const reads: Promise<{ index: number; buf: Uint8Array; r: Awaited<ReturnType<typeof readChunk>> }>[] = [];
+  let issued = 0;
+  const issue = () => {
+    while (reads.length < 2 && issued < chunks) {
+      const index = issued++;
+      reads.push(pool.acquire().then(async (buf) => ({ index, buf, r: await readChunk(reader, buf, base + index * DIGEST_CHUNK, Math.ceil(lenOf(index) / BLOCK) * BLOCK, o.retries ?? 3) })));
+    }
+  };
+  const checks: Promise<ReadbackResult | undefined>[] = [];
   try {
-    for (let index = 0; index * DIGEST_CHUNK < c.total; index++) {
+    issue();
+    while (reads.length) {
       if (o.signal?.aborted) throw new IsoKitError(ErrorCode.ABORTED, 'interrupted', { cause: o.signal.reason });
-      const len = Math.min(DIGEST_CHUNK, c.total - index * DIGEST_CHUNK);
-      const buf = await pool.acquire();
-      const r = await readChunk(reader, buf, base + index * DIGEST_CHUNK, Math.ceil(len / BLOCK) * BLOCK, o.retries ?? 3);
-      if ('badByteOffset' in r) {
+      const { index, buf, r } = await (reads.shift() as (typeof reads)[number]);
+      const len = lenOf(index);
+      if ('badByteOffset' in r || r.n < len) {
         pool.release(buf);
-        await Promise.all(inFlight);
-        const lba = r.badByteOffset / BLOCK;
-        return c.result(false, { firstBadLba: lba, problem: 'unreadable', message: `block ${lba} could not be read back (${o.retries ?? 3} attempts)` });
+        const lba = 'badByteOffset' in r ? r.badByteOffset / BLOCK : Math.floor((base + index * DIGEST_CHUNK + r.n) / BLOCK);
+        return 'badByteOffset' in r
+          ? c.result(false, { firstBadLba: lba, problem: 'unreadable', message: `block ${lba} could not be read back (${o.retries ?? 3} attempts)` })
+          : c.result(false, { firstBadLba: lba, problem: 'short', message: `the medium ends at block ${lba}, before the image does` });
       }
-      if (r.n < len) {
-        pool.release(buf);
-        const lba = (base + index * DIGEST_CHUNK + r.n) / BLOCK;
-        return c.result(false, { firstBadLba: Math.floor(lba), problem: 'short', message: `the medium ends at block ${Math.floor(lba)}, before the image does` });
-      }
-      const done = index * DIGEST_CHUNK + len;
-      const check = c.check(index, buf.subarray(0, len)).finally(() => pool.release(buf));
-      inFlight.push(check);
-      if (inFlight.length > 2) {
-        const bad = await inFlight.shift();
+      checks.push(c.check(index, buf.subarray(0, len)).finally(() => pool.release(buf)));
+      issue();
+      if (checks.length > 2) {
+        const bad = await checks.shift();
         if (bad) return bad;
       }
-      c.progress(done);
+      c.progress(index * DIGEST_CHUNK + len);
     }
-    for (const p of inFlight) {
+    for (const p of checks) {
       const bad = await p;
       if (bad) return bad;
     }
     return c.passed();
   } finally {
-    await Promise.allSettled(inFlight);
+    await Promise.allSettled([...checks, ...reads]);
   }
 }
 

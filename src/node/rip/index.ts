@@ -4,7 +4,7 @@
  * with a GNU ddrescue mapfile beside the output (resumable), rename it when the passes are done, and
  * verify what the image carries (implanted isomd5sum, xorriso MD5 tags, checksum files).
  */
-import { closeSync, existsSync, fdatasync, fstatSync, ftruncateSync, openSync, renameSync, write as fsWrite } from 'node:fs';
+import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, renameSync, write as fsWrite } from 'node:fs';
 import { ErrorCode, IsoKitError } from '../../errors/index.js';
 import { DdrescueBlockMap, type DdrescueMap } from '../../formats/ddrescue-map/index.js';
 import type { ByteSource } from '../../io/index.js';
@@ -152,7 +152,6 @@ const writeAt = (fd: number, buf: Uint8Array, pos: number) =>
       fsWrite(fd, buf, done, buf.length - done, pos + done, (e, n) => (e ? reject(e) : done + n >= buf.length ? resolve() : step(done + n)));
     step(0);
   });
-const datasync = (fd: number) => new Promise<void>((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve())));
 
 /**
  * A TAO track ends with two run-out blocks that cannot be read (research notes §2.4). When the size came
@@ -205,10 +204,9 @@ export async function ripImage(o: RipOptions): Promise<RipSummary> {
       reader, map: f.map, blockSize, retries: o.retries ?? 3,
       ...(o.clusterByteLength ? { clusterByteLength: o.clusterByteLength } : {}),
       write: (buf, pos) => writeAt(f.fd, buf, pos),
-      checkpoint: async (state) => {
-        await datasync(f.fd);
-        mapFile.save(f.map, state);
-      },
+      // like ddrescue, the output is left to the page cache (a crash of isokit loses nothing written);
+      // the map itself is synced
+      checkpoint: async (state) => mapFile.save(f.map, state),
       ...(o.signal ? { signal: o.signal } : {}),
       ...(o.onProgress ? { onProgress: o.onProgress } : {}),
     });

@@ -11,8 +11,8 @@
  * 4. **retrying** — `retries` passes over the bad blocks, in alternating directions.
  *
  * Only areas still to be done are read, so a run resumed from its map continues where it stopped. Data
- * is written at its offset in the output as it arrives; before the map is saved every write has landed
- * (and the caller's checkpoint syncs the file), so a saved map never claims bytes the output lacks.
+ * is written at its offset in the output as it arrives; before the map is saved every write has landed,
+ * so a saved map never claims bytes the output lacks.
  */
 import { ErrorCode, IsoKitError } from '../../errors/index.js';
 import type { DdrescueBlock, DdrescueBlockMap, DdrescueBlockStatus, DdrescueRunStatus } from '../../formats/ddrescue-map/index.js';
@@ -68,6 +68,14 @@ export interface RescueResult {
   readErrors: number;
   /** the reads bypassed the page cache */
   direct: boolean;
+}
+
+interface Pending {
+  pos: number;
+  len: number;
+  buf?: Uint8Array;
+  n?: number;
+  failed?: boolean;
 }
 
 const PHASE_STATUS: Record<RescuePhase, DdrescueRunStatus> = { copying: '?', trimming: '*', scraping: '/', retrying: '-' };
@@ -134,33 +142,34 @@ class Rescue {
     if (this.writeError) throw this.writeError;
   }
 
-  /**
-   * Read [pos, pos + len) into a pooled buffer and hand the good bytes to the writer. Returns the bytes
-   * read (which may be fewer than asked at the end of the device), or undefined when the read failed.
-   */
-  private async readAndWrite(pos: number, len: number): Promise<number | undefined> {
+  /** Start reading [pos, pos + len) into a pooled buffer (the result says how many bytes came, or that it failed). */
+  private startRead(pos: number, len: number): Promise<Pending> {
     this.checkAbort();
-    this.state.currentPos = pos;
-    const buf = await this.pool.acquire();
-    let n: number;
-    try {
-      n = Math.min(len, await this.o.reader.read(buf, pos, alignUp(len, this.o.reader.logicalBlockSize)));
-    } catch (e) {
-      this.pool.release(buf);
-      if (e instanceof ReadFailure) {
-        this.readErrors++;
-        return undefined;
+    return this.pool.acquire().then(async (buf) => {
+      try {
+        const n = Math.min(len, await this.o.reader.read(buf, pos, alignUp(len, this.o.reader.logicalBlockSize)));
+        if (n > 0) return { pos, len, buf, n };
+        // the device ends before the map does: these bytes cannot be read
+        this.pool.release(buf);
+        return { pos, len, failed: true };
+      } catch (e) {
+        this.pool.release(buf);
+        if (e instanceof ReadFailure) return { pos, len, failed: true };
+        throw e;
       }
-      throw e;
-    }
-    if (n === 0) {
-      // the device ends before the map does: these bytes cannot be read
-      this.pool.release(buf);
+    });
+  }
+
+  /** Mark a finished read in the map and hand its bytes to the writer; returns the bytes read or undefined. */
+  private commit(r: Pending): number | undefined {
+    this.state.currentPos = r.pos;
+    if (r.failed || !r.buf || !r.n) {
       this.readErrors++;
       return undefined;
     }
-    this.map.set(pos, n, '+');
-    const w = this.o.write(buf.subarray(0, n), pos).then(
+    const buf = r.buf;
+    this.map.set(r.pos, r.n, '+');
+    const w = this.o.write(buf.subarray(0, r.n), r.pos).then(
       () => undefined,
       (e: unknown) => {
         this.writeError ??= e;
@@ -172,35 +181,64 @@ class Rescue {
     });
     this.writes.add(tracked);
     this.progress();
-    return n;
+    return r.n;
   }
 
-  /** Copy the non-tried areas in large reads; pass 1 skips ahead after errors. */
+  private async readAndWrite(pos: number, len: number): Promise<number | undefined> {
+    return this.commit(await this.startRead(pos, len));
+  }
+
+  /** Drop reads started ahead that are no longer wanted. */
+  private async discard(ahead: Promise<Pending>[]): Promise<void> {
+    for (const p of ahead.splice(0)) {
+      const r = await p.catch(() => undefined);
+      if (r?.buf) this.pool.release(r.buf);
+    }
+  }
+
+  /**
+   * Copy the non-tried areas in large reads, one read ahead (the drive serves the next request while
+   * this one is written out); pass 1 skips ahead after errors.
+   */
   async copy(pass: number): Promise<void> {
     this.enter('copying', pass);
     const minSkip = Math.max(this.cluster / 16, this.o.blockSize);
     const maxSkip = Math.max(minSkip, alignUp(Math.floor(this.map.byteLength / 100), this.o.blockSize));
     let skip = minSkip;
     let pos = this.map.byteOffset;
-    for (let run = this.map.next(pos, '?'); run; run = this.map.next(pos, '?')) {
-      pos = run.byteOffset;
-      const end = run.byteOffset + run.byteLength;
-      while (pos < end) {
-        const len = Math.min(this.cluster, end - pos);
-        const n = await this.readAndWrite(pos, len);
-        if (n !== undefined) {
-          pos += n;
-          skip = minSkip;
-        } else {
-          this.map.set(pos, len, '*');
-          pos += len;
-          if (pass === 1) {
-            pos = Math.min(end, pos + skip);
-            skip = Math.min(maxSkip, skip * 2);
+    const ahead: Promise<Pending>[] = [];
+    try {
+      for (let run = this.map.next(pos, '?'); run; run = this.map.next(pos, '?')) {
+        pos = run.byteOffset;
+        const end = run.byteOffset + run.byteLength;
+        let next = pos;
+        const fill = () => {
+          for (; ahead.length < 2 && next < end; next += Math.min(this.cluster, end - next)) ahead.push(this.startRead(next, Math.min(this.cluster, end - next)));
+        };
+        fill();
+        while (ahead.length) {
+          const r = await (ahead.shift() as Promise<Pending>);
+          const n = this.commit(r);
+          if (n === r.len) {
+            skip = minSkip;
+          } else {
+            await this.discard(ahead);
+            if (n === undefined) {
+              this.map.set(r.pos, r.len, '*');
+              next = r.pos + r.len;
+              if (pass === 1) {
+                next = Math.min(end, next + skip);
+                skip = Math.min(maxSkip, skip * 2);
+              }
+            } else next = r.pos + n; // a short read: the rest is tried next
           }
+          fill();
+          await this.checkpoint();
         }
-        await this.checkpoint();
+        pos = Math.max(pos, next);
       }
+    } finally {
+      await this.discard(ahead);
     }
     await this.checkpoint(true);
   }
