@@ -5,6 +5,7 @@
 // timer around the read-back (`verification.ms` in `isokit burn --json`), so the burn itself does not
 // count. The device is a read-only loop device with 2048-byte sectors over the disc image (root), or the
 // image file itself.
+import { Buffer } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
