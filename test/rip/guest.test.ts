@@ -6,7 +6,7 @@
  * 1. the TAO run-out case: the disc holds the ISO plus two blocks that cannot be read (QEMU blkdebug), as
  *    a TAO-written CD does; `isokit drives` lists the drive and its disc, and `isokit rip /dev/sr0` gives
  *    exactly the ISO, without a read error (a buffered read of the ISO's size fails here, research notes
- *    §2.4);
+ *    §2.4); `isokit burn` is refused on this reader before anything is written;
  * 2. bad blocks inside the ISO: isokit's map lists the same blocks as GNU ddrescue's (-b2048 -d) on the
  *    same drive, and both images are equal.
  */
@@ -47,7 +47,8 @@ test('guest /dev/sr0: isokit drives lists the drive and disc; the TAO run-out ca
       node bin/isokit.js drives > "${out}/drives.txt" 2>&1
       node bin/isokit.js drives --json > "${out}/drives.json"
       node bin/isokit.js rip /dev/sr0 -o "${out}/rip.iso" > "${out}/rip.txt" 2>&1; echo $? > "${out}/rip.rc"
-      dd if=/dev/sr0 of=/dev/null bs=2048 count=${blocks} 2> "${out}/dd.txt"; echo $? > "${out}/dd.rc"`);
+      dd if=/dev/sr0 of=/dev/null bs=2048 count=${blocks} 2> "${out}/dd.txt"; echo $? > "${out}/dd.rc"
+      node bin/isokit.js burn "${iso}" --yes > "${out}/burn.txt" 2>&1; echo $? > "${out}/burn.rc"`);
     if (!r) return;
     assert.equal(r.status, 0, r.output);
     t.diagnostic(`guest boot and commands: ${(r.ms / 1000).toFixed(1)} s`);
@@ -65,6 +66,9 @@ test('guest /dev/sr0: isokit drives lists the drive and disc; the TAO run-out ca
     assert.deepEqual(badBlocksOf(path.join(out, 'rip.iso.map')), []);
     assert.match(readFileSync(path.join(out, 'rip.txt'), 'utf8'), /size from the ISO 9660 volume.*\n {2}every block read/);
     assert.notEqual(readFileSync(path.join(out, 'dd.rc'), 'utf8').trim(), '0', 'a buffered read of the same blocks fails on the run-out (why rip reads direct)');
+    // burning is refused on a reader, before anything is written
+    assert.equal(readFileSync(path.join(out, 'burn.rc'), 'utf8').trim(), '1');
+    assert.match(readFileSync(path.join(out, 'burn.txt'), 'utf8'), /isokit: error: refusing to burn: \/dev\/sr0 \(QEMU QEMU DVD-ROM\) cannot write: it reads only/);
   } finally {
     cleanup();
   }

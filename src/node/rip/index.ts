@@ -6,6 +6,7 @@
  */
 import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, renameSync, write as fsWrite } from 'node:fs';
 import { ErrorCode, IsoKitError } from '../../errors/index.js';
+import { resolve } from 'node:path';
 import { DdrescueBlockMap, type DdrescueMap } from '../../formats/ddrescue-map/index.js';
 import type { ByteSource } from '../../io/index.js';
 import type { VerifyReport } from '../../verify/index.js';
@@ -182,6 +183,9 @@ export async function ripImage(o: RipOptions): Promise<RipSummary> {
   const mapPath = o.map ?? `${o.output}.map`;
   const blockSize = o.blockSize ?? RIP_BLOCK;
   o.onProgress?.({ phase: 'checking', bytes: 0 });
+  if (resolve(o.source) === resolve(o.output) || resolve(o.source) === resolve(partialName(o.output))) {
+    throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `the output ${o.output} is the source itself`);
+  }
   const probe = openRipReader(o.source);
   const kind = probe.kind;
   probe.close();
@@ -226,7 +230,7 @@ export async function ripImage(o: RipOptions): Promise<RipSummary> {
     const bad = blockNumbers(map.blocks().map((b) => (b.status === '+' ? b : { ...b, status: '-' as const })), RIP_BLOCK);
     const complete = missing === 0;
     const verification = complete && o.verify !== false ? await finalVerify(o, o.onProgress) : undefined;
-    o.onProgress?.({ phase: 'done', bytes: map.byteCount('+'), totalBytes: map.byteLength });
+    o.onProgress?.({ phase: 'done', bytes: map.byteCount('+'), totalBytes: map.byteLength, badBytes: map.byteLength - map.byteCount('+'), readErrors: result.readErrors });
     return {
       complete,
       source: { path: o.source, kind, byteLength: reader.byteLength, direct: result.direct },

@@ -302,7 +302,6 @@ class Rescue {
   finish(): RescueState {
     const done = this.map.byteCount('+') === this.map.byteLength;
     this.state = { currentPos: done ? this.map.end : this.state.currentPos, currentStatus: '+', currentPass: this.state.currentPass };
-    this.progress(true);
     return { ...this.state };
   }
 }
