@@ -7,11 +7,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { IsoKitError } from '../../src/errors/index.js';
 import { blankMedium, burnImage, listOpticalDrives, type BurnProgress } from '../../src/node/optical/index.js';
-import { ROOT, needTools, sh, tmpDir } from '../helpers/index.js';
+import { ROOT, needTools, runCli, sh, tmpDir } from '../helpers/index.js';
 
 const FIX = path.join(ROOT, 'test/fixtures/optical');
 const FAKE = path.join(FIX, 'fake-xorriso.mjs');
@@ -69,6 +69,32 @@ test('replay: burn and blank on a stdio: pseudo-drive (progress from the recorde
     copyFileSync(path.join(dir, 'image.iso'), path.join(dir, 'other.iso'));
     replay('stdio-burn.txt', dir);
     await assert.rejects(burnImage({ image: path.join(dir, 'other.iso'), drive: `stdio:${dir}/disc.img`, yes: true, verify: false, xorriso: FAKE }), (e: unknown) => e instanceof IsoKitError && /replay: expected/.test(e.message));
+  } finally {
+    cleanup();
+  }
+});
+
+test('xorriso missing or too old: one line naming the package', async (t) => {
+  if (!needTools(t, 'xorriso')) return;
+  const { dir, cleanup } = tmpDir('xver');
+  try {
+    await assert.rejects(burnImage({ image: '/dev/null', yes: true, xorriso: path.join(dir, 'no-xorriso') }), /not a regular file/, 'the image is checked before xorriso is started');
+    mkdirSync(path.join(dir, 'src'));
+    writeFileSync(path.join(dir, 'src', 'a'), 'a');
+    const iso = path.join(dir, 'a.iso');
+    sh('xorriso', ['-as', 'mkisofs', '-quiet', '-o', iso, path.join(dir, 'src')]);
+    await assert.rejects(burnImage({ image: iso, drive: `stdio:${dir}/d.img`, yes: true, xorriso: path.join(dir, 'no-xorriso') }), (e: unknown) =>
+      e instanceof IsoKitError && e.code === 'NOT_FOUND' && /xorriso is not installed .*install the Debian\/Ubuntu package "xorriso" \(sudo apt install xorriso\)/.test(e.message));
+    // a transcript whose xorriso says 1.3.8
+    const old = path.join(dir, 'old.txt');
+    const lines = readFileSync(path.join(FIX, 'sr0-query.txt'), 'utf8').split('\n');
+    writeFileSync(old, lines.map((l) => l.replace('xorriso version   :  1.5.4', 'xorriso version   :  1.3.8').replace(/^< R:1: xorriso 1\.5\.4$/, '< R:1: xorriso 1.3.8')).join('\n'));
+    process.env.REPLAY = old;
+    const [d] = await listOpticalDrives({ devices: ['/dev/sr0'], xorriso: FAKE });
+    assert.match(d?.error ?? '', /xorriso 1\.3\.8 is too old: isokit needs 1\.4\.0 or later \(install the Debian\/Ubuntu package "xorriso"/);
+    const cli = runCli(['burn', iso, '--drive', `stdio:${dir}/d.img`, '--yes'], { env: { ISOKIT_XORRISO: path.join(dir, 'no-xorriso') } });
+    assert.equal(cli.status, 1);
+    assert.match(cli.stderr, /^isokit: error: xorriso is not installed/m);
   } finally {
     cleanup();
   }
