@@ -174,7 +174,8 @@ async function finalVerify(o: RipOptions, onProgress?: (p: RipProgress) => void)
     ...(o.signal ? { signal: o.signal } : {}),
     ...(onProgress ? { onProgress: (p) => onProgress({ ...p, phase: 'verifying' }) } : {}),
   });
-  return { status: r.status, message: r.message, ...(r.implanted ? { implanted: r.implanted } : {}), ...(r.md5Tags ? { md5Tags: r.md5Tags } : {}), ...(r.reference ? { reference: r.reference } : {}) };
+  const message = r.status === 'no-reference' ? 'nothing to check against: the image carries no isomd5sum or xorriso MD5 tags, and no checksum file names it (--sums FILE|URL)' : r.message;
+  return { status: r.status, message, ...(r.implanted ? { implanted: r.implanted } : {}), ...(r.md5Tags ? { md5Tags: r.md5Tags } : {}), ...(r.reference ? { reference: r.reference } : {}) };
 }
 
 /** Rip `source` into `output`. Resolves with the summary (also when blocks stayed unreadable). */
