@@ -85,7 +85,7 @@ export function parseTocLayout(results: readonly string[]): { sessions: DiscSess
 
 /** xorriso's scaled sizes ("2986k", "78.3g", "0") as bytes (k = 1024, as Sfile_scale counts). */
 export function parseScaledBytes(text: string): number | undefined {
-  const m = /^\s*([\d.]+)\s*([kmgt]?)\s*$/i.exec(text);
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)\s*$/i.exec(text);
   if (!m) return undefined;
   const mul = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[(m[2] as string).toLowerCase()] as number;
   return Math.round(Number(m[1]) * mul);

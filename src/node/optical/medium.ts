@@ -102,7 +102,7 @@ export function writeSpeed(kBps: number, family: MediumFamily): WriteSpeed {
 
 /** A "Write speed  :" sieve field ("5540k" / "5.5m" / "706") as kB/s. */
 export function parseKbps(field: string): number | undefined {
-  const m = /^\s*([\d.]+)\s*([kKmM]?)\s*$/.exec(field);
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$/.exec(field);
   if (!m) return undefined;
   const v = Number(m[1]) * (m[2]?.toLowerCase() === 'm' ? 1000 : 1);
   return Number.isFinite(v) && v > 0 ? v : undefined;

@@ -90,16 +90,16 @@ const MIB = 1048576;
 
 /** An UPDATE message's text as progress, or undefined when it is not a pacifier. */
 export function parsePacifier(text: string): Pacifier | undefined {
-  let m = /^\s*(\d+) of\s+(\d+) MB written(?: \(fifo\s+(\d+)%\))?(?: \[buf\s+(\d+)%\])?(?:\s+([\d.]+)x\.)?/.exec(text);
+  let m = /^\s*(\d+) of\s+(\d+) MB written(?: \(fifo\s+(\d+)%\))?(?: \[buf\s+(\d+)%\])?(?:\s+(\d+(?:\.\d+)?)x\.)?/.exec(text);
   if (m) {
     return {
       kind: 'writing', doneBytes: Number(m[1]) * MIB, totalBytes: Number(m[2]) * MIB,
       ...(m[3] ? { fifoPercent: Number(m[3]) } : {}), ...(m[4] ? { bufferPercent: Number(m[4]) } : {}), ...(m[5] ? { speedFactor: Number(m[5]) } : {}),
     };
   }
-  m = /^\s*(\d+) MB written(?: \(fifo\s+(\d+)%\))?(?: \[buf\s+(\d+)%\])?(?:\s+([\d.]+)x\.)?/.exec(text);
+  m = /^\s*(\d+) MB written(?: \(fifo\s+(\d+)%\))?(?: \[buf\s+(\d+)%\])?(?:\s+(\d+(?:\.\d+)?)x\.)?/.exec(text);
   if (m) return { kind: 'writing', doneBytes: Number(m[1]) * MIB, ...(m[2] ? { fifoPercent: Number(m[2]) } : {}), ...(m[3] ? { bufferPercent: Number(m[3]) } : {}), ...(m[4] ? { speedFactor: Number(m[4]) } : {}) };
-  m = /^Writing:\s+(\d+)s\s+(?:([\d.]+)%|\S+)\s*(?:fifo\s+(\d+)%\s+buf\s+(\d+)%)?(?:\s+([\d.]+)x([CDB]))?/.exec(text);
+  m = /^Writing:\s+(\d+)s\s+(?:(\d+(?:\.\d+)?)%|\S+)\s*(?:fifo\s+(\d+)%\s+buf\s+(\d+)%)?(?:\s+(\d+(?:\.\d+)?)x([CDB]))?/.exec(text);
   if (m) {
     const done = Number(m[1]) * 2048;
     const pct = m[2] ? Number(m[2]) : undefined;
@@ -109,15 +109,15 @@ export function parsePacifier(text: string): Pacifier | undefined {
       ...(m[5] ? { speedFactor: Number(m[5]), speedUnit: m[6] as 'C' | 'D' | 'B' } : {}),
     };
   }
-  m = /^Closing track\/session\. Working since ([\d.]+) seconds/.exec(text);
+  m = /^Closing track\/session\. Working since (\d+(?:\.\d+)?) seconds/.exec(text);
   if (m) return { kind: 'closing', seconds: Number(m[1]) };
-  m = /^(Blanking|Formatting)\s+\(\s*(?:([\d.]+)% done in|[a-z ]+since)\s+(\d+) seconds\s*\)/.exec(text);
+  m = /^(Blanking|Formatting)\s+\(\s*(?:(\d+(?:\.\d+)?)% done in|[a-z ]+since)\s+(\d+) seconds\s*\)/.exec(text);
   if (m) return { kind: m[1] === 'Blanking' ? 'blanking' : 'formatting', ...(m[2] ? { percent: Number(m[2]) } : {}), seconds: Number(m[3]) };
-  m = /^Formatting\. Working since ([\d.]+) seconds/.exec(text);
+  m = /^Formatting\. Working since (\d+(?:\.\d+)?) seconds/.exec(text);
   if (m) return { kind: 'formatting', seconds: Number(m[1]) };
-  m = /^Thank you for being patient\. Working since ([\d.]+) seconds/.exec(text);
+  m = /^Thank you for being patient\. Working since (\d+(?:\.\d+)?) seconds/.exec(text);
   if (m) return { kind: 'waiting', seconds: Number(m[1]) };
-  m = /^\s*(\d+) of\s+(\d+) blocks read in (\d+) s(?: = ([\d.]+)x([CDB]))?/.exec(text);
+  m = /^\s*(\d+) of\s+(\d+) blocks read in (\d+) s(?: = (\d+(?:\.\d+)?)x([CDB]))?/.exec(text);
   if (m) {
     return { kind: 'reading', doneBlocks: Number(m[1]), totalBlocks: Number(m[2]), seconds: Number(m[3]), ...(m[4] ? { speedFactor: Number(m[4]), speedUnit: m[5] as 'C' | 'D' | 'B' } : {}) };
   }
