@@ -13,19 +13,10 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import path from 'node:path';
 import { ripImage, type RipProgress } from '../../src/node/rip/index.js';
 import { BIN, needTools, runCli, sh, tmpDir } from '../helpers/index.js';
+import { makeIso } from '../optical/helpers.js';
 import { flakyPlugin, injectMap, nbdDevice } from './nbd.js';
 
 const TOOLS = ['xorriso', 'nbdkit', 'nbdfuse', 'fusermount3', 'ddrescuelog'];
-
-/** An ISO of about `mib` MiB of random file data. */
-function makeIso(dir: string, name: string, mib: number, extra: string[] = []): string {
-  const src = path.join(dir, `${name}-src`);
-  mkdirSync(src, { recursive: true });
-  sh('dd', ['if=/dev/urandom', `of=${path.join(src, 'data.bin')}`, 'bs=64k', `count=${mib * 16}`, 'status=none']);
-  const iso = path.join(dir, `${name}.iso`);
-  sh('xorriso', ['-as', 'mkisofs', '-quiet', '-V', name.toUpperCase(), ...extra, '-o', iso, src]);
-  return iso;
-}
 
 const badBlocksOf = (map: string): number[] => sh('ddrescuelog', ['-l-', '-b2048', map]).split('\n').filter(Boolean).map(Number);
 
@@ -45,7 +36,7 @@ function assertSameExcept(ripped: string, source: string, bad: number[]): void {
 test('rip: dead blocks (nbdkit ddrescue filter): everything else equal, the map lists exactly the injected blocks', async (t) => {
   if (!needTools(t, ...TOOLS)) return;
   const { dir, cleanup } = tmpDir('rip-dead');
-  const iso = makeIso(dir, 'dead', 6);
+  const iso = makeIso(dir, 'dead', 6144);
   const bad = [100, 101, 102, 103, 104, 777, 2000];
   const dev = await nbdDevice(dir, ['--filter=ddrescue', 'file', `file=${iso}`, `ddrescue-mapfile=${injectMap(dir, statSync(iso).size, bad)}`]);
   try {
@@ -79,7 +70,7 @@ test('rip: dead blocks (nbdkit ddrescue filter): everything else equal, the map 
 test('rip: blocks that fail twice and then read (sh plugin) come back with retries; the map ends all finished', async (t) => {
   if (!needTools(t, ...TOOLS, 'bash')) return;
   const { dir, cleanup } = tmpDir('rip-flaky');
-  const iso = makeIso(dir, 'flaky', 2);
+  const iso = makeIso(dir, 'flaky', 2048);
   const state = path.join(dir, 'state');
   mkdirSync(state);
   const dev = await nbdDevice(dir, ['sh', flakyPlugin(dir)], { IMG: iso, BAD: '300 301 900', FAILS: '2', STATE: state });
@@ -101,11 +92,11 @@ test('rip: devices longer than the image — a plain ISO, and a hybrid ISO with 
   if (!needTools(t, ...TOOLS, 'mkfs.vfat')) return;
   const { dir, cleanup } = tmpDir('rip-long');
   try {
-    const iso = makeIso(dir, 'plain', 2);
+    const iso = makeIso(dir, 'plain', 2048);
     const efi = path.join(dir, 'efi.img');
     sh('dd', ['if=/dev/zero', `of=${efi}`, 'bs=1k', 'count=1440', 'status=none']);
     sh('mkfs.vfat', [efi]);
-    const hybrid = makeIso(dir, 'hybrid', 2, ['-append_partition', '2', '0xef', efi, '-appended_part_as_gpt']);
+    const hybrid = makeIso(dir, 'hybrid', 2048, ['-append_partition', '2', '0xef', efi, '-appended_part_as_gpt']);
     const pvdBlocks = readFileSync(hybrid).readUInt32LE(16 * 2048 + 80);
     assert.ok(pvdBlocks * 2048 < statSync(hybrid).size, 'the hybrid image is larger than its ISO 9660 volume');
     for (const [img, basis] of [[iso, 'iso9660'], [hybrid, 'partitions']] as const) {
@@ -131,7 +122,7 @@ test('rip: devices longer than the image — a plain ISO, and a hybrid ISO with 
 test('rip: a slow device gives progress; SIGINT stops the CLI cleanly and --resume completes the rip', async (t) => {
   if (!needTools(t, ...TOOLS)) return;
   const { dir, cleanup } = tmpDir('rip-slow');
-  const iso = makeIso(dir, 'slow', 6);
+  const iso = makeIso(dir, 'slow', 6144);
   const dev = await nbdDevice(dir, ['--filter=rate', 'file', `file=${iso}`, 'rate=12M']);
   try {
     const out = path.join(dir, 'out.iso');

@@ -1,6 +1,7 @@
 import { parseCommandArgs } from '../args.js';
 import { Exit, UsageError, type CliContext } from '../context.js';
 import { formatBytes, formatDuration, printJson } from '../output.js';
+import { ttyLine } from '../render/progress-line.js';
 import { readLine } from './write.js';
 import type { BurnProgress, BurnSummary } from '../../node/optical/index.js';
 import type { BurnPlan } from '../../node/optical/plan.js';
@@ -65,30 +66,16 @@ async function confirmBlank(ctx: CliContext, d: OpticalDrive): Promise<boolean> 
   return (await readLine(ctx)) === 'yes';
 }
 
-/** One progress line on a terminal, redrawn at most 10 times a second. */
-function ttyProgress(ctx: CliContext): { update: (p: BurnProgress) => void; done: () => void } {
-  let last = 0;
-  let drawn = false;
-  return {
-    update: (p) => {
-      const now = Date.now();
-      if (now - last < 100 && p.phase !== 'done') return;
-      last = now;
-      let line = p.phase.padEnd(9);
-      if (p.totalBytes) line += ` ${Math.min(100, (p.bytes / p.totalBytes) * 100).toFixed(0).padStart(3)}% ${formatBytes(p.bytes)}/${formatBytes(p.totalBytes)}`;
-      if (p.speedFactor !== undefined) line += ` ${p.speedFactor}x ${p.speedUnit ?? ''}`.trimEnd();
-      if (p.speed) line += ` ${formatBytes(p.speed)}/s`;
-      if (p.bufferPercent !== undefined) line += ` buf ${p.bufferPercent}%`;
-      if (p.elapsed !== undefined) line += ` ${formatDuration(p.elapsed)} elapsed`;
-      if (p.eta !== undefined && p.totalBytes) line += ` ETA ${formatDuration(p.eta)}`;
-      ctx.stderr.write(`\r\x1b[2K${line}`);
-      drawn = true;
-    },
-    done: () => {
-      if (drawn) ctx.stderr.write('\r\x1b[2K');
-      drawn = false;
-    },
-  };
+/** The progress line: phase, percent, bytes, speed in x and bytes/s, drive buffer, elapsed or ETA. */
+function formatProgress(p: BurnProgress): string {
+  let line = p.phase.padEnd(9);
+  if (p.totalBytes) line += ` ${Math.min(100, (p.bytes / p.totalBytes) * 100).toFixed(0).padStart(3)}% ${formatBytes(p.bytes)}/${formatBytes(p.totalBytes)}`;
+  if (p.speedFactor !== undefined) line += ` ${p.speedFactor}x ${p.speedUnit ?? ''}`.trimEnd();
+  if (p.speed) line += ` ${formatBytes(p.speed)}/s`;
+  if (p.bufferPercent !== undefined) line += ` buf ${p.bufferPercent}%`;
+  if (p.elapsed !== undefined) line += ` ${formatDuration(p.elapsed)} elapsed`;
+  if (p.eta !== undefined && p.totalBytes) line += ` ETA ${formatDuration(p.eta)}`;
+  return line;
 }
 
 function renderSummary(ctx: CliContext, s: BurnSummary): void {
@@ -132,7 +119,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   const json = !!values.json;
   const { burnImage, blankMedium } = await import('../../node/optical/index.js');
   const interactive = !values.yes && !!ctx.stdin.isTTY && !!ctx.stderr.isTTY;
-  const tty = !json && !!ctx.stderr.isTTY && !ctx.env.ISOKIT_NO_PROGRESS ? ttyProgress(ctx) : undefined;
+  const tty = !json && !!ctx.stderr.isTTY && !ctx.env.ISOKIT_NO_PROGRESS ? ttyLine(ctx, formatProgress) : undefined;
   const emit = (o: Record<string, unknown>) => ctx.stderr.write(JSON.stringify(o) + '\n');
   const common = {
     ...(values.drive ? { drive: values.drive } : {}),

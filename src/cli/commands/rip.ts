@@ -1,6 +1,7 @@
 import { intOption, parseCommandArgs } from '../args.js';
 import { Exit, UsageError, type CliContext } from '../context.js';
 import { formatBytes, formatDuration, printJson } from '../output.js';
+import { ttyLine } from '../render/progress-line.js';
 import type { RipProgress, RipSummary } from '../../node/rip/index.js';
 
 /** Exit status of a rip that finished with unreadable blocks (README "Exit codes"). */
@@ -33,28 +34,15 @@ Exit status: 0 every block was read (and the checks passed), ${EXIT_INCOMPLETE} 
 (zero-filled; one line gives their count), 3 a check failed, 1 failed, 130 interrupted (resume with --resume).
 `;
 
-function ttyProgress(ctx: CliContext): { update: (p: RipProgress) => void; done: () => void } {
-  let last = 0;
-  let drawn = false;
-  return {
-    update: (p) => {
-      const now = Date.now();
-      if (now - last < 100 && p.phase !== 'done') return;
-      last = now;
-      let line = `${p.phase}${p.pass && p.phase !== 'verifying' && p.phase !== 'checking' ? ` ${p.pass}` : ''}`.padEnd(11);
-      if (p.totalBytes) line += ` ${Math.min(100, (p.bytes / p.totalBytes) * 100).toFixed(0).padStart(3)}% ${formatBytes(p.bytes)}/${formatBytes(p.totalBytes)}`;
-      if (p.speed) line += ` ${formatBytes(p.speed)}/s`;
-      if (p.badBytes) line += ` bad ${p.badBytes / 2048} blocks`;
-      if (p.pendingBytes) line += ` pending ${formatBytes(p.pendingBytes)}`;
-      if (p.eta !== undefined && p.totalBytes && (p.phase === 'copying' || p.phase === 'verifying')) line += ` ETA ${formatDuration(p.eta)}`;
-      ctx.stderr.write(`\r\x1b[2K${line}`);
-      drawn = true;
-    },
-    done: () => {
-      if (drawn) ctx.stderr.write('\r\x1b[2K');
-      drawn = false;
-    },
-  };
+/** The progress line: phase and pass, percent, bytes, speed, bad and pending blocks, ETA while copying. */
+function formatProgress(p: RipProgress): string {
+  let line = `${p.phase}${p.pass && p.phase !== 'verifying' && p.phase !== 'checking' ? ` ${p.pass}` : ''}`.padEnd(11);
+  if (p.totalBytes) line += ` ${Math.min(100, (p.bytes / p.totalBytes) * 100).toFixed(0).padStart(3)}% ${formatBytes(p.bytes)}/${formatBytes(p.totalBytes)}`;
+  if (p.speed) line += ` ${formatBytes(p.speed)}/s`;
+  if (p.badBytes) line += ` bad ${Math.ceil(p.badBytes / 2048)} blocks`;
+  if (p.pendingBytes) line += ` pending ${formatBytes(p.pendingBytes)}`;
+  if (p.eta !== undefined && p.totalBytes && (p.phase === 'copying' || p.phase === 'verifying')) line += ` ETA ${formatDuration(p.eta)}`;
+  return line;
 }
 
 /** 100,101,102,200 → "100–102, 200" */
@@ -101,7 +89,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   const retries = intOption(values.retries, '--retries', 0, 1000);
   const json = !!values.json;
   const { ripImage } = await import('../../node/rip/index.js');
-  const tty = !json && !!ctx.stderr.isTTY && !ctx.env.ISOKIT_NO_PROGRESS ? ttyProgress(ctx) : undefined;
+  const tty = !json && !!ctx.stderr.isTTY && !ctx.env.ISOKIT_NO_PROGRESS ? ttyLine(ctx, formatProgress) : undefined;
   const emit = (o: Record<string, unknown>) => ctx.stderr.write(JSON.stringify(o) + '\n');
   let s: RipSummary;
   const { interrupted } = await import('./burn.js');
