@@ -70,10 +70,10 @@ test('rip: dead blocks (nbdkit ddrescue filter): everything else equal, the map 
 test('rip: blocks that fail twice and then read (sh plugin) come back with retries; the map ends all finished', async (t) => {
   if (!needTools(t, ...TOOLS, 'bash')) return;
   const { dir, cleanup } = tmpDir('rip-flaky');
-  const iso = makeIso(dir, 'flaky', 2048);
+  const iso = makeIso(dir, 'flaky', 1024);
   const state = path.join(dir, 'state');
   mkdirSync(state);
-  const dev = await nbdDevice(dir, ['sh', flakyPlugin(dir)], { IMG: iso, BAD: '300 301 900', FAILS: '2', STATE: state });
+  const dev = await nbdDevice(dir, ['sh', flakyPlugin(dir)], { IMG: iso, BAD: '300 301 450', FAILS: '2', STATE: state });
   try {
     const out = path.join(dir, 'out.iso');
     const s = await ripImage({ source: dev.path, output: out, retries: 3 });
