@@ -14,6 +14,7 @@ export * from './formats/apm/index.js';
 // writer and reader carry Fat in their names
 export { parseFatBootSector, type FatBootSector } from './formats/fat/index.js';
 export * as fat from './formats/fat/index.js';
+export * from './formats/ddrescue-map/index.js';
 export * from './create/index.js';
 export * from './formats/iso9660/index.js';
 export * from './formats/joliet/index.js';

@@ -12,7 +12,7 @@ export const COMMANDS = [
   'info', 'ls', 'cat', 'extract',
   'create', 'mkisofs', 'xorriso', 'remaster',
   'hash', 'verify', 'implant', 'check',
-  'drives', 'write',
+  'drives', 'write', 'burn', 'rip',
 ] as const;
 
 async function loadCommand(name: string): Promise<CommandModule | undefined> {

@@ -18,3 +18,8 @@ export { openImageFile } from './open-image.js';
 export { extractTree, extractImage, type ExtractOptions, type ExtractSummary } from './extract.js';
 export { hashFile } from './hash-file.js';
 export { verifyImageFile, findReferenceFiles } from './verify-file.js';
+export {
+  listOpticalDrives, burnImage, blankMedium, verifyReadback, planBurn,
+  type OpticalDrive, type OpticalMedium, type BurnOptions, type BurnSummary, type BurnProgress, type BlankOptions, type BlankResult, type BurnPlan, type ReadbackResult,
+} from './optical/index.js';
+export { ripImage, type RipOptions, type RipSummary, type RipProgress } from './rip/index.js';

@@ -12,16 +12,23 @@ System disks — holding the mounted /, /boot, /boot/efi, /usr, active swap, or 
 through LVM/device-mapper, RAID and loop devices) — are hidden and never written; --all shows them,
 marked SYSTEM. Attached loop devices are listed with bus "loop" (losetup -f --show FILE).
 
+Optical drives (CD/DVD/BD, the sr driver) are listed after the disks, through libburn (Debian package
+xorriso): device, model, the loaded disc (CD-R/RW, DVD±R/RW/DL, DVD-RAM, BD-R/RE), its state (blank,
+appendable, closed), used and free space, and the write speeds the drive reports for it. Burn with
+isokit burn, copy a disc with isokit rip.
+
   --all    also show system disks and drives without a medium
-  --json   {"drives":[…],"hidden":[…]} with sizes in bytes
+  --json   {"drives":[…],"hidden":[…],"optical":[…]} with sizes in bytes
 `;
 
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
   const { values } = parseCommandArgs(argv, { all: { type: 'boolean' } }, { allowPositionals: false });
   const [{ listDrives, busLabel }, { formatSize }] = await Promise.all([import('../../node/drives.js'), import('../../node/write/targets.js')]);
   const list = listDrives({ all: !!values.all });
+  const { listOpticalDrives } = await import('../../node/optical/drives.js');
+  const optical = await listOpticalDrives();
   if (values.json) {
-    printJson(ctx, list);
+    printJson(ctx, { ...list, optical });
     return Exit.OK;
   }
   const lines: string[] = [];
@@ -39,6 +46,10 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   if (hidden.length) {
     lines.push('', `${hidden.length} hidden (isokit drives --all shows them):`);
     for (const h of hidden) lines.push(`  ${h.path}: ${h.explanation}`);
+  }
+  if (optical.length) {
+    const { opticalLines } = await import('../render/optical.js');
+    lines.push('', 'optical drives:', ...opticalLines(optical, formatSize));
   }
   ctx.stdout.write(lines.join('\n') + '\n');
   return Exit.OK;

@@ -34,7 +34,8 @@ function shellQuote(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-function readLine(ctx: CliContext): Promise<string> {
+/** One line typed on stdin (the confirmation prompts of write and burn). */
+export function readLine(ctx: CliContext): Promise<string> {
   return new Promise((resolve) => {
     let buf = '';
     const onData = (d: Buffer | string) => {
