@@ -7,7 +7,7 @@ export type { TreeMode } from './iso9660/nodes.js';
 export type { DirectoryReader, ReadDirectoryOptions } from './namespace.js';
 export { readTree, walkReader, lookUpPath } from './traverse.js';
 export { listImage, type ListOptions } from './list.js';
-export { LongRows, ShortRows, RowBytes } from './views/rows.js';
+export { LongRows, ShortRows, type RowSink } from './views/rows.js';
 export { assignLinkGroups } from './hard-links.js';
 export { walkImage, walkImageBatches, type WalkEntry, type WalkOptions } from './walk.js';
 export * from './views/index.js';

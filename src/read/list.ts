@@ -2,7 +2,7 @@
  * The listing engine behind `isokit ls` (and any listing view): the streaming walk in listing mode (lean nodes,
  * not kept) into the one row renderer (views/rows.ts). Rows are added and visited in walk order.
  */
-import type { RowBytes } from './views/rows.js';
+import type { RowSink } from './views/rows.js';
 import { walkImageBatches, type WalkOptions } from './walk.js';
 import type { IsoImage } from './types.js';
 
@@ -12,7 +12,7 @@ export type ListOptions = Pick<WalkOptions, 'path' | 'recursive' | 'namespace' |
  * Add the rows of the entries below `opts.path` to `rows`, in walk order; yields after each batch (a short
  * listing can be printed as it goes). Throws NOT_FOUND (before any row) when the path does not exist.
  */
-export async function* listImage(image: IsoImage, rows: RowBytes, opts: ListOptions = {}): AsyncGenerator<void, void, undefined> {
+export async function* listImage(image: IsoImage, rows: RowSink, opts: ListOptions = {}): AsyncGenerator<void, void, undefined> {
   for await (const batch of walkImageBatches(image, { ...opts, lean: true })) {
     for (const e of batch) {
       rows.addNode(e.node, e.dirPath, e.depth === 0 ? e.path : e.node.name);

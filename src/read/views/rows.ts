@@ -23,8 +23,16 @@ const KINDS: readonly NodeKind[] = ['file', 'dir', 'symlink', 'chardev', 'blockd
 const MAX_DATE_MS = 8.64e15;
 const DAY_S = 86400;
 
+/** Where a listing puts its rows: added in one order, printed in the order they are visited. */
+export interface RowSink {
+  readonly rowCount: number;
+  /** Add the row of `node`, listed as `prefix/name` (prefix '' for the listed directory's own entries). */
+  addNode(node: TreeNode, prefix: string, name?: string): void;
+  visit(row: number): void;
+}
+
 /** Rows as bytes; `visit` order kept apart. Subclasses write the rows. */
-export abstract class RowBytes {
+export abstract class RowBytes implements RowSink {
   // untouched pages of a large typed array cost no memory
   protected buf = new Uint8Array(16 << 20);
   protected len = 0;
@@ -199,101 +207,246 @@ export class ShortRows extends RowBytes {
 }
 
 /**
- * The long form (formatLong). Each row holds mode, links, uid, gid, size (or "major, minor") unpadded,
- * then "date path[ -> target]"; `chunks()` pads the four number columns to their widest value.
+ * The long form (formatLong). Each row keeps its fields (mode, links, uid, gid, size or device, mtime, the
+ * directory prefix and the name) in typed arrays; `chunks()` writes the text once, in print order, with the
+ * four number columns padded to the widest value of the printed rows.
  */
-export class LongRows extends RowBytes {
-  /** per row: the byte lengths of mode, links, uid, gid and size */
-  private fields = new Uint16Array((1 << 18) * 5);
-  private readonly modes = new Map<number, Uint8Array>();
-  private lastModeKey = Number.NaN;
-  private lastModeBytes: Uint8Array = new Uint8Array(0);
-  private lastDay = Number.NaN;
-  private readonly lastDate = new Uint8Array(19);
+export class LongRows implements RowSink {
+  private n = 0;
+  private cap = 1 << 16;
+  /** index of the row's mode string in `modeTable` */
+  private modeIndex = new Int32Array(this.cap);
+  /** links, uid, gid, size per row (NaN: '-'); odd values (not safe non-negative integers) are printed from `texts` */
+  private nums = new Float64Array(this.cap * 4);
+  private mtimes = new Float64Array(this.cap);
+  private prefixIndex = new Int32Array(this.cap);
+  private names: string[] = [];
+  /** "major, minor" of device rows, symlink targets, odd numbers: by row */
+  private readonly texts = new Map<number, { readonly size?: string; readonly target?: string; readonly odd?: readonly (string | undefined)[] }>();
+  private readonly modeTable: Uint8Array[] = [];
+  private readonly modeKeys = new Map<number, number>();
+  private readonly prefixes: Uint8Array[] = [];
+  private lastPrefix: string | undefined;
+  private lastPrefixIndex = -1;
+  /** rows in print order */
+  private order = new Int32Array(this.cap);
+  private visited = 0;
 
-  addNode(n: TreeNode, prefix: string, name = n.name): void {
-    const f = this.startRow() * 5;
-    const fields = this.fields;
-    fields[f] = this.putBytes(this.modeBytes(n.kind, n.mode));
-    fields[f + 1] = n.nlink !== undefined ? this.putNumber(n.nlink) : this.putByte(DASH);
-    fields[f + 2] = n.uid !== undefined ? this.putNumber(n.uid) : this.putByte(DASH);
-    fields[f + 3] = n.gid !== undefined ? this.putNumber(n.gid) : this.putByte(DASH);
-    fields[f + 4] = n.device ? this.putText(`${n.device.major}, ${n.device.minor}`) : this.putNumber(n.size);
-    this.putDate(n.mtimeMs);
-    this.putByte(SPACE);
-    this.putPath(prefix, name);
-    if (n.kind === 'symlink') {
-      this.putBytes(ARROW);
-      this.putName(n.symlinkTarget ?? '');
-    }
+  get rowCount(): number {
+    return this.n;
   }
 
-  protected override growRows(): void {
-    super.growRows();
-    const fields = new Uint16Array(this.fields.length * 2);
-    fields.set(this.fields);
-    this.fields = fields;
+  truncate(rowCount: number): void {
+    if (rowCount >= this.n) return;
+    for (let r = rowCount; r < this.n; r++) this.texts.delete(r);
+    this.n = rowCount;
+    this.names.length = rowCount;
+  }
+
+  visit(row: number): void {
+    if (this.visited === this.order.length) this.order = grown(this.order, this.order.length * 2);
+    this.order[this.visited++] = row;
+  }
+
+  /** Add the row of `node`, listed as `prefix/name` (prefix '' for the listed directory's own entries). */
+  addNode(node: TreeNode, prefix: string, name = node.name): void {
+    if (this.n === this.cap) this.grow();
+    const r = this.n++;
+    this.modeIndex[r] = this.modeOf(node.kind, node.mode);
+    const odd = this.putNumbers(r, node);
+    this.mtimes[r] = node.mtimeMs ?? Number.NaN;
+    this.prefixIndex[r] = this.prefixOf(prefix);
+    this.names[r] = name;
+    const device = node.device ? `${node.device.major}, ${node.device.minor}` : undefined;
+    const target = node.kind === 'symlink' ? (node.symlinkTarget ?? '') : undefined;
+    if (device !== undefined || target !== undefined || odd) this.texts.set(r, { ...(device !== undefined ? { size: device } : {}), ...(target !== undefined ? { target } : {}), ...(odd ? { odd } : {}) });
+  }
+
+  /** The numbers of row r; returns the texts of values String() must print (not safe non-negative integers). */
+  private putNumbers(r: number, n: TreeNode): (string | undefined)[] | undefined {
+    const nums = this.nums;
+    const values = [n.nlink, n.uid, n.gid, n.device ? 0 : n.size];
+    let odd: (string | undefined)[] | undefined;
+    for (let i = 0; i < 4; i++) {
+      const v = values[i];
+      if (v === undefined) nums[r * 4 + i] = Number.NaN;
+      else if (Number.isSafeInteger(v) && v >= 0) nums[r * 4 + i] = v;
+      else {
+        nums[r * 4 + i] = 0;
+        (odd ??= [])[i] = String(v);
+      }
+    }
+    return odd;
+  }
+
+  private modeOf(kind: NodeKind, mode: number | undefined): number {
+    const k = KINDS.indexOf(kind);
+    const key = mode === undefined ? -1 - k : mode * 8 + k;
+    let i = this.modeKeys.get(key);
+    if (i === undefined) {
+      i = this.modeTable.push(encoder.encode(modeString(kind, mode))) - 1;
+      this.modeKeys.set(key, i);
+    }
+    return i;
+  }
+
+  private prefixOf(prefix: string): number {
+    if (prefix === this.lastPrefix) return this.lastPrefixIndex;
+    this.lastPrefix = prefix;
+    this.lastPrefixIndex = this.prefixes.push(prefix ? encoder.encode(displayName(prefix) + '/') : new Uint8Array(0)) - 1;
+    return this.lastPrefixIndex;
+  }
+
+  private grow(): void {
+    this.cap *= 2;
+    this.modeIndex = grown(this.modeIndex, this.cap);
+    this.nums = grown(this.nums, this.cap * 4);
+    this.mtimes = grown(this.mtimes, this.cap);
+    this.prefixIndex = grown(this.prefixIndex, this.cap);
   }
 
   /** The listing in print order, in chunks of about 64 KiB (new arrays: a writer may keep them). */
   *chunks(): Generator<Uint8Array> {
-    const widths = columnWidths(this.fields, this.order, this.visited);
-    // a row ends where the next added row starts: the last one where the rows end
-    if (this.rows === this.starts.length) this.growRows();
-    this.starts[this.rows] = this.len;
-    const rowsEnd = this.len;
-    const state: RenderState = { k: 0, o: 0 };
-    while (state.k < this.visited) {
-      // each chunk is put together after the rows, in the same buffer (copyWithin moves the row bytes)
-      this.len = rowsEnd;
-      this.reserve(CHUNK + 512 + this.longestRow(state.k, widths));
-      state.o = rowsEnd;
-      renderLongRows(this.buf, this.starts, this.fields, this.order, this.visited, widths, rowsEnd, state);
-      yield this.buf.slice(rowsEnd, state.o);
+    const widths = this.widths();
+    const w = new RowWriter(widths);
+    for (let k = 0; k < this.visited; k++) {
+      const r = this.order[k] as number;
+      const t = this.texts.get(r);
+      w.row(this.modeTable[this.modeIndex[r] as number] as Uint8Array, this.nums, r, t, this.mtimes[r] as number, this.prefixes[this.prefixIndex[r] as number] as Uint8Array, this.names[r] as string);
+      if (w.length >= CHUNK) yield w.take();
     }
-    this.len = rowsEnd;
+    if (w.length) yield w.take();
   }
 
-  /** Room for the row at print position k if it is longer than a chunk's slack. */
-  private longestRow(k: number, widths: number[]): number {
-    const r = this.order[k] as number;
-    const n = (this.starts[r + 1] as number) - (this.starts[r] as number) + (widths[1] as number) + (widths[2] as number) + (widths[3] as number) + (widths[4] as number) + 8;
-    return n > 512 ? n : 0;
+  /** The widest links, uid, gid and size fields of the printed rows. */
+  private widths(): number[] {
+    const out = [0, 0, 0, 0];
+    for (let k = 0; k < this.visited; k++) {
+      const r = this.order[k] as number;
+      const t = this.texts.get(r);
+      for (let i = 0; i < 4; i++) {
+        const len = textOf(t, i) !== undefined ? (textOf(t, i) as string).length : digits(this.nums[r * 4 + i] as number);
+        if (len > (out[i] as number)) out[i] = len;
+      }
+    }
+    return out;
+  }
+}
+
+function textOf(t: { readonly size?: string; readonly odd?: readonly (string | undefined)[] } | undefined, i: number): string | undefined {
+  if (!t) return undefined;
+  return i === 3 && t.size !== undefined ? t.size : t.odd?.[i];
+}
+
+/** Digits of a safe non-negative integer; 1 for NaN (printed as '-'). */
+function digits(v: number): number {
+  if (v !== v) return 1;
+  let d = 1;
+  for (let x = v; x >= 10; x = Math.floor(x / 10)) d++;
+  return d;
+}
+
+function grown<T extends Int32Array | Float64Array>(a: T, length: number): T {
+  const b = new (a.constructor as new (n: number) => T)(length);
+  b.set(a);
+  return b;
+}
+
+/** Writes long rows into chunks. */
+class RowWriter {
+  private buf = new Uint8Array(CHUNK + 8192);
+  length = 0;
+  private lastDay = Number.NaN;
+  private readonly lastDate = new Uint8Array(19);
+  constructor(private readonly widths: readonly number[]) {}
+
+  take(): Uint8Array {
+    const out = this.buf.subarray(0, this.length);
+    this.buf = new Uint8Array(CHUNK + 8192);
+    this.length = 0;
+    return out;
   }
 
-  private modeBytes(kind: NodeKind, mode: number | undefined): Uint8Array {
-    const k = KINDS.indexOf(kind);
-    const key = mode === undefined ? -1 - k : mode * 8 + k;
-    if (key === this.lastModeKey) return this.lastModeBytes;
-    let b = this.modes.get(key);
-    if (!b) {
-      b = encoder.encode(modeString(kind, mode));
-      this.modes.set(key, b);
-    }
-    this.lastModeKey = key;
-    this.lastModeBytes = b;
-    return b;
+  private room(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    const next = new Uint8Array(Math.max(this.buf.length * 2, this.length + n));
+    next.set(this.buf.subarray(0, this.length));
+    this.buf = next;
   }
 
-  /** A number as String() writes it; safe non-negative integers digit by digit. */
-  private putNumber(v: number): number {
-    if (!(Number.isSafeInteger(v) && v >= 0)) return this.putText(String(v));
-    let digits = 1;
-    for (let x = v; x >= 10; x = Math.floor(x / 10)) digits++;
-    const buf = this.buf;
-    let x = v;
-    for (let i = this.len + digits - 1; i >= this.len; i--) {
-      buf[i] = 0x30 + (x % 10);
-      x = Math.floor(x / 10);
+  row(mode: Uint8Array, nums: Float64Array, r: number, t: { readonly size?: string; readonly target?: string; readonly odd?: readonly (string | undefined)[] } | undefined, mtime: number, prefix: Uint8Array, name: string): void {
+    this.room(mode.length + prefix.length + name.length * 3 + 160);
+    const b = this.buf;
+    let o = this.length;
+    for (let i = 0; i < mode.length; i++) b[o++] = mode[i] as number;
+    for (let i = 0; i < 4; i++) {
+      const text = textOf(t, i);
+      const v = nums[r * 4 + i] as number;
+      const len = text !== undefined ? text.length : digits(v);
+      const pad = (this.widths[i] as number) - len;
+      b[o++] = SPACE;
+      // links and size right-aligned, uid and gid left-aligned
+      if (i === 0 || i === 3) for (let p = 0; p < pad; p++) b[o++] = SPACE;
+      if (text !== undefined) for (let c = 0; c < len; c++) b[o++] = text.charCodeAt(c);
+      else if (v !== v) b[o++] = DASH;
+      else {
+        let x = v;
+        for (let p = o + len - 1; p >= o; p--) {
+          b[p] = 0x30 + (x % 10);
+          x = Math.floor(x / 10);
+        }
+        o += len;
+      }
+      if (i === 1 || i === 2) for (let p = 0; p < pad; p++) b[o++] = SPACE;
     }
-    this.len += digits;
-    return digits;
+    b[o++] = SPACE;
+    this.length = o;
+    this.date(mtime);
+    o = this.length;
+    this.buf[o++] = SPACE;
+    this.length = o;
+    this.bytes(prefix);
+    this.name(name);
+    if (t?.target !== undefined) {
+      this.bytes(ARROW);
+      this.name(t.target);
+    }
+    this.room(1);
+    this.buf[this.length++] = NEWLINE;
+  }
+
+  private bytes(src: Uint8Array): void {
+    this.room(src.length);
+    const b = this.buf;
+    let o = this.length;
+    for (let i = 0; i < src.length; i++) b[o++] = src[i] as number;
+    this.length = o;
+  }
+
+  /** A name as displayName() shows it, in UTF-8. */
+  private name(s: string): void {
+    this.room(s.length * 3 + 4);
+    const b = this.buf;
+    let o = this.length;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x20 || c >= 0x7f || c === 0x5c) {
+        // escapes or non-ASCII: the general way
+        const rest = encoder.encode(displayName(s.slice(i)));
+        this.room(rest.length);
+        this.buf.set(rest, o);
+        this.length = o + rest.length;
+        return;
+      }
+      b[o++] = c;
+    }
+    this.length = o;
   }
 
   /** formatDate(ms) ("YYYY-MM-DD HH:MM:SS", UTC) without a Date or a string for years 0–9999. */
-  private putDate(ms: number | undefined): void {
-    if (ms === undefined || !(Math.abs(ms) <= MAX_DATE_MS)) {
-      this.putText(formatDate(ms));
+  private date(ms: number): void {
+    if (ms !== ms || !(Math.abs(ms) <= MAX_DATE_MS)) {
+      this.bytes(encoder.encode(formatDate(ms !== ms ? undefined : ms)));
       return;
     }
     // a Date keeps the time value truncated towards zero (TimeClip), then shows the second it falls in
@@ -302,7 +455,7 @@ export class LongRows extends RowBytes {
     // the calendar date is worked out once per day (listings have few distinct days)
     if (day !== this.lastDay) {
       if (!civilDay(day, this.lastDate)) {
-        this.putText(formatDate(ms));
+        this.bytes(encoder.encode(formatDate(ms)));
         return;
       }
       this.lastDay = day;
@@ -315,7 +468,7 @@ export class LongRows extends RowBytes {
     two(d, 11, h);
     two(d, 14, mi);
     two(d, 17, sod - mi * 60);
-    this.putBytes(d);
+    this.bytes(d);
   }
 }
 
@@ -340,70 +493,4 @@ function civilDay(days: number, out: Uint8Array): boolean {
 function two(out: Uint8Array, at: number, v: number): void {
   out[at] = 0x30 + Math.floor(v / 10);
   out[at + 1] = 0x30 + (v % 10);
-}
-
-/** The widest links, uid, gid and size fields of the printed rows (index 1–4). */
-function columnWidths(fields: Uint16Array, order: Int32Array, count: number): number[] {
-  let w1 = 0, w2 = 0, w3 = 0, w4 = 0;
-  for (let k = 0; k < count; k++) {
-    const f = (order[k] as number) * 5;
-    const l1 = fields[f + 1] as number, l2 = fields[f + 2] as number, l3 = fields[f + 3] as number, l4 = fields[f + 4] as number;
-    if (l1 > w1) w1 = l1;
-    if (l2 > w2) w2 = l2;
-    if (l3 > w3) w3 = l3;
-    if (l4 > w4) w4 = l4;
-  }
-  return [0, w1, w2, w3, w4];
-}
-
-interface RenderState {
-  /** next print position */
-  k: number;
-  /** bytes written to the chunk */
-  o: number;
-}
-
-/**
- * Long rows from print position state.k into buf from state.o on (the chunk starts at `base`), until the
- * chunk holds CHUNK bytes or the next row would not fit: mode, links (right-aligned), uid, gid
- * (left-aligned), size (right-aligned), then the rest of the row as it is (copied with copyWithin).
- */
-function renderLongRows(
-  buf: Uint8Array, starts: Float64Array, fields: Uint16Array, order: Int32Array, count: number, widths: number[], base: number, state: RenderState,
-): void {
-  const w1 = widths[1] as number, w2 = widths[2] as number, w3 = widths[3] as number, w4 = widths[4] as number;
-  const room = buf.length;
-  const full = base + CHUNK;
-  let o = state.o;
-  let k = state.k;
-  for (; k < count && o < full; k++) {
-    const r = order[k] as number;
-    let p = starts[r] as number;
-    const end = starts[r + 1] as number;
-    const f = r * 5;
-    const l1 = fields[f + 1] as number, l2 = fields[f + 2] as number, l3 = fields[f + 3] as number, l4 = fields[f + 4] as number;
-    if (o + end - p + w1 + w2 + w3 + w4 + 8 > room) break;
-    const lm = fields[f] as number;
-    buf.copyWithin(o, p, p + lm);
-    o += lm;
-    p += lm;
-    buf[o++] = SPACE;
-    for (let c = l1; c < w1; c++) buf[o++] = SPACE;
-    for (let e = p + l1; p < e;) buf[o++] = buf[p++] as number;
-    buf[o++] = SPACE;
-    for (let e = p + l2; p < e;) buf[o++] = buf[p++] as number;
-    for (let c = l2; c < w2; c++) buf[o++] = SPACE;
-    buf[o++] = SPACE;
-    for (let e = p + l3; p < e;) buf[o++] = buf[p++] as number;
-    for (let c = l3; c < w3; c++) buf[o++] = SPACE;
-    buf[o++] = SPACE;
-    for (let c = l4; c < w4; c++) buf[o++] = SPACE;
-    for (let e = p + l4; p < e;) buf[o++] = buf[p++] as number;
-    buf[o++] = SPACE;
-    buf.copyWithin(o, p, end);
-    o += end - p;
-    buf[o++] = NEWLINE;
-  }
-  state.k = k;
-  state.o = o;
 }
