@@ -5,6 +5,7 @@
  */
 import type { ByteSource, ByteStream, ReadOptions } from '../io/index.js';
 import { readRange } from '../io/index.js';
+import { ErrorCode, IsoKitError } from '../errors/index.js';
 
 export type NodeKind = 'file' | 'dir' | 'symlink' | 'chardev' | 'blockdev' | 'fifo' | 'socket';
 export type Namespace = 'rockridge' | 'joliet' | 'iso9660' | 'udf';
@@ -53,7 +54,10 @@ export interface Content {
   readonly identity?: string;
 }
 
-/** Content made of source ranges, concatenated (multi-extent files, files inside an image). */
+/**
+ * Content made of source ranges, concatenated (multi-extent files, files inside an image). Streams exactly
+ * `byteLength` bytes, or throws TRUNCATED when a range runs past the end of its source (never a short file).
+ */
 export function rangesContent(ranges: readonly SourceRange[], identity?: string): Content {
   let byteLength = 0;
   for (const r of ranges) byteLength += r.byteLength;
@@ -62,7 +66,19 @@ export function rangesContent(ranges: readonly SourceRange[], identity?: string)
     ranges,
     ...(identity !== undefined ? { identity } : {}),
     async *stream(opts) {
-      for (const r of ranges) yield* readRange(r.source, r.byteOffset, r.byteLength, opts?.chunkSize ?? 1 << 20, opts);
+      for (const r of ranges) {
+        let got = 0;
+        for await (const chunk of readRange(r.source, r.byteOffset, r.byteLength, opts?.chunkSize ?? 1 << 20, opts)) {
+          got += chunk.length;
+          yield chunk;
+        }
+        if (got < r.byteLength) {
+          throw new IsoKitError(ErrorCode.TRUNCATED, `range needs bytes up to ${r.byteOffset + r.byteLength} but ${r.source.name} ends at ${r.source.byteLength}`, {
+            byteOffset: r.byteOffset + got,
+            structure: 'SourceRange',
+          });
+        }
+      }
     },
   };
 }
