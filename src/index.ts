@@ -17,3 +17,5 @@ export * from './formats/joliet/index.js';
 export * from './read/index.js';
 export * from './verify/index.js';
 export * from './create/remaster/index.js';
+/** UDF: the ECMA-167 / OSTA UDF structures and the volume reader, as the `udf` namespace (no clash with ISO 9660 names). */
+export * as udf from './read/udf/index.js';

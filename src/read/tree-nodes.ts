@@ -91,9 +91,13 @@ function nodeNames(ctx: Ctx, entry: DirEntry, info: RockRidgeInfo | undefined): 
 function usableName(ctx: Ctx, entry: DirEntry, name: string): string {
   if (!badName(name)) return name;
   ctx.findings.warn(FindingCode.BAD_NAME, `file identifier ${JSON.stringify(name)} is not usable as a name`, entry.record.byteOffset, 'DirectoryRecord');
-  let n = (name || '_').replace(/[/\0]/g, '_');
-  if (n === '.' || n === '..') n = `_${n}`;
-  return n;
+  return replacementName(name);
+}
+
+/** The name shown for an unusable one (`badName`): '/' and NUL become '_', '.' and '..' get a '_' prefix, '' is '_'. */
+export function replacementName(name: string): string {
+  const n = (name || '_').replace(/[/\0]/g, '_');
+  return n === '.' || n === '..' ? `_${n}` : n;
 }
 
 export function noteIsoLevel(stats: TreeStats, name: string, isDir: boolean): void {

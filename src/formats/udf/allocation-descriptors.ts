@@ -64,7 +64,7 @@ export interface AllocationDescriptor {
   readonly extentType: ExtentType;
   readonly blockNumber: number;
   readonly partitionRef?: number;
-  /** long_ad: 6 bytes; ext_ad: 2 bytes */
+  /** long_ad: 6 bytes; ext_ad: 2 bytes (a view into the input when parsed) */
   readonly implementationUse?: Uint8Array;
   /** ext_ad only */
   readonly recordedLength?: number;
@@ -111,7 +111,7 @@ export function parseLongAd(b: Uint8Array, o: number): AllocationDescriptor {
     extentType: Math.floor(len / 0x40000000) as ExtentType,
     blockNumber: readU32LE(b, o + 4),
     partitionRef: readU16LE(b, o + 8),
-    implementationUse: b.slice(o + 10, o + 16),
+    implementationUse: b.subarray(o + 10, o + 16),
   };
 }
 export function writeLongAd(b: Uint8Array, o: number, ad: AllocationDescriptor): void {
@@ -131,7 +131,7 @@ export function parseExtAd(b: Uint8Array, o: number): AllocationDescriptor {
     informationLength: readU32LE(b, o + 8),
     blockNumber: readU32LE(b, o + 12),
     partitionRef: readU16LE(b, o + 16),
-    implementationUse: b.slice(o + 18, o + 20),
+    implementationUse: b.subarray(o + 18, o + 20),
   };
 }
 export function writeExtAd(b: Uint8Array, o: number, ad: AllocationDescriptor): void {
@@ -150,20 +150,36 @@ export function adLength(form: AdForm): number {
 }
 
 /**
- * The allocation descriptors in `b[o, o + byteLength)` of `form` (short, long or extended). A descriptor
- * whose length field is 0 ends the list (4/12: an unused descriptor); a remainder too short for a whole
- * descriptor is ignored (the caller checks `byteLength % adLength(form)` and reports it).
+ * Visit the allocation descriptors in `b[o, o + byteLength)` of `form` (short, long or extended) without
+ * making objects: `visit(byteLength, extentType, blockNumber, partitionRef, at)` with partitionRef −1 for a
+ * short_ad (the ICB's partition) and `at` the descriptor's offset in `b`; returning true stops. A descriptor
+ * whose length field is 0 ends the list (4/12); a remainder too short for a whole descriptor is ignored
+ * (the caller checks `byteLength % adLength(form)` and reports it).
  */
-export function parseAllocationDescriptors(b: Uint8Array, o: number, byteLength: number, form: AdForm): AllocationDescriptor[] {
+export function forEachAllocationDescriptor(
+  b: Uint8Array, o: number, byteLength: number, form: AdForm,
+  visit: (byteLength: number, extentType: ExtentType, blockNumber: number, partitionRef: number, at: number) => boolean | void,
+): void {
   const size = adLength(form);
   if (size === 0) throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, 'embedded data has no allocation descriptors', { structure: 'AllocationDescriptor' });
-  const parse = form === AdForm.SHORT ? parseShortAd : form === AdForm.LONG ? parseLongAd : parseExtAd;
-  const out: AllocationDescriptor[] = [];
+  // ext_ad: the location is at RBP 12; short_ad has no partition reference
+  const at = form === AdForm.EXTENDED ? 12 : 4;
   const end = Math.min(b.length, o + byteLength);
   for (let p = o; p + size <= end; p += size) {
-    if (readU32LE(b, p) === 0) break;
-    out.push(parse(b, p));
+    const len = readU32LE(b, p);
+    if (len === 0) break;
+    const ref = form === AdForm.SHORT ? -1 : readU16LE(b, p + at + 4);
+    if (visit(len % 0x40000000, Math.floor(len / 0x40000000) as ExtentType, readU32LE(b, p + at), ref, p)) break;
   }
+}
+
+/** The allocation descriptors in `b[o, o + byteLength)` of `form`, as objects (see forEachAllocationDescriptor). */
+export function parseAllocationDescriptors(b: Uint8Array, o: number, byteLength: number, form: AdForm): AllocationDescriptor[] {
+  const parse = form === AdForm.SHORT ? parseShortAd : form === AdForm.LONG ? parseLongAd : parseExtAd;
+  const out: AllocationDescriptor[] = [];
+  forEachAllocationDescriptor(b, o, byteLength, form, (_len, _type, _block, _ref, at) => {
+    out.push(parse(b, at));
+  });
   return out;
 }
 

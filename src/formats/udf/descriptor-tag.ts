@@ -15,7 +15,7 @@
  * initial 0, 7.2.6) over the `crcLength` bytes that follow the tag. The tag location is the sector of the
  * descriptor (volume structures) or its logical block within its partition (file structures, 4/7.2.8).
  */
-import { crcItu, readU16LE, readU32LE, writeU16LE, writeU32LE } from '../../bytes/index.js';
+import { crcItuRange, readU16LE, readU32LE, writeU16LE, writeU32LE } from '../../bytes/index.js';
 import { ErrorCode, IsoKitError } from '../../errors/index.js';
 
 export const DESCRIPTOR_TAG_LENGTH = 16;
@@ -117,7 +117,7 @@ export function checkDescriptorTag(b: Uint8Array, o: number, want: TagExpectatio
   const crcLength = readU16LE(b, o + 10);
   const start = o + DESCRIPTOR_TAG_LENGTH;
   if (start + crcLength > b.length) return 'crc-length';
-  if (crcItu(b.subarray(start, start + crcLength)) !== readU16LE(b, o + 8)) return 'crc';
+  if (crcItuRange(b, start, start + crcLength) !== readU16LE(b, o + 8)) return 'crc';
   if (want.location !== undefined && readU32LE(b, o + 12) !== want.location) return 'location';
   return undefined;
 }
@@ -147,7 +147,7 @@ export function writeDescriptorTag(b: Uint8Array, identifier: number, tag: Descr
   writeU16LE(b, 2, tag.version);
   b[5] = 0;
   writeU16LE(b, 6, tag.serialNumber ?? 0);
-  writeU16LE(b, 8, crcItu(b.subarray(DESCRIPTOR_TAG_LENGTH, DESCRIPTOR_TAG_LENGTH + crcLength)));
+  writeU16LE(b, 8, crcItuRange(b, DESCRIPTOR_TAG_LENGTH, DESCRIPTOR_TAG_LENGTH + crcLength));
   writeU16LE(b, 10, crcLength);
   writeU32LE(b, 12, tag.location);
   b[4] = tagChecksum(b, 0);

@@ -20,7 +20,7 @@ export interface EntityId {
   readonly flags: number;
   /** the identifier up to its first zero byte (Latin-1) */
   readonly identifier: string;
-  /** the 8 suffix bytes */
+  /** the 8 suffix bytes (a view into the input when parsed) */
   readonly suffix: Uint8Array;
 }
 
@@ -35,16 +35,36 @@ export const EntityIdentifier = {
   METADATA_PARTITION: '*UDF Metadata Partition',
   SPARING_TABLE: '*UDF Sparing Table',
   VIRTUAL_ALLOCATION_TABLE: '*UDF Virtual Alloc Tbl',
+  VAT_LV_EXTENSION: '*UDF VAT LVExtension',
   FREE_EA_SPACE: '*UDF FreeEASpace',
   FREE_APP_EA_SPACE: '*UDF FreeAppEASpace',
 } as const;
 
+/** Identifiers seen recently, by a hash of their bytes: every File Entry repeats its writer's identifier. */
+const recent = new Map<number, string>();
+
+function identifierAt(b: Uint8Array, start: number, end: number): string {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ (b[i] as number), 0x01000193);
+  h = (h ^ (end - start)) >>> 0;
+  const cached = recent.get(h);
+  if (cached !== undefined && cached.length === end - start) {
+    let i = 0;
+    while (i < cached.length && cached.charCodeAt(i) === b[start + i]) i++;
+    if (i === cached.length) return cached;
+  }
+  let s = '';
+  for (let i = start; i < end; i++) s += String.fromCharCode(b[i] as number);
+  if (recent.size >= 256) recent.clear();
+  recent.set(h, s);
+  return s;
+}
+
+/** Parse the regid at `b[o]` (`suffix` is a view into `b`). */
 export function parseEntityId(b: Uint8Array, o: number): EntityId {
   let end = o + 1;
-  while (end < o + 24 && b[end] !== 0) end++;
-  let identifier = '';
-  for (let i = o + 1; i < end; i++) identifier += String.fromCharCode(b[i] ?? 0);
-  return { flags: b[o] ?? 0, identifier, suffix: b.slice(o + 24, o + 32) };
+  while (end < o + 24 && end < b.length && b[end] !== 0) end++;
+  return { flags: b[o] ?? 0, identifier: identifierAt(b, o + 1, end), suffix: b.subarray(o + 24, o + 32) };
 }
 
 export function writeEntityId(b: Uint8Array, o: number, id: EntityId): void {

@@ -40,7 +40,7 @@ import { TagIdentifier, needBytes, parseDescriptorTag, writeDescriptorTag, type 
 import { IcbFlag, parseIcbTag, writeIcbTag, type IcbTag } from './icb-tag.js';
 import { parseLongAd, writeLongAd, type AdForm, type AllocationDescriptor } from './allocation-descriptors.js';
 import { parseEntityId, writeEntityId, type EntityId } from './entity-id.js';
-import { parseTimestamp, writeTimestamp, type UdfTimestamp } from './timestamp.js';
+import { parseTimestamp, readTimestampMs, writeTimestamp, type UdfTimestamp } from './timestamp.js';
 
 export const FILE_ENTRY_FIXED_LENGTH = 176;
 export const EXTENDED_FILE_ENTRY_FIXED_LENGTH = 216;
@@ -87,10 +87,26 @@ export interface FileEntryInit extends FileEntryFields {
   readonly tag: DescriptorTagInit;
 }
 
-/** Field offsets that differ between the two layouts. */
-const layout = (extended: boolean) => extended
-  ? { blocks: 72, atime: 80, mtime: 92, ctime: 104, attrTime: 116, checkpoint: 128, eaIcb: 136, implId: 168, uniqueId: 200, lea: 208, fixed: EXTENDED_FILE_ENTRY_FIXED_LENGTH }
-  : { blocks: 64, atime: 72, mtime: 84, ctime: -1, attrTime: 96, checkpoint: 108, eaIcb: 112, implId: 128, uniqueId: 160, lea: 168, fixed: FILE_ENTRY_FIXED_LENGTH };
+/** Byte positions of the fields whose place differs between the two layouts (the table at the top). */
+export interface FileEntryLayout {
+  readonly objectSize: number;
+  readonly blocks: number;
+  readonly atime: number;
+  readonly mtime: number;
+  readonly ctime: number;
+  readonly attrTime: number;
+  readonly checkpoint: number;
+  readonly reserved: number;
+  readonly eaIcb: number;
+  readonly streamIcb: number;
+  readonly implId: number;
+  readonly uniqueId: number;
+  readonly lea: number;
+  readonly fixed: number;
+}
+export const FILE_ENTRY_LAYOUT: FileEntryLayout = { objectSize: -1, blocks: 64, atime: 72, mtime: 84, ctime: -1, attrTime: 96, checkpoint: 108, reserved: -1, eaIcb: 112, streamIcb: -1, implId: 128, uniqueId: 160, lea: 168, fixed: FILE_ENTRY_FIXED_LENGTH };
+export const EXTENDED_FILE_ENTRY_LAYOUT: FileEntryLayout = { objectSize: 64, blocks: 72, atime: 80, mtime: 92, ctime: 104, attrTime: 116, checkpoint: 128, reserved: 132, eaIcb: 136, streamIcb: 152, implId: 168, uniqueId: 200, lea: 208, fixed: EXTENDED_FILE_ENTRY_FIXED_LENGTH };
+const layout = (extended: boolean): FileEntryLayout => (extended ? EXTENDED_FILE_ENTRY_LAYOUT : FILE_ENTRY_LAYOUT);
 
 /** The allocation descriptor form of an entry (ICB tag flags bits 0-2). */
 export const adFormOf = (fe: { icbTag: IcbTag }): AdForm => (fe.icbTag.flags & IcbFlag.AD_FORM_MASK) as AdForm;
@@ -100,10 +116,10 @@ export const allocationDescriptorsOffset = (fe: { extended: boolean; extendedAtt
   (fe.extended ? EXTENDED_FILE_ENTRY_FIXED_LENGTH : FILE_ENTRY_FIXED_LENGTH) + fe.extendedAttributes.length;
 
 /**
- * Parse a File Entry or an Extended File Entry (by its tag identifier). Throws CORRUPT for another tag
- * identifier, or when the fixed part, L_EA or L_AD do not fit `b`.
+ * The layout of the entry in `b` after checking that it is a File Entry or Extended File Entry whose L_EA
+ * and L_AD fit `b`; throws CORRUPT otherwise.
  */
-export function parseFileEntry(b: Uint8Array, byteOffset?: number): FileEntry {
+function checkedLayout(b: Uint8Array, byteOffset: number | undefined): { L: FileEntryLayout; extended: boolean; lea: number; lad: number } {
   const id = readU16LE(b, 0);
   if (id !== TagIdentifier.FILE_ENTRY && id !== TagIdentifier.EXTENDED_FILE_ENTRY) {
     throw new IsoKitError(ErrorCode.CORRUPT, `tag identifier ${id} is not a File Entry (261) or Extended File Entry (266)`, {
@@ -123,6 +139,15 @@ export function parseFileEntry(b: Uint8Array, byteOffset?: number): FileEntry {
       structure,
     });
   }
+  return { L, extended, lea, lad };
+}
+
+/**
+ * Parse a File Entry or an Extended File Entry (by its tag identifier). Throws CORRUPT for another tag
+ * identifier, or when the fixed part, L_EA or L_AD do not fit `b`.
+ */
+export function parseFileEntry(b: Uint8Array, byteOffset?: number): FileEntry {
+  const { L, extended, lea, lad } = checkedLayout(b, byteOffset);
   return {
     tag: parseDescriptorTag(b, 0, byteOffset),
     extended,
@@ -135,17 +160,76 @@ export function parseFileEntry(b: Uint8Array, byteOffset?: number): FileEntry {
     recordDisplayAttributes: b[51] as number,
     recordLength: readU32LE(b, 52),
     informationLength: readU64LE(b, 56),
-    ...(extended ? { objectSize: readU64LE(b, 64), creationTime: parseTimestamp(b, L.ctime), reserved: readU32LE(b, 132), streamDirectoryIcb: parseLongAd(b, 152) } : {}),
+    objectSize: extended ? readU64LE(b, L.objectSize) : undefined,
     logicalBlocksRecorded: readU64LE(b, L.blocks),
     accessTime: parseTimestamp(b, L.atime),
     modificationTime: parseTimestamp(b, L.mtime),
+    creationTime: extended ? parseTimestamp(b, L.ctime) : undefined,
     attributeTime: parseTimestamp(b, L.attrTime),
     checkpoint: readU32LE(b, L.checkpoint),
+    reserved: extended ? readU32LE(b, L.reserved) : undefined,
     extendedAttributeIcb: parseLongAd(b, L.eaIcb),
+    streamDirectoryIcb: extended ? parseLongAd(b, L.streamIcb) : undefined,
     implementationIdentifier: parseEntityId(b, L.implId),
     uniqueId: readU64LE(b, L.uniqueId),
     extendedAttributes: b.subarray(L.fixed, L.fixed + lea),
     allocationDescriptors: b.subarray(L.fixed + lea, L.fixed + lea + lad),
+  };
+}
+
+/**
+ * What a reader needs of a File Entry, read through the same layout without building the whole structure
+ * (a listing reads one per file): type, flags, owner, permissions, links, size, times (ms), unique id, and
+ * where the extended attributes and allocation descriptors are in `b`. Throws like `parseFileEntry`.
+ */
+export interface FileEntrySummary {
+  readonly extended: boolean;
+  readonly fileType: number;
+  readonly strategyType: number;
+  readonly icbFlags: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly permissions: number;
+  readonly linkCount: number;
+  readonly informationLength: number;
+  readonly accessMs: number | undefined;
+  readonly modificationMs: number | undefined;
+  readonly attributeMs: number | undefined;
+  /** EFE only */
+  readonly creationMs: number | undefined;
+  readonly extendedAttributeIcbLength: number;
+  /** EFE only (0 for a File Entry) */
+  readonly streamDirectoryIcbLength: number;
+  readonly uniqueId: number;
+  readonly extendedAttributesOffset: number;
+  readonly extendedAttributesLength: number;
+  readonly allocationDescriptorsOffset: number;
+  readonly allocationDescriptorsLength: number;
+}
+
+export function summarizeFileEntry(b: Uint8Array, byteOffset?: number): FileEntrySummary {
+  const { L, extended, lea, lad } = checkedLayout(b, byteOffset);
+  return {
+    extended,
+    fileType: b[16 + 11] as number,
+    strategyType: readU16LE(b, 16 + 4),
+    icbFlags: readU16LE(b, 16 + 18),
+    uid: readU32LE(b, 36),
+    gid: readU32LE(b, 40),
+    permissions: readU32LE(b, 44),
+    linkCount: readU16LE(b, 48),
+    informationLength: readU64LE(b, 56),
+    accessMs: readTimestampMs(b, L.atime),
+    modificationMs: readTimestampMs(b, L.mtime),
+    attributeMs: readTimestampMs(b, L.attrTime),
+    creationMs: extended ? readTimestampMs(b, L.ctime) : undefined,
+    extendedAttributeIcbLength: readU32LE(b, L.eaIcb) % 0x40000000,
+    streamDirectoryIcbLength: extended ? readU32LE(b, L.streamIcb) % 0x40000000 : 0,
+    uniqueId: readU64LE(b, L.uniqueId),
+    extendedAttributesOffset: L.fixed,
+    extendedAttributesLength: lea,
+    allocationDescriptorsOffset: L.fixed + lea,
+    allocationDescriptorsLength: lad,
   };
 }
 
@@ -176,10 +260,10 @@ export function serializeFileEntry(fe: FileEntryInit): Uint8Array {
   writeU32LE(b, L.lea, fe.extendedAttributes.length);
   writeU32LE(b, L.lea + 4, fe.allocationDescriptors.length);
   if (fe.extended) {
-    writeU64LE(b, 64, fe.objectSize ?? fe.informationLength);
+    writeU64LE(b, L.objectSize, fe.objectSize ?? fe.informationLength);
     if (fe.creationTime) writeTimestamp(b, L.ctime, fe.creationTime);
-    writeU32LE(b, 132, fe.reserved ?? 0);
-    if (fe.streamDirectoryIcb) writeLongAd(b, 152, fe.streamDirectoryIcb);
+    writeU32LE(b, L.reserved, fe.reserved ?? 0);
+    if (fe.streamDirectoryIcb) writeLongAd(b, L.streamIcb, fe.streamDirectoryIcb);
   }
   b.set(fe.extendedAttributes, L.fixed);
   b.set(fe.allocationDescriptors, L.fixed + fe.extendedAttributes.length);

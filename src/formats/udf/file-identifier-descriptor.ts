@@ -22,6 +22,8 @@ import { TagIdentifier, parseDescriptorTag, writeDescriptorTag, type DescriptorT
 import { parseLongAd, writeLongAd, type AllocationDescriptor } from './allocation-descriptors.js';
 
 export const FID_FIXED_LENGTH = 38;
+/** Byte positions (the table above), for readers that take single fields of many FIDs. */
+export const FidField = { FILE_VERSION: 16, CHARACTERISTICS: 18, IDENTIFIER_LENGTH: 19, ICB: 20, IMPLEMENTATION_USE_LENGTH: 36 } as const;
 
 export const FileCharacteristic = { HIDDEN: 1, DIRECTORY: 2, DELETED: 4, PARENT: 8, METADATA: 16 } as const;
 
@@ -52,8 +54,8 @@ export const sizeOfFileIdentifierDescriptor = (implementationUseLength: number, 
  * fit `b` (the padding may be cut off at the end of the data). No tag checks here.
  */
 export function parseFileIdentifierDescriptor(b: Uint8Array, o: number, byteOffset?: number): FileIdentifierDescriptor {
-  const liu = o + FID_FIXED_LENGTH <= b.length ? readU16LE(b, o + 36) : 0;
-  const lfi = b[o + 19] ?? 0;
+  const liu = o + FID_FIXED_LENGTH <= b.length ? readU16LE(b, o + FidField.IMPLEMENTATION_USE_LENGTH) : 0;
+  const lfi = b[o + FidField.IDENTIFIER_LENGTH] ?? 0;
   if (o + FID_FIXED_LENGTH + liu + lfi > b.length) {
     throw new IsoKitError(ErrorCode.CORRUPT, `File Identifier Descriptor of ${FID_FIXED_LENGTH + liu + lfi} bytes runs past the directory data (${b.length - o} bytes left)`, {
       ...(byteOffset !== undefined ? { byteOffset } : {}),
@@ -63,9 +65,9 @@ export function parseFileIdentifierDescriptor(b: Uint8Array, o: number, byteOffs
   const iu = o + FID_FIXED_LENGTH;
   return {
     tag: parseDescriptorTag(b, o, byteOffset),
-    fileVersionNumber: readU16LE(b, o + 16),
-    characteristics: b[o + 18] as number,
-    icb: parseLongAd(b, o + 20),
+    fileVersionNumber: readU16LE(b, o + FidField.FILE_VERSION),
+    characteristics: b[o + FidField.CHARACTERISTICS] as number,
+    icb: parseLongAd(b, o + FidField.ICB),
     implementationUse: b.subarray(iu, iu + liu),
     identifier: b.subarray(iu + liu, iu + liu + lfi),
     byteLength: sizeOfFileIdentifierDescriptor(liu, lfi),

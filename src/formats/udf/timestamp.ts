@@ -17,7 +17,7 @@
  * UDF 2.1.4.1 requires type 1 (local time with its offset). A field of all zeros means "not recorded".
  * Note: pycdlib 1.12 (Debian 12) stores the month in the day field; such dates are read as recorded.
  */
-import { readU16LE, writeU16LE } from '../../bytes/index.js';
+import { daysFromCivil, readU16LE, writeU16LE } from '../../bytes/index.js';
 
 export const TIMESTAMP_LENGTH = 12;
 /** 1/7.3.1: this time zone value means "not specified". */
@@ -82,13 +82,6 @@ export const NO_TIMESTAMP: UdfTimestamp = {
   type: 0, timezoneMinutes: 0, year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, centiseconds: 0, hundredsOfMicroseconds: 0, microseconds: 0,
 };
 
-/** Whether the fields form a real date and time (a time zone out of range is tolerated and taken as UTC). */
-export function isValidTimestamp(t: UdfTimestamp): boolean {
-  return t.year >= 1 && t.month >= 1 && t.month <= 12 && t.day >= 1 && t.day <= 31 && t.hour <= 23 && t.minute <= 59 && t.second <= 60 &&
-    t.centiseconds <= 99 && t.hundredsOfMicroseconds <= 99 && t.microseconds <= 99;
-}
-
-const isZeroTimestamp = (t: UdfTimestamp): boolean => t.year === 0 && t.month === 0 && t.day === 0 && t.hour === 0 && t.minute === 0 && t.second === 0;
 
 /**
  * Milliseconds since the epoch (UTC, with the microseconds as a fraction), or undefined for a timestamp that
@@ -96,21 +89,25 @@ const isZeroTimestamp = (t: UdfTimestamp): boolean => t.year === 0 && t.month ==
  * an unspecified or impossible zone is taken as UTC.
  */
 export function timestampToMs(t: UdfTimestamp): number | undefined {
-  if (isZeroTimestamp(t) || !isValidTimestamp(t)) return undefined;
-  let ms = t.year >= 100 ? Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second) : earlyYearMs(t);
-  if (!Number.isFinite(ms)) return undefined;
-  const tz = t.timezoneMinutes;
-  if (t.type === 1 && tz >= -1440 && tz <= 1440) ms -= tz * 60000;
-  const micros = t.centiseconds * 10000 + t.hundredsOfMicroseconds * 100 + t.microseconds;
-  return micros === 0 ? ms : ms + micros / 1000;
+  return msOf(t.type, t.timezoneMinutes, t.year, t.month, t.day, t.hour, t.minute, t.second, t.centiseconds, t.hundredsOfMicroseconds, t.microseconds);
 }
 
-/** Date.UTC reads years 0-99 as 1900-1999. */
-function earlyYearMs(t: UdfTimestamp): number {
-  const d = new Date(0);
-  d.setUTCFullYear(t.year, t.month - 1, t.day);
-  d.setUTCHours(t.hour, t.minute, t.second, 0);
-  return d.getTime();
+/** `timestampToMs(parseTimestamp(b, o))` without the object (a reader converts three per file). */
+export function readTimestampMs(b: Uint8Array, o: number): number | undefined {
+  const tt = readU16LE(b, o);
+  const tz = tt & 0xfff;
+  const year = readU16LE(b, o + 2);
+  return msOf(tt >>> 12, tz >= 0x800 ? tz - 0x1000 : tz, year >= 0x8000 ? year - 0x10000 : year, b[o + 4] ?? 0, b[o + 5] ?? 0, b[o + 6] ?? 0, b[o + 7] ?? 0, b[o + 8] ?? 0, b[o + 9] ?? 0, b[o + 10] ?? 0, b[o + 11] ?? 0);
+}
+
+function msOf(type: number, tz: number, year: number, month: number, day: number, hour: number, minute: number, second: number, cs: number, hus: number, us: number): number | undefined {
+  if (year === 0 && month === 0 && day === 0 && hour === 0 && minute === 0 && second === 0) return undefined;
+  if (!(year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 60 && cs <= 99 && hus <= 99 && us <= 99)) return undefined;
+  // day overflow (31 February) rolls over as Date.UTC does
+  let ms = ((daysFromCivil(year, month, 1) + day - 1) * 86400 + hour * 3600 + minute * 60 + second) * 1000;
+  if (type === 1 && tz >= -1440 && tz <= 1440) ms -= tz * 60000;
+  const micros = cs * 10000 + hus * 100 + us;
+  return micros === 0 ? ms : ms + micros / 1000;
 }
 
 /** The timestamp of `ms` (UTC ms, fractions kept to the microsecond) as local time `timezoneMinutes` east of UTC (type 1). */

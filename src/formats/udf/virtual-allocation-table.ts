@@ -21,7 +21,7 @@
  * UDF 1.50 (file type 0): the entries first, then a regid "*UDF Virtual Alloc Tbl" (32 bytes) and u32
  * Previous VAT ICB Location — the last 36 bytes of the file.
  */
-import { readU16LE, readU32LE, writeU16LE, writeU32LE } from '../../bytes/index.js';
+import { readU16LE, readU32LE, readU64LE, writeU16LE, writeU32LE, writeU64LE } from '../../bytes/index.js';
 import { ErrorCode, IsoKitError } from '../../errors/index.js';
 import { readDString, writeDString } from './cs0.js';
 import { EntityIdentifier, parseEntityId, writeEntityId, type EntityId } from './entity-id.js';
@@ -117,5 +117,51 @@ export function serializeVat15(v: Vat15): Uint8Array {
   v.entries.forEach((e, i) => writeU32LE(b, 4 * i, e));
   writeEntityId(b, t, v.identifier);
   writeU32LE(b, t + 32, v.previousVatIcbLocation);
+  return b;
+}
+
+/**
+ * UDF 1.50 3.3.4.5.1.3 "*UDF VAT LVExtension": the implementation use of an Implementation Use extended
+ * attribute of a 1.50 VAT ICB (what a 2.xx VAT header says, for 1.50 discs).
+ * ```
+ * RBP 0   u16         Header Checksum (of the attribute's first 48 bytes, UDF 3.3.4.5)
+ * RBP 2   u64         Verification ID (the VAT ICB's Unique ID: a stale extension does not match)
+ * RBP 10  u32         Number of Files
+ * RBP 14  u32         Number of Directories
+ * RBP 18  dstring128  Logical Volume Identifier
+ * ```
+ */
+export interface VatLvExtension {
+  readonly headerChecksum: number;
+  readonly verificationId: number;
+  readonly fileCount: number;
+  readonly directoryCount: number;
+  readonly logicalVolumeIdentifier: string;
+}
+export const VAT_LV_EXTENSION_LENGTH = 146;
+
+export function parseVatLvExtension(b: Uint8Array, byteOffset?: number): VatLvExtension {
+  if (b.length < VAT_LV_EXTENSION_LENGTH) {
+    throw new IsoKitError(ErrorCode.CORRUPT, `VAT LVExtension of ${b.length} bytes (${VAT_LV_EXTENSION_LENGTH} needed)`, {
+      ...(byteOffset !== undefined ? { byteOffset } : {}),
+      structure: 'VatLvExtension',
+    });
+  }
+  return {
+    headerChecksum: readU16LE(b, 0),
+    verificationId: readU64LE(b, 2),
+    fileCount: readU32LE(b, 10),
+    directoryCount: readU32LE(b, 14),
+    logicalVolumeIdentifier: readDString(b, 18, 128),
+  };
+}
+
+export function serializeVatLvExtension(v: VatLvExtension): Uint8Array {
+  const b = new Uint8Array(VAT_LV_EXTENSION_LENGTH);
+  writeU16LE(b, 0, v.headerChecksum);
+  writeU64LE(b, 2, v.verificationId);
+  writeU32LE(b, 10, v.fileCount);
+  writeU32LE(b, 14, v.directoryCount);
+  writeDString(b, 18, 128, v.logicalVolumeIdentifier);
   return b;
 }

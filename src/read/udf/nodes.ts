@@ -1,0 +1,154 @@
+/**
+ * TreeNodes of a UDF volume: one per File Identifier Descriptor, from the File Entry it points at — kind
+ * from the ICB file type, POSIX mode from the permissions and ICB flags, owner, link count, times, unique
+ * id, content over the file's extents (holes read as zeros, embedded data as a range of the entry).
+ */
+import { FindingCode } from '../../errors/index.js';
+import { ZEROS } from '../../io/index.js';
+import {
+  EntityIdentifier, ExtendedAttributeType, FileType, ID_NOT_RECORDED, attributeIdentifier, deviceOf, modeFromPermissions, parseExtendedAttributes,
+  parsePathComponents, symlinkTargetOf, type FileEntrySummary,
+} from '../../formats/udf/index.js';
+import { rangesContent, typeBits, type ImageExtent, type NodeKind, type SourceRange, type TreeNode } from '../../model/index.js';
+import { reportOnce, type UdfContext } from './context.js';
+import type { FileData, ReadEntry } from './icb.js';
+
+const KIND_OF_TYPE: Partial<Record<number, NodeKind>> = {
+  [FileType.DIRECTORY]: 'dir',
+  [FileType.FILE]: 'file',
+  [FileType.REAL_TIME_FILE]: 'file',
+  [FileType.BLOCK_DEVICE]: 'blockdev',
+  [FileType.CHARACTER_DEVICE]: 'chardev',
+  [FileType.FIFO]: 'fifo',
+  [FileType.SOCKET]: 'socket',
+  [FileType.SYMLINK]: 'symlink',
+};
+
+/** The node kind of an ICB file type (undefined for the types no directory entry should have). */
+export function kindOfFileType(fileType: number): NodeKind | undefined {
+  return KIND_OF_TYPE[fileType] ?? (fileType === FileType.UNSPECIFIED ? 'file' : undefined);
+}
+
+/** The link-group key of an ICB (`udf:<partition reference>:<block>`). */
+export const linkKeyOf = (entry: ReadEntry): string => `udf:${entry.ref.partitionRef}:${entry.ref.blockNumber}`;
+
+/** Fill `node`'s attributes from its File Entry (mode, owner, links, times, unique id). */
+export function applyFileEntry(node: TreeNode, fe: FileEntrySummary): void {
+  node.mode = modeFromPermissions(fe.permissions, fe.icbFlags) | typeBits(node.kind);
+  if (fe.uid !== ID_NOT_RECORDED) node.uid = fe.uid;
+  if (fe.gid !== ID_NOT_RECORDED) node.gid = fe.gid;
+  node.nlink = fe.linkCount;
+  node.ino = fe.uniqueId;
+  if (fe.modificationMs !== undefined) node.mtimeMs = fe.modificationMs;
+  if (fe.accessMs !== undefined) node.atimeMs = fe.accessMs;
+  if (fe.attributeMs !== undefined) node.ctimeMs = fe.attributeMs;
+  if (fe.creationMs !== undefined) node.birthtimeMs = fe.creationMs;
+}
+
+/** The extended attribute space of an entry (a view into its block). */
+export const extendedAttributesOf = (entry: ReadEntry): Uint8Array =>
+  entry.block.subarray(entry.fe.extendedAttributesOffset, entry.fe.extendedAttributesOffset + entry.fe.extendedAttributesLength);
+
+/** Extended attributes and named streams are not read: say so (once per volume); device numbers are. */
+export function noteExtras(ctx: UdfContext, node: TreeNode, entry: ReadEntry): void {
+  const fe = entry.fe;
+  if (fe.streamDirectoryIcbLength > 0) {
+    reportOnce(ctx, 'streams', 'info', FindingCode.UDF_NAMED_STREAMS, `"${node.name}" has named streams; they are skipped`, entry.byteOffset, 'ExtendedFileEntry');
+  }
+  if (fe.extendedAttributeIcbLength > 0) {
+    reportOnce(ctx, 'ea-icb', 'info', FindingCode.UDF_EXTENDED_ATTRIBUTES, `"${node.name}" has extended attributes in a separate ICB; they are skipped`, entry.byteOffset, 'FileEntry');
+  }
+  if (fe.extendedAttributesLength === 0) return;
+  const space = parseExtendedAttributes(extendedAttributesOf(entry));
+  for (const a of space.attributes) {
+    const device = deviceOf(a);
+    if (device && (node.kind === 'chardev' || node.kind === 'blockdev')) {
+      node.device = device;
+      continue;
+    }
+    const id = attributeIdentifier(a);
+    if (id === EntityIdentifier.FREE_EA_SPACE || id === EntityIdentifier.FREE_APP_EA_SPACE) continue;
+    const what = id ?? (a.type === ExtendedAttributeType.DEVICE_SPECIFICATION ? 'device specification' : `type ${a.type}`);
+    reportOnce(ctx, 'ea', 'info', FindingCode.UDF_EXTENDED_ATTRIBUTES, `"${node.name}" has an extended attribute (${what}); extended attributes are skipped`, entry.byteOffset, 'ExtendedAttribute');
+  }
+  if (space.problem) ctx.findings.warn(FindingCode.UDF_EXTENDED_ATTRIBUTES, `extended attributes of "${node.name}": ${space.problem}`, entry.byteOffset, 'ExtendedAttribute');
+}
+
+/**
+ * The content and extents of a file: its pieces through the partition views, truncated to the information
+ * length (a shortfall reads as zeros, reported). Extents outside a partition or the image are reported and
+ * make the content throw TRUNCATED when read (never silent zeros or foreign bytes).
+ */
+export function fileContent(ctx: UdfContext, node: TreeNode, entry: ReadEntry, data: FileData): { ranges: SourceRange[]; extents: ImageExtent[] } {
+  const size = entry.fe.informationLength;
+  const source = ctx.source;
+  if (data.embedded) {
+    const len = Math.min(size, data.embedded.bytes.length);
+    if (len < size) ctx.findings.error(FindingCode.UDF_LENGTH, `"${node.name}": embedded data holds ${data.embedded.bytes.length} of ${size} bytes`, entry.byteOffset, 'FileEntry');
+    const ranges: SourceRange[] = [{ source, byteOffset: data.embedded.byteOffset, byteLength: len }];
+    if (len < size) ranges.push({ source: ZEROS, byteOffset: 0, byteLength: size - len });
+    return { ranges, extents: [] };
+  }
+  const ranges: SourceRange[] = [];
+  const extents: ImageExtent[] = [];
+  const bs = ctx.blockSize;
+  let left = size;
+  let reported = false;
+  const bad = (message: string, code: typeof FindingCode.UDF_EXTENT_OUTSIDE | typeof FindingCode.EXTENT_BEYOND_END) => {
+    if (!reported) ctx.findings.error(code, `"${node.name}": ${message}`, entry.byteOffset, 'FileEntry');
+    reported = true;
+  };
+  for (const p of data.pieces) {
+    if (left <= 0) break;
+    const take = Math.min(p.byteLength, left);
+    left -= take;
+    if (p.extentType !== 0) {
+      addRange(ranges, ZEROS, 0, take);
+      continue;
+    }
+    const rs = ctx.partitions[p.partitionRef]?.ranges(p.blockNumber, take);
+    if (!rs) {
+      bad(`extent at block ${p.blockNumber} of partition ${p.partitionRef} (${take} bytes) lies outside the partition; reading the file fails`, FindingCode.UDF_EXTENT_OUTSIDE);
+      addRange(ranges, source, source.byteLength, take);
+      continue;
+    }
+    for (const r of rs) {
+      if (r.byteOffset + r.byteLength > source.byteLength) bad(`extent at byte ${r.byteOffset} (${r.byteLength} bytes) runs past the end of the image`, FindingCode.EXTENT_BEYOND_END);
+      addRange(ranges, source, r.byteOffset, r.byteLength);
+      const last = extents[extents.length - 1];
+      if (last && last.lba * bs + last.byteLength === r.byteOffset && last.byteLength % bs === 0) extents[extents.length - 1] = { lba: last.lba, byteLength: last.byteLength + r.byteLength };
+      else extents.push({ lba: r.byteOffset / bs, byteLength: r.byteLength });
+    }
+  }
+  if (left > 0) {
+    ctx.findings.warn(FindingCode.UDF_LENGTH, `"${node.name}": extents cover ${size - left} of ${size} bytes; the rest reads as zeros`, entry.byteOffset, 'FileEntry');
+    addRange(ranges, ZEROS, 0, left);
+  }
+  return { ranges, extents };
+}
+
+function addRange(ranges: SourceRange[], source: SourceRange['source'], byteOffset: number, byteLength: number): void {
+  const last = ranges[ranges.length - 1];
+  if (last && last.source === source && (source === ZEROS || last.byteOffset + last.byteLength === byteOffset)) {
+    ranges[ranges.length - 1] = { source, byteOffset: last.byteOffset, byteLength: last.byteLength + byteLength };
+  } else {
+    ranges.push({ source, byteOffset, byteLength });
+  }
+}
+
+/** Give a file node its size, content and extents. */
+export function applyFileData(ctx: UdfContext, node: TreeNode, entry: ReadEntry, data: FileData): void {
+  const { ranges, extents } = fileContent(ctx, node, entry, data);
+  node.size = entry.fe.informationLength;
+  node.content = rangesContent(ranges);
+  node.extents = extents;
+}
+
+/** A symbolic link's target from its path components (problems reported). */
+export function symlinkTargetFrom(ctx: UdfContext, node: TreeNode, bytes: Uint8Array, byteOffset: number): string {
+  const { components, rest } = parsePathComponents(bytes);
+  const { target, problems } = symlinkTargetOf(components);
+  if (rest) problems.push(`${rest} bytes after the last whole path component`);
+  for (const p of problems) ctx.findings.warn(FindingCode.UDF_SYMLINK, `symbolic link "${node.name}": ${p}`, byteOffset, 'PathComponent');
+  return target;
+}
