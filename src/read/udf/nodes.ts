@@ -32,16 +32,14 @@ export function kindOfFileType(fileType: number): NodeKind | undefined {
 /** The link-group key of an ICB (`udf:<partition reference>:<block>`). */
 export const linkKeyOf = (entry: ReadEntry): string => `udf:${entry.ref.partitionRef}:${entry.ref.blockNumber}`;
 
-/** Fill `node`'s attributes from its File Entry (mode, owner, links, times, unique id). */
+/** Fill `node`'s attributes from its File Entry (mode, owner, links, times, unique id): the root's. */
 export function applyFileEntry(node: TreeNode, fe: FileEntrySummary): void {
   node.mode = modeFromPermissions(fe.permissions, fe.icbFlags) | typeBits(node.kind);
   if (fe.uid !== ID_NOT_RECORDED) node.uid = fe.uid;
   if (fe.gid !== ID_NOT_RECORDED) node.gid = fe.gid;
   node.nlink = fe.linkCount;
   node.ino = fe.uniqueId;
-  if (fe.modificationMs !== undefined) node.mtimeMs = fe.modificationMs;
-  if (fe.accessMs !== undefined) node.atimeMs = fe.accessMs;
-  if (fe.attributeMs !== undefined) node.ctimeMs = fe.attributeMs;
+  setTimes(node, fe);
   if (fe.creationMs !== undefined) node.birthtimeMs = fe.creationMs;
 }
 
@@ -79,12 +77,12 @@ export function noteExtras(ctx: UdfContext, node: TreeNode, entry: ReadEntry): v
  * length (a shortfall reads as zeros, reported). Extents outside a partition or the image are reported and
  * make the content throw TRUNCATED when read (never silent zeros or foreign bytes).
  */
-export function fileContent(ctx: UdfContext, node: TreeNode, entry: ReadEntry, data: FileData): { ranges: SourceRange[]; extents: ImageExtent[] } {
+export function fileContent(ctx: UdfContext, name: string, entry: ReadEntry, data: FileData): { ranges: SourceRange[]; extents: ImageExtent[] } {
   const size = entry.fe.informationLength;
   const source = ctx.source;
   if (data.embedded) {
     const len = Math.min(size, data.embedded.bytes.length);
-    if (len < size) ctx.findings.error(FindingCode.UDF_LENGTH, `"${node.name}": embedded data holds ${data.embedded.bytes.length} of ${size} bytes`, entry.byteOffset, 'FileEntry');
+    if (len < size) ctx.findings.error(FindingCode.UDF_LENGTH, `"${name}": embedded data holds ${data.embedded.bytes.length} of ${size} bytes`, entry.byteOffset, 'FileEntry');
     const ranges: SourceRange[] = [{ source, byteOffset: data.embedded.byteOffset, byteLength: len }];
     if (len < size) ranges.push({ source: ZEROS, byteOffset: 0, byteLength: size - len });
     return { ranges, extents: [] };
@@ -95,7 +93,7 @@ export function fileContent(ctx: UdfContext, node: TreeNode, entry: ReadEntry, d
   let left = size;
   let reported = false;
   const bad = (message: string, code: typeof FindingCode.UDF_EXTENT_OUTSIDE | typeof FindingCode.EXTENT_BEYOND_END) => {
-    if (!reported) ctx.findings.error(code, `"${node.name}": ${message}`, entry.byteOffset, 'FileEntry');
+    if (!reported) ctx.findings.error(code, `"${name}": ${message}`, entry.byteOffset, 'FileEntry');
     reported = true;
   };
   for (const p of data.pieces) {
@@ -121,10 +119,11 @@ export function fileContent(ctx: UdfContext, node: TreeNode, entry: ReadEntry, d
     }
   }
   if (left > 0) {
-    ctx.findings.warn(FindingCode.UDF_LENGTH, `"${node.name}": extents cover ${size - left} of ${size} bytes; the rest reads as zeros`, entry.byteOffset, 'FileEntry');
+    ctx.findings.warn(FindingCode.UDF_LENGTH, `"${name}": extents cover ${size - left} of ${size} bytes; the rest reads as zeros`, entry.byteOffset, 'FileEntry');
     addRange(ranges, ZEROS, 0, left);
   }
-  return { ranges, extents };
+  // arrays grown by push keep spare room (17 slots): a tree of 100,000 files keeps two per file
+  return { ranges: ranges.length === 1 ? [ranges[0] as SourceRange] : ranges, extents: extents.length === 1 ? [extents[0] as ImageExtent] : extents };
 }
 
 function addRange(ranges: SourceRange[], source: SourceRange['source'], byteOffset: number, byteLength: number): void {
@@ -136,12 +135,55 @@ function addRange(ranges: SourceRange[], source: SourceRange['source'], byteOffs
   }
 }
 
-/** Give a file node its size, content and extents. */
-export function applyFileData(ctx: UdfContext, node: TreeNode, entry: ReadEntry, data: FileData): void {
-  const { ranges, extents } = fileContent(ctx, node, entry, data);
-  node.size = entry.fe.informationLength;
-  node.content = rangesContent(ranges);
-  node.extents = extents;
+/**
+ * The node of a directory entry: one object literal per shape (kind, times known), so that the common
+ * fields are in-object properties — a large tree keeps one node per file.
+ */
+export function newNode(ctx: UdfContext, name: string, kind: NodeKind, entry: ReadEntry, data: FileData): TreeNode {
+  const fe = entry.fe;
+  const mode = modeFromPermissions(fe.permissions, fe.icbFlags) | typeBits(kind);
+  const names = { udf: name };
+  const { modificationMs: m, accessMs: a, attributeMs: c } = fe;
+  const timed = m !== undefined && a !== undefined && c !== undefined;
+  let node: TreeNode;
+  if (kind === 'file') {
+    const { ranges, extents } = fileContent(ctx, name, entry, data);
+    const content = rangesContent(ranges);
+    const size = fe.informationLength;
+    node = timed
+      ? { name, names, kind, size, mode, nlink: fe.linkCount, ino: fe.uniqueId, mtimeMs: m, atimeMs: a, ctimeMs: c, content, extents }
+      : { name, names, kind, size, mode, nlink: fe.linkCount, ino: fe.uniqueId, content, extents };
+  } else if (kind === 'dir') {
+    const extents = directoryExtents(ctx, data);
+    node = timed
+      ? { name, names, kind, size: 0, mode, nlink: fe.linkCount, ino: fe.uniqueId, mtimeMs: m, atimeMs: a, ctimeMs: c, children: [], extents }
+      : { name, names, kind, size: 0, mode, nlink: fe.linkCount, ino: fe.uniqueId, children: [], extents };
+  } else {
+    node = timed
+      ? { name, names, kind, size: 0, mode, nlink: fe.linkCount, ino: fe.uniqueId, mtimeMs: m, atimeMs: a, ctimeMs: c }
+      : { name, names, kind, size: 0, mode, nlink: fe.linkCount, ino: fe.uniqueId };
+  }
+  if (!timed) setTimes(node, fe);
+  if (fe.creationMs !== undefined) node.birthtimeMs = fe.creationMs;
+  if (fe.uid !== ID_NOT_RECORDED) node.uid = fe.uid;
+  if (fe.gid !== ID_NOT_RECORDED) node.gid = fe.gid;
+  return node;
+}
+
+function setTimes(node: TreeNode, fe: FileEntrySummary): void {
+  if (fe.modificationMs !== undefined) node.mtimeMs = fe.modificationMs;
+  if (fe.accessMs !== undefined) node.atimeMs = fe.accessMs;
+  if (fe.attributeMs !== undefined) node.ctimeMs = fe.attributeMs;
+}
+
+/** Where a directory's data is (no findings: reading it reports problems). */
+export function directoryExtents(ctx: UdfContext, data: FileData): ImageExtent[] {
+  const out: ImageExtent[] = [];
+  for (const p of data.pieces) {
+    const rs = p.extentType === 0 ? ctx.partitions[p.partitionRef]?.ranges(p.blockNumber, p.byteLength) : undefined;
+    for (const r of rs ?? []) out.push({ lba: r.byteOffset / ctx.blockSize, byteLength: r.byteLength });
+  }
+  return out.length === 1 ? [out[0] as ImageExtent] : out;
 }
 
 /** A symbolic link's target from its path components (problems reported). */

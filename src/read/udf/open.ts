@@ -13,10 +13,10 @@ import { anchorPoints, detectUdf, type UdfDetection } from './detect.js';
 import { fileDataOf, isProblem, readFileEntry, type ReadEntry } from './icb.js';
 import { volumeInfo } from './info.js';
 import { integrityOf, readIntegrity } from './integrity.js';
-import { applyFileEntry, noteExtras } from './nodes.js';
+import { applyFileEntry, directoryExtents, noteExtras } from './nodes.js';
 import { setUpPartitions, type PartitionSetup } from './partition-setup.js';
 import { chooseVolumeDescriptors, readAnchor } from './volume-descriptors.js';
-import { Volume, dirHandle, directoryExtents, type UdfVolume } from './volume.js';
+import { Volume, dirHandle, type UdfVolume } from './volume.js';
 
 export interface OpenUdfOptions {
   signal?: AbortSignal;

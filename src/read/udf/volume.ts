@@ -7,13 +7,13 @@
 import { ErrorCode, FindingCode, IsoKitError } from '../../errors/index.js';
 import { throwIfAborted } from '../../io/index.js';
 import { FileCharacteristic } from '../../formats/udf/index.js';
-import type { ImageExtent, TreeNode } from '../../model/index.js';
+import type { NodeKind, TreeNode } from '../../model/index.js';
 import { MAX_TREE_DEPTH, badName, replacementName } from '../tree-nodes.js';
 import type { UdfContext } from './context.js';
 import { parseDirectoryEntries, readDirectoryData, type FidEntry } from './directory.js';
 import { fileDataOf, icbKey, isProblem, readFileBytes, readFileEntries, type FileData, type IcbRef, type ReadEntry } from './icb.js';
 import type { UdfVolumeInfo } from './info.js';
-import { applyFileData, applyFileEntry, kindOfFileType, linkKeyOf, noteExtras, symlinkTargetFrom } from './nodes.js';
+import { kindOfFileType, linkKeyOf, newNode, noteExtras, symlinkTargetFrom } from './nodes.js';
 
 export interface UdfVolume {
   readonly info: UdfVolumeInfo;
@@ -130,14 +130,18 @@ export class Volume implements UdfVolume {
         ctx.findings.error(FindingCode.UDF_FILE_ENTRY, `"${fid.name ?? '?'}" is not listed: ${read.problem}`, read.byteOffset ?? fid.byteOffset, 'FileEntry');
         continue;
       }
-      const made = this.makeNode(fid, read, names);
-      if (!made) continue;
-      const data = made.data instanceof Promise ? await made.data : made.data;
-      if (made.node.kind === 'file') applyFileData(ctx, made.node, read, data);
-      else if (made.node.kind === 'dir') this.noteDirectory(h, made.node, read, data, fid, tree?.visited);
-      else if (made.node.kind === 'symlink') links.push({ node: made.node, entry: read, data });
-      if (tree && made.node.kind !== 'dir') addLink(tree.links, read.ref.partitionRef * 2 ** 32 + read.ref.blockNumber, made.node);
-      nodes.push(made.node);
+      const kind = this.kindOf(fid, read, names);
+      if (!kind) continue;
+      const pending = fileDataOf(ctx, read);
+      const data = pending instanceof Promise ? await pending : pending;
+      const node = newNode(ctx, kind.name, kind.kind, read, data);
+      if (fid.characteristics & FileCharacteristic.HIDDEN) node.hidden = true;
+      if (kind.kind !== 'dir' && read.fe.linkCount > 1) node.linkGroup = linkKeyOf(read);
+      noteExtras(ctx, node, read);
+      if (node.kind === 'dir') this.noteDirectory(h, node, read, data, fid, tree?.visited);
+      else if (node.kind === 'symlink') links.push({ node, entry: read, data });
+      if (tree && node.kind !== 'dir') addLink(tree.links, read.ref.partitionRef * 2 ** 32 + read.ref.blockNumber, node);
+      nodes.push(node);
     }
     for (const l of links) {
       const bytes = await readFileBytes(ctx, l.entry, l.data, MAX_LINK_BYTES);
@@ -148,7 +152,8 @@ export class Volume implements UdfVolume {
   }
 
   /** The node of one entry (undefined, reported, for a File Entry no directory should list). */
-  private makeNode(fid: FidEntry, read: ReadEntry, names: Set<string>): { node: TreeNode; data: FileData | Promise<FileData> } | undefined {
+  /** The entry's name and kind (undefined, reported, for a File Entry no directory should list). */
+  private kindOf(fid: FidEntry, read: ReadEntry, names: Set<string>): { name: string; kind: NodeKind } | undefined {
     const ctx = this.ctx;
     const fe = read.fe;
     const kind = kindOfFileType(fe.fileType);
@@ -162,12 +167,7 @@ export class Volume implements UdfVolume {
     }
     if (names.has(name)) ctx.findings.warn(FindingCode.DUPLICATE_NAME, `"${name}" appears twice in one directory`, fid.byteOffset, 'FileIdentifierDescriptor');
     names.add(name);
-    const node: TreeNode = { name, names: { udf: name }, kind, size: 0 };
-    applyFileEntry(node, fe);
-    if (fid.characteristics & FileCharacteristic.HIDDEN) node.hidden = true;
-    if (kind !== 'dir' && fe.linkCount > 1) node.linkGroup = linkKeyOf(read);
-    noteExtras(ctx, node, read);
-    return { node, data: fileDataOf(ctx, read) };
+    return { name, kind };
   }
 
   private usableName(fid: FidEntry): string {
@@ -183,8 +183,6 @@ export class Volume implements UdfVolume {
 
   /** A subdirectory: its data for later, or (a loop, too deep) an empty directory with a finding. */
   private noteDirectory(parent: DirHandle, node: TreeNode, entry: ReadEntry, data: FileData, fid: FidEntry, visited: Set<string> | undefined): void {
-    node.children = [];
-    node.extents = directoryExtents(this.ctx, data);
     const key = icbKey(entry.ref);
     if (isAncestor(parent, key) || visited?.has(key)) {
       this.ctx.findings.error(FindingCode.DIRECTORY_LOOP, `directory "${node.name}" points at a directory already listed (block ${entry.ref.blockNumber} of partition ${entry.ref.partitionRef}: a loop or a shared directory; shown empty)`, fid.byteOffset, 'FileIdentifierDescriptor');
@@ -207,14 +205,4 @@ function addLink(links: Map<number, TreeNode | TreeNode[]>, key: number, node: T
   if (!have) links.set(key, node);
   else if (Array.isArray(have)) have.push(node);
   else links.set(key, [have, node]);
-}
-
-/** Where a directory's data is (no findings: reading it reports problems). */
-export function directoryExtents(ctx: UdfContext, data: FileData): ImageExtent[] {
-  const out: ImageExtent[] = [];
-  for (const p of data.pieces) {
-    const rs = p.extentType === 0 ? ctx.partitions[p.partitionRef]?.ranges(p.blockNumber, p.byteLength) : undefined;
-    for (const r of rs ?? []) out.push({ lba: r.byteOffset / ctx.blockSize, byteLength: r.byteLength });
-  }
-  return out;
 }
