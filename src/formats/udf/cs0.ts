@@ -98,13 +98,15 @@ const stripNul = (s: string): string => {
 };
 
 /**
- * Write `text` into the dstring field `b[o, o + fieldLength)` (8-bit CS0 when it fits, else 16-bit), cut to
- * the field (never half a 16-bit character), zero padded, the length used in the last byte. '' is all zeros.
+ * Write `text` into the dstring field `b[o, o + fieldLength)`, cut to the field (never half a 16-bit
+ * character), zero padded, the length used in the last byte; '' is all zeros. ASCII text is 8-bit CS0, other
+ * text 16-bit — what mkudffs does for volume identifiers, because libblkid < 2.30 misread non-ASCII 8-bit
+ * ones (mkudffs(8), "LINUX LABEL BUGS").
  */
 export function writeDString(b: Uint8Array, o: number, fieldLength: number, text: string): void {
   b.fill(0, o, o + fieldLength);
   if (text === '') return;
-  const enc = encodeCs0(text);
+  const enc = encodeCs0(text, /^[\x00-\x7f]*$/.test(text) ? 8 : 16);
   let n = Math.min(enc.length, fieldLength - 1);
   if (enc[0] === 16 && n % 2 === 0) n--;
   b.set(enc.subarray(0, n), o);

@@ -96,11 +96,12 @@ export async function detectUdf(source: ByteSource, opts: { signal?: AbortSignal
   const signal = opts.signal;
   throwIfAborted(signal);
   const area = await source.read(VRS_BYTE_OFFSET, VRS_SCAN * VOLUME_STRUCTURE_DESCRIPTOR_LENGTH, signal ? { signal } : undefined);
+  // descriptors 2048 bytes apart, or one per block of 4096 bytes or more (2/8.4): the complete one wins
   const small = scanRecognitionSequence(area, VOLUME_STRUCTURE_DESCRIPTOR_LENGTH);
-  const wide = small ? undefined : scanRecognitionSequence(area, 4096);
-  const vrs = small ?? wide;
+  const wide = small?.complete ? undefined : scanRecognitionSequence(area, 4096);
+  const vrs = wide?.complete || !small ? wide : small;
   // the sizes to try: a VRS in 4096-byte strides means blocks of at least 4096 bytes
-  const sizes = wide ? BLOCK_SIZES.filter((s) => s >= 4096) : BLOCK_SIZES;
+  const sizes = vrs === wide && wide ? BLOCK_SIZES.filter((s) => s >= 4096) : BLOCK_SIZES;
   for (const blockSize of sizes) {
     const anchors = await anchorsFor(source, blockSize, vrs !== undefined, signal);
     if (anchors.length) return { blockSize, anchorSectors: anchors, ...(vrs ? { vrs } : {}) };
