@@ -16,7 +16,7 @@ import { openFileSource } from '../../src/node/index.js';
 import { detectUdf } from '../../src/read/udf/index.js';
 import { recipeImage, RECIPES } from '../helpers/fixtures.js';
 import { needTools, sh, tmpDir } from '../helpers/index.js';
-import { assertSameAsSevenZipExtract, assertSameAsSevenZipList, assertSameAsUdfinfo, nodesByPath, openUdfFile } from './udf-reference.js';
+import { assertSameAsSevenZipExtract, assertSameAsSevenZipList, assertSameAsUdfinfo, nodesByPath, openUdfFile, pycdlibAvailable } from './udf-reference.js';
 
 const serious = (f: Findings) => f.list.filter((x) => x.severity !== 'info');
 
@@ -50,8 +50,7 @@ test('genisoimage -udf bridge: tree, bytes and times equal 7-Zip\'s; volume info
 });
 
 test('Windows-shaped pycdlib image: README-only ISO 9660 + El Torito, the real tree in UDF equals 7-Zip\'s and udfinfo\'s', async (t) => {
-  if (!needTools(t, '7zz', 'udfinfo')) return;
-  if (!needTools(t, 'python3')) return;
+  if (!needTools(t, '7zz', 'udfinfo') || !pycdlibAvailable(t)) return;
   const image = await recipeImage('udf-pycdlib-windows');
   const { volume, findings, close } = await openUdfFile(image);
   const { dir, cleanup } = tmpDir('udf-win');

@@ -9,7 +9,9 @@ import path from 'node:path';
 import { Findings, walkTree, type TreeNode } from '../../src/index.js';
 import { openFileSource } from '../../src/node/index.js';
 import { openUdfVolume, type UdfVolume } from '../../src/read/udf/index.js';
-import { sh } from '../helpers/index.js';
+import { spawnSync } from 'node:child_process';
+import type { TestContext } from 'node:test';
+import { IN_CI, sh } from '../helpers/index.js';
 
 export interface SevenZipEntry {
   readonly folder: boolean;
@@ -139,4 +141,12 @@ export function assertSameAsUdfinfo(image: string, volume: UdfVolume, extra: str
   const integrity = u.get('integrity') === 'opened' ? 'open' : u.get('integrity');
   assert.equal(info.integrity, integrity, 'integrity');
   return u;
+}
+
+/** Whether Debian's python3-pycdlib is there (skips with a reason on a developer machine; fails under CI). */
+export function pycdlibAvailable(t: TestContext): boolean {
+  if (spawnSync('/usr/bin/python3', ['-c', 'import pycdlib'], { stdio: 'ignore' }).status === 0) return true;
+  if (IN_CI) throw new Error('python3-pycdlib missing under CI (install it in .ci/run)');
+  t.skip('needs python3-pycdlib (not installed)');
+  return false;
 }
