@@ -30,7 +30,8 @@ export interface UdfContext {
   readonly source: ByteSource;
   /** the source, when it also reads synchronously */
   readonly sync: SyncByteSource | undefined;
-  readonly findings: Findings;
+  /** the caller's findings, through a filter that keeps byte offsets inside the source */
+  readonly findings: SourceFindings;
   readonly readOptions: ReadOptions | undefined;
   readonly signal: AbortSignal | undefined;
   readonly blockSize: number;
@@ -42,11 +43,27 @@ export interface UdfContext {
   readonly reported: Set<string>;
 }
 
+/** What the reader reports through (Findings' methods). */
+export type SourceFindings = Pick<Findings, 'warn' | 'error' | 'info'>;
+
+/**
+ * Findings whose byte offset lies outside the source (a pointer into nowhere: the message says where it
+ * points) are recorded without one: every offset a finding carries is a place in the image.
+ */
+function sourceFindings(findings: Findings, byteLength: number): SourceFindings {
+  const inside = (o: number | undefined) => (o !== undefined && o >= 0 && o < byteLength ? o : undefined);
+  return {
+    warn: (code, message, byteOffset, structure) => findings.warn(code, message, inside(byteOffset), structure),
+    error: (code, message, byteOffset, structure) => findings.error(code, message, inside(byteOffset), structure),
+    info: (code, message, byteOffset, structure) => findings.info(code, message, inside(byteOffset), structure),
+  };
+}
+
 export function newContext(source: ByteSource, findings: Findings, blockSize: number, signal: AbortSignal | undefined): UdfContext {
   return {
     source,
     sync: isSyncSource(source) ? source : undefined,
-    findings,
+    findings: sourceFindings(findings, source.byteLength),
     readOptions: signal ? { signal } : undefined,
     signal,
     blockSize,

@@ -113,9 +113,8 @@ export function fileContent(ctx: UdfContext, name: string, entry: ReadEntry, dat
     for (const r of rs) {
       if (r.byteOffset + r.byteLength > source.byteLength) bad(`extent at byte ${r.byteOffset} (${r.byteLength} bytes) runs past the end of the image`, FindingCode.EXTENT_BEYOND_END);
       addRange(ranges, source, r.byteOffset, r.byteLength);
-      const last = extents[extents.length - 1];
-      if (last && last.lba * bs + last.byteLength === r.byteOffset && last.byteLength % bs === 0) extents[extents.length - 1] = { lba: last.lba, byteLength: last.byteLength + r.byteLength };
-      else extents.push({ lba: r.byteOffset / bs, byteLength: r.byteLength });
+      // one extent per allocation descriptor (as ISO 9660 multi-extent files keep one per record)
+      extents.push({ lba: r.byteOffset / bs, byteLength: r.byteLength });
     }
   }
   if (left > 0) {

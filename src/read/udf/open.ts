@@ -46,18 +46,18 @@ export async function openUdfVolume(source: ByteSource, findings: Findings, opts
   const lvd = vds.lvd as NonNullable<typeof vds.lvd>;
   const lvdAt = lvd.tag.location * ctx.blockSize;
   if (lvd.logicalBlockSize !== ctx.blockSize) {
-    findings.error(FindingCode.UDF_LOGICAL_VOLUME, `logical block size ${lvd.logicalBlockSize} differs from the sector size ${ctx.blockSize} (reading with ${ctx.blockSize})`, lvdAt + 212, 'LogicalVolumeDescriptor');
+    ctx.findings.error(FindingCode.UDF_LOGICAL_VOLUME, `logical block size ${lvd.logicalBlockSize} differs from the sector size ${ctx.blockSize} (reading with ${ctx.blockSize})`, lvdAt + 212, 'LogicalVolumeDescriptor');
   }
   if (lvd.domainIdentifier.identifier !== EntityIdentifier.OSTA_DOMAIN) {
-    findings.info(FindingCode.UDF_LOGICAL_VOLUME, `domain identifier ${JSON.stringify(lvd.domainIdentifier.identifier)} is not "${EntityIdentifier.OSTA_DOMAIN}"`, lvdAt + 216, 'LogicalVolumeDescriptor');
+    ctx.findings.info(FindingCode.UDF_LOGICAL_VOLUME, `domain identifier ${JSON.stringify(lvd.domainIdentifier.identifier)} is not "${EntityIdentifier.OSTA_DOMAIN}"`, lvdAt + 216, 'LogicalVolumeDescriptor');
   }
   throwIfAborted(opts.signal);
   const setup = await setUpPartitions(ctx, lvd, vds.pds);
   const lvid = await readIntegrity(ctx, lvd.integritySequence);
   const integrity = integrityOf(lvid);
-  if (integrity === 'open' && !setup.vat) findings.info(FindingCode.UDF_INTEGRITY, 'the logical volume is open (not closed cleanly after its last change)', lvd.integritySequence.sector * ctx.blockSize, 'LogicalVolumeIntegrityDescriptor');
+  if (integrity === 'open' && !setup.vat) ctx.findings.info(FindingCode.UDF_INTEGRITY, 'the logical volume is open (not closed cleanly after its last change)', lvd.integritySequence.sector * ctx.blockSize, 'LogicalVolumeIntegrityDescriptor');
   const { fsd, rootEntry } = await fileSetAndRoot(ctx, setup, lvd.fileSetLocation);
-  if (fsd.systemStreamDirectoryIcb.byteLength > 0) findings.info(FindingCode.UDF_NAMED_STREAMS, 'the file set has a system stream directory; it is skipped', undefined, 'FileSetDescriptor');
+  if (fsd.systemStreamDirectoryIcb.byteLength > 0) ctx.findings.info(FindingCode.UDF_NAMED_STREAMS, 'the file set has a system stream directory; it is skipped', undefined, 'FileSetDescriptor');
   const info = volumeInfo({
     detection, blockSize: ctx.blockSize, vds, used, lvid, integrity, fsd,
     ...(setup.vat ? { vat: setup.vat } : {}), ...(setup.metadataMirrorUsed || ctx.reported.has('mirror') ? { metadataMirrorUsed: true } : {}),
