@@ -8,6 +8,7 @@
 import * as u from '../../src/formats/udf/index.js';
 import { Findings, MemorySource, walkTree } from '../../src/index.js';
 import { openUdfVolume } from '../../src/read/udf/index.js';
+import { mutation, setBytes, type Mutation } from './mutate.js';
 
 export interface UdfImageMap {
   readonly blockSize: number;
@@ -51,12 +52,6 @@ export async function mapUdfImage(img: Uint8Array, blockSize: number): Promise<U
   return { blockSize, descriptors, fids, adAreas };
 }
 
-export interface UdfMutation {
-  readonly kind: string;
-  readonly byteLength: number;
-  revert(): void;
-}
-
 const EXTREMES = [0, 1, 2, 3, 7, 8, 15, 16, 0x7f, 0x80, 0xff, 0x100, 0x7ff, 0x800, 0xffff, 0x3fffffff, 0x40000000, 0x7fffffff, 0xc0000000, 0xffffffff];
 
 /** Field offsets (in the descriptor) worth mutating, by tag identifier. */
@@ -76,13 +71,6 @@ const FIELDS: Record<number, number[]> = {
   266: [27, 34, 48, 56, 60, 152, 156, 208, 212, 216, 220, 224],
 };
 
-function setBytes(b: Uint8Array, o: number, values: number[], undo: [number, number][]): void {
-  for (let i = 0; i < values.length; i++) {
-    if (o + i < 0 || o + i >= b.length) return;
-    undo.push([o + i, b[o + i] as number]);
-    b[o + i] = values[i] as number;
-  }
-}
 const u32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24];
 
 /** A fresh tag for the descriptor at `at` (its recorded CRC length, clamped to the image). */
@@ -99,7 +87,7 @@ function retagAt(b: Uint8Array, at: number, undo: [number, number][]): void {
 }
 
 /** Apply one mutation chosen by `r` to `b` in place. */
-export function mutateUdf(b: Uint8Array, map: UdfImageMap, r: () => number): UdfMutation {
+export function mutateUdf(b: Uint8Array, map: UdfImageMap, r: () => number): Mutation {
   const undo: [number, number][] = [];
   const int = (n: number) => Math.floor(r() * n);
   const pick = <T>(a: readonly T[]): T | undefined => (a.length ? a[int(a.length)] : undefined);
@@ -151,14 +139,5 @@ export function mutateUdf(b: Uint8Array, map: UdfImageMap, r: () => number): Udf
     for (let i = 0, n = 1 + int(6); i < n; i++) setBytes(b, at + int(map.blockSize), [int(256)], undo);
     if (retag) retagAt(b, at, undo);
   }
-  return {
-    kind,
-    byteLength,
-    revert() {
-      for (let i = undo.length - 1; i >= 0; i--) {
-        const [o, v] = undo[i] as [number, number];
-        b[o] = v;
-      }
-    },
-  };
+  return mutation(b, undo, kind, byteLength);
 }

@@ -9,6 +9,7 @@
  * padding and the closing anchors after it. `where` says where each file's structures ended up.
  */
 import * as u from '../../src/formats/udf/index.js';
+import { concatBytes } from '../../src/bytes/index.js';
 
 export type UKind = 'file' | 'dir' | 'symlink' | 'chardev' | 'blockdev' | 'fifo' | 'socket';
 
@@ -258,13 +259,7 @@ class Builder {
       const chars = (target.kind === 'dir' ? u.FileCharacteristic.DIRECTORY : 0) | (c.hidden ? u.FileCharacteristic.HIDDEN : 0);
       fid(chars, name, target, c);
     }
-    const out = new Uint8Array(offset);
-    let p = 0;
-    for (const b of parts) {
-      out.set(b, p);
-      p += b.length;
-    }
-    return out;
+    return concatBytes(parts);
   }
   readonly fidOffsets = new Map<UFile, { dir: Node; offset: number }>();
 
