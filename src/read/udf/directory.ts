@@ -81,9 +81,17 @@ export async function readDirectoryData(ctx: UdfContext, data: FileData, byteLen
   return { bytes, segments };
 }
 
+/** The segment holding `offset` (binary search: a directory in a virtual partition has one per block). */
 function segmentAt(d: DirectoryData, offset: number): Segment | undefined {
-  for (const s of d.segments) if (offset < s.dataOffset + s.byteLength) return s;
-  return d.segments[d.segments.length - 1];
+  const segs = d.segments;
+  let lo = 0, hi = segs.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const s = segs[mid] as Segment;
+    if (offset < s.dataOffset + s.byteLength) hi = mid;
+    else lo = mid + 1;
+  }
+  return segs[lo];
 }
 const sourceOffset = (d: DirectoryData, offset: number): number => {
   const s = segmentAt(d, offset);

@@ -11,7 +11,7 @@ import type { NodeKind, TreeNode } from '../../model/index.js';
 import { MAX_TREE_DEPTH, badName, replacementName } from '../tree-nodes.js';
 import type { UdfContext } from './context.js';
 import { parseDirectoryEntries, readDirectoryData, type FidEntry } from './directory.js';
-import { fileDataOf, icbKey, isProblem, readFileBytes, readFileEntries, type FileData, type IcbRef, type ReadEntry } from './icb.js';
+import { fileDataOf, icbKey, isProblem, readFileBytes, readFileEntries, type FileData, type IcbProblem, type IcbRef, type ReadEntry } from './icb.js';
 import type { UdfVolumeInfo } from './info.js';
 import { kindOfFileType, linkKeyOf, newNode, noteExtras, symlinkTargetFrom } from './nodes.js';
 
@@ -49,6 +49,8 @@ interface TreeState {
   readonly links: Map<number, TreeNode | TreeNode[]>;
 }
 
+/** File Entries read and turned into nodes at a time, per directory. */
+const ENTRY_CHUNK = 4096;
 /** Largest symbolic link target read. */
 const MAX_LINK_BYTES = 64 * 1024;
 /** Directories read at once by readTree (round trips of slow sources overlap). */
@@ -119,13 +121,23 @@ export class Volume implements UdfVolume {
     throwIfAborted(ctx.signal);
     const dirData = await readDirectoryData(ctx, h.data, h.byteLength, h.ref, h.feByteOffset);
     const fids = parseDirectoryEntries(ctx, dirData);
-    const reads = await readFileEntries(ctx, fids.map((f) => f.icb));
     const nodes: TreeNode[] = [];
     const names = new Set<string>();
+    // File Entries a chunk at a time: a directory of a million entries does not hold a million entries' blocks
+    for (let k = 0; k < fids.length; k += ENTRY_CHUNK) {
+      const part = fids.slice(k, k + ENTRY_CHUNK);
+      await this.addNodes(h, part, await readFileEntries(ctx, part.map((f) => f.icb)), names, nodes, tree);
+    }
+    return nodes;
+  }
+
+  /** The nodes of `fids` (their File Entries in `reads`), appended to `nodes`. */
+  private async addNodes(h: DirHandle, fids: FidEntry[], reads: (ReadEntry | IcbProblem)[], names: Set<string>, nodes: TreeNode[], tree: TreeState | undefined): Promise<void> {
+    const ctx = this.ctx;
     const links: { node: TreeNode; entry: ReadEntry; data: FileData }[] = [];
     for (let i = 0; i < fids.length; i++) {
       const fid = fids[i] as FidEntry;
-      const read = reads[i] as ReadEntry | { problem: string; byteOffset?: number };
+      const read = reads[i] as ReadEntry | IcbProblem;
       if (isProblem(read)) {
         ctx.findings.error(FindingCode.UDF_FILE_ENTRY, `"${fid.name ?? '?'}" is not listed: ${read.problem}`, read.byteOffset ?? fid.byteOffset, 'FileEntry');
         continue;
@@ -148,10 +160,8 @@ export class Volume implements UdfVolume {
       if (bytes) l.node.symlinkTarget = symlinkTargetFrom(ctx, l.node, bytes, l.entry.byteOffset);
       else ctx.findings.error(FindingCode.UDF_SYMLINK, `symbolic link "${l.node.name}": its path components cannot be read`, l.entry.byteOffset, 'FileEntry');
     }
-    return nodes;
   }
 
-  /** The node of one entry (undefined, reported, for a File Entry no directory should list). */
   /** The entry's name and kind (undefined, reported, for a File Entry no directory should list). */
   private kindOf(fid: FidEntry, read: ReadEntry, names: Set<string>): { name: string; kind: NodeKind } | undefined {
     const ctx = this.ctx;
