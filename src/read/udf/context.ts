@@ -37,8 +37,11 @@ export interface UdfContext {
   readonly blockSize: number;
   /** by partition reference number (filled while opening; a map that cannot be used has no view) */
   readonly partitions: (PartitionView | undefined)[];
-  /** directory entries and allocation extents still allowed (a hostile image cannot exhaust memory) */
-  readonly budget: { entries: number; allocationExtents: number };
+  /**
+   * What is still allowed (a hostile image cannot exhaust memory or time): directory entries, allocation
+   * extents, and blocks mapped through views that map block by block (virtual, sparable, metadata)
+   */
+  readonly budget: { entries: number; allocationExtents: number; mappedBlocks: number };
   /** kinds of finding reported once per volume */
   readonly reported: Set<string>;
 }
@@ -69,7 +72,12 @@ export function newContext(source: ByteSource, findings: Findings, blockSize: nu
     blockSize,
     partitions: [],
     // generous: a real image has far fewer entries than bytes/32
-    budget: { entries: Math.max(1_000_000, Math.ceil(source.byteLength / 32)), allocationExtents: Math.max(65_536, Math.ceil(source.byteLength / 2048)) },
+    budget: {
+      entries: Math.max(1_000_000, Math.ceil(source.byteLength / 32)),
+      allocationExtents: Math.max(65_536, Math.ceil(source.byteLength / 2048)),
+      // each block of the image mapped 64 times over (a real volume maps each about once per walk)
+      mappedBlocks: Math.max(1 << 22, 64 * Math.ceil(source.byteLength / blockSize)),
+    },
     reported: new Set(),
   };
 }
@@ -138,4 +146,21 @@ export async function readRanges(ctx: UdfContext, ranges: readonly ByteRange[], 
     if (part.length < r.byteLength) break;
   }
   return n === byteLength ? out : out.subarray(0, n);
+}
+
+/**
+ * The source ranges of `byteLength` bytes from a block of partition `ref`; undefined when they leave the
+ * partition, the partition does not exist, or the volume's mapping budget is spent (reported once).
+ */
+export function partitionRanges(ctx: UdfContext, ref: number, blockNumber: number, byteLength: number): ByteRange[] | undefined {
+  const view = ctx.partitions[ref];
+  if (!view) return undefined;
+  if (view.kind !== 'type1') {
+    ctx.budget.mappedBlocks -= Math.ceil(byteLength / ctx.blockSize);
+    if (ctx.budget.mappedBlocks < 0) {
+      reportOnce(ctx, 'mapping-budget', 'error', Code.UDF_EXTENT_OUTSIDE, `more extents mapped through partition ${ref} than this image can hold; the rest are not read`);
+      return undefined;
+    }
+  }
+  return view.ranges(blockNumber, byteLength);
 }

@@ -10,7 +10,7 @@ import {
   tagChecksum,
 } from '../../formats/udf/index.js';
 import { MAX_DIRECTORY_BYTES } from '../directory.js';
-import { readRanges, reportOnce, type UdfContext } from './context.js';
+import { partitionRanges, readRanges, reportOnce, type UdfContext } from './context.js';
 import type { FileData, IcbRef } from './icb.js';
 
 /** One entry of a directory worth a node (not the parent entry, not deleted). */
@@ -45,9 +45,10 @@ export interface DirectoryData {
  */
 export async function readDirectoryData(ctx: UdfContext, data: FileData, byteLength: number, icb: IcbRef, feByteOffset: number): Promise<DirectoryData> {
   let length = byteLength;
-  if (length > MAX_DIRECTORY_BYTES) {
-    ctx.findings.error(FindingCode.DIRECTORY_TOO_LARGE, `directory information length ${length} is implausible; reading the first ${MAX_DIRECTORY_BYTES} bytes`, feByteOffset + 56, 'FileEntry');
-    length = MAX_DIRECTORY_BYTES;
+  const most = Math.min(MAX_DIRECTORY_BYTES, ctx.source.byteLength);
+  if (length > most) {
+    ctx.findings.error(FindingCode.DIRECTORY_TOO_LARGE, `directory information length ${length} is implausible; reading the first ${most} bytes`, feByteOffset + 56, 'FileEntry');
+    length = most;
   }
   if (data.embedded) {
     const bytes = data.embedded.bytes.subarray(0, length);
@@ -60,7 +61,7 @@ export async function readDirectoryData(ctx: UdfContext, data: FileData, byteLen
   for (const p of data.pieces) {
     if (have >= length) break;
     const take = Math.min(p.byteLength, length - have);
-    const rs = p.extentType === 0 ? ctx.partitions[p.partitionRef]?.ranges(p.blockNumber, take) : undefined;
+    const rs = p.extentType === 0 ? partitionRanges(ctx, p.partitionRef, p.blockNumber, take) : undefined;
     if (!rs) {
       ctx.findings.error(FindingCode.UDF_EXTENT_OUTSIDE, `directory extent at block ${p.blockNumber} of partition ${p.partitionRef} (${take} bytes) is ${p.extentType === 0 ? 'outside its partition' : 'not recorded'}; the directory is cut there`, feByteOffset, 'FileEntry');
       break;

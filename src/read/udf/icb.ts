@@ -9,7 +9,7 @@ import {
   AdForm, ExtentType, IcbFlag, IcbStrategy, TagIdentifier, adLength, forEachAllocationDescriptor, parseAllocationExtentDescriptor, parseIndirectEntry,
   summarizeFileEntry, type FileEntrySummary,
 } from '../../formats/udf/index.js';
-import { readExactly, readRanges, readSource, tagIdentifierAt, usableTag, type UdfContext } from './context.js';
+import { partitionRanges, readExactly, readRanges, readSource, tagIdentifierAt, usableTag, type UdfContext } from './context.js';
 
 /** Where an ICB is: a logical block of a partition (by partition reference number). */
 export interface IcbRef {
@@ -237,7 +237,7 @@ async function readAllocationExtent(ctx: UdfContext, ref: IcbRef, byteLength: nu
   }
   seen.add(key);
   const length = Math.max(24, Math.min(byteLength, ctx.blockSize));
-  const ranges = ctx.partitions[ref.partitionRef]?.ranges(ref.blockNumber, length);
+  const ranges = partitionRanges(ctx, ref.partitionRef, ref.blockNumber, length);
   if (!ranges || ranges.length !== 1) {
     ctx.findings.error(FindingCode.UDF_EXTENT_OUTSIDE, `allocation extent at block ${ref.blockNumber} of partition ${ref.partitionRef} lies outside it`, fromAt, 'AllocationExtentDescriptor');
     return undefined;
@@ -264,7 +264,7 @@ async function readAllocationExtent(ctx: UdfContext, ref: IcbRef, byteLength: nu
 
 /** The first `limit` bytes of a (small) file; undefined when part of them is not in a partition. */
 export async function readFileBytes(ctx: UdfContext, entry: ReadEntry, data: FileData, limit: number): Promise<Uint8Array | undefined> {
-  const length = Math.min(entry.fe.informationLength, limit);
+  const length = Math.min(entry.fe.informationLength, limit, ctx.source.byteLength);
   if (data.embedded) return data.embedded.bytes.subarray(0, length);
   const out = new Uint8Array(length);
   let n = 0;
@@ -272,7 +272,7 @@ export async function readFileBytes(ctx: UdfContext, entry: ReadEntry, data: Fil
     if (n >= length) break;
     const take = Math.min(p.byteLength, length - n);
     if (p.extentType === ExtentType.RECORDED) {
-      const ranges = ctx.partitions[p.partitionRef]?.ranges(p.blockNumber, take);
+      const ranges = partitionRanges(ctx, p.partitionRef, p.blockNumber, take);
       if (!ranges) return undefined;
       const got = await readRanges(ctx, ranges, take);
       if (got.length < take) return undefined;

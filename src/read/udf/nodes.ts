@@ -10,7 +10,7 @@ import {
   parsePathComponents, symlinkTargetOf, type FileEntrySummary,
 } from '../../formats/udf/index.js';
 import { rangesContent, typeBits, type ImageExtent, type NodeKind, type SourceRange, type TreeNode } from '../../model/index.js';
-import { reportOnce, type UdfContext } from './context.js';
+import { partitionRanges, reportOnce, type UdfContext } from './context.js';
 import type { FileData, ReadEntry } from './icb.js';
 
 const KIND_OF_TYPE: Partial<Record<number, NodeKind>> = {
@@ -104,7 +104,7 @@ export function fileContent(ctx: UdfContext, name: string, entry: ReadEntry, dat
       addRange(ranges, ZEROS, 0, take);
       continue;
     }
-    const rs = ctx.partitions[p.partitionRef]?.ranges(p.blockNumber, take);
+    const rs = partitionRanges(ctx, p.partitionRef, p.blockNumber, take);
     if (!rs) {
       bad(`extent at block ${p.blockNumber} of partition ${p.partitionRef} (${take} bytes) lies outside the partition; reading the file fails`, FindingCode.UDF_EXTENT_OUTSIDE);
       addRange(ranges, source, source.byteLength, take);
@@ -179,7 +179,7 @@ function setTimes(node: TreeNode, fe: FileEntrySummary): void {
 export function directoryExtents(ctx: UdfContext, data: FileData): ImageExtent[] {
   const out: ImageExtent[] = [];
   for (const p of data.pieces) {
-    const rs = p.extentType === 0 ? ctx.partitions[p.partitionRef]?.ranges(p.blockNumber, p.byteLength) : undefined;
+    const rs = p.extentType === 0 ? partitionRanges(ctx, p.partitionRef, p.blockNumber, p.byteLength) : undefined;
     for (const r of rs ?? []) out.push({ lba: r.byteOffset / ctx.blockSize, byteLength: r.byteLength });
   }
   return out.length === 1 ? [out[0] as ImageExtent] : out;

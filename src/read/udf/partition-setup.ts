@@ -9,7 +9,7 @@ import {
   parseVat15, parseVat20, parseVatLvExtension, type LogicalVolumeDescriptor, type MetadataPartitionMap, type PartitionDescriptor, type PartitionMap,
   type SparablePartitionMap, type SparingTable,
 } from '../../formats/udf/index.js';
-import { usableTag, type PartitionView, type UdfContext } from './context.js';
+import { partitionRanges, usableTag, type PartitionView, type UdfContext } from './context.js';
 import { fileDataOf, isProblem, readFileBytes, readFileEntry, type Piece, type ReadEntry } from './icb.js';
 import { extendedAttributesOf } from './nodes.js';
 import { MetadataView, PhysicalView, SparableView, VirtualView, type MetadataExtent } from './partitions.js';
@@ -115,7 +115,8 @@ async function sparableView(ctx: UdfContext, ref: number, pd: PartitionDescripto
   if (!best) {
     ctx.findings.error(FindingCode.UDF_SPARING_TABLE, `no sound sparing table among ${map.sparingTableSectors.length} copies; moved packets are read from their original place`, (map.sparingTableSectors[0] ?? 0) * bs, 'SparingTable');
   } else {
-    for (const e of best.entries) if (e.originalLocation < SPARING_ENTRY_DEFECTIVE) moved.set(e.originalLocation, e.mappedLocation);
+    const packet = Math.max(1, map.packetLength);
+    for (const e of best.entries) if (e.originalLocation < SPARING_ENTRY_DEFECTIVE && e.originalLocation % packet === 0) moved.set(e.originalLocation, e.mappedLocation);
   }
   const base = physicalView(ctx, ref, pd);
   return new SparableView(ref, pd.partitionNumber, base.startByteOffset, pd.blockCount, bs, Math.max(1, map.packetLength), moved);
@@ -127,7 +128,7 @@ function metadataExtents(ctx: UdfContext, pieces: readonly Piece[]): MetadataExt
   const out: MetadataExtent[] = [];
   let firstBlock = 0;
   for (const p of pieces) {
-    const ranges = p.extentType === 0 ? ctx.partitions[p.partitionRef]?.ranges(p.blockNumber, p.byteLength) : undefined;
+    const ranges = p.extentType === 0 ? partitionRanges(ctx, p.partitionRef, p.blockNumber, p.byteLength) : undefined;
     if (!ranges) return undefined;
     for (const r of ranges) {
       const blocks = Math.ceil(r.byteLength / bs);

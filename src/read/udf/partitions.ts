@@ -48,7 +48,9 @@ export class SparableView extends PhysicalView {
     private readonly moved: ReadonlyMap<number, number>,
   ) {
     super(ref, partitionNumber, startByteOffset, blockCount, blockSize);
+    this.movedStarts = [...moved.keys()].sort((a, b) => a - b);
   }
+  private readonly movedStarts: number[];
   override blockOffset(blockNumber: number): number | undefined {
     if (blockNumber < 0 || blockNumber >= this.blockCount) return undefined;
     const packet = blockNumber - (blockNumber % this.packetLength);
@@ -58,18 +60,43 @@ export class SparableView extends PhysicalView {
   override ranges(blockNumber: number, byteLength: number): ByteRange[] | undefined {
     if (!this.moved.size) return super.ranges(blockNumber, byteLength);
     if (!inside(blockNumber, byteLength, this.blockSize, this.blockCount)) return undefined;
+    const bs = this.blockSize;
+    const P = this.packetLength;
+    const end = blockNumber + Math.ceil(byteLength / bs);
+    // only the moved packets within the range are visited (a sparing table lists few)
+    let i = lowerBound(this.movedStarts, blockNumber - (blockNumber % P));
     const out: ByteRange[] = [];
     let b = blockNumber;
-    for (let left = byteLength; left > 0;) {
-      const packet = b - (b % this.packetLength);
-      const n = Math.min(left, (packet + this.packetLength - b) * this.blockSize);
-      push(out, this.blockOffset(b) as number, n);
+    let left = byteLength;
+    for (; i < this.movedStarts.length && left > 0; i++) {
+      const p = this.movedStarts[i] as number;
+      if (p >= end) break;
+      if (p > b) {
+        const n = Math.min(left, (p - b) * bs);
+        push(out, this.startByteOffset + b * bs, n);
+        left -= n;
+        b = p;
+      }
+      if (left <= 0) break;
+      const n = Math.min(left, (p + P - b) * bs);
+      push(out, ((this.moved.get(p) as number) + b - p) * bs, n);
       left -= n;
-      b = packet + this.packetLength;
+      b = p + P;
     }
-    if (!out.length) out.push({ byteOffset: this.startByteOffset + blockNumber * this.blockSize, byteLength: 0 });
+    if (left > 0 || !out.length) push(out, this.startByteOffset + b * bs, left);
     return out;
   }
+}
+
+/** Index of the first element ≥ x in a sorted array. */
+function lowerBound(a: readonly number[], x: number): number {
+  let lo = 0, hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((a[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** A virtual map: each block through the Virtual Allocation Table to a block of the physical partition. */
