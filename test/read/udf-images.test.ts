@@ -172,3 +172,21 @@ test('a UDF image read from memory and from a file gives the same tree; detectUd
   sh('genisoimage', ['-quiet', '-o', plain, RECIPES]);
   assert.equal(await detectUdf(await openFileSource(plain)), undefined);
 });
+
+test('an async-only source (as over HTTP) gives the same tree in few reads: a directory\'s data in one, its File Entries in batches', async (t) => {
+  if (!needTools(t, 'genisoimage')) return;
+  const image = await recipeImage('udf-genisoimage');
+  const mem = new MemorySource(new Uint8Array(readFileSync(image)));
+  let reads = 0;
+  const asyncOnly = { name: 'async', byteLength: mem.byteLength, read: async (o: number, n: number) => { reads++; return mem.read(o, n); } };
+  const { openUdfVolume } = await import('../../src/read/udf/index.js');
+  const vol = await openUdfVolume(asyncOnly, new Findings());
+  const opened = reads;
+  const root = await vol.readTree();
+  const all = [...walkTree(root)];
+  const dirs = all.filter((e) => e.node.kind === 'dir').length;
+  const ref = await openUdfVolume(mem, new Findings());
+  assert.deepEqual(all.map((e) => `${e.path} ${e.node.kind} ${e.node.size}`), [...walkTree(await ref.readTree())].map((e) => `${e.path} ${e.node.kind} ${e.node.size}`));
+  assert.ok(opened <= 16, `${opened} reads to open the volume`);
+  assert.ok(reads - opened <= 2 * dirs + 4, `${reads - opened} reads for ${dirs} directories and ${all.length - dirs} files`);
+});
