@@ -134,6 +134,7 @@ export function assertSameAsUdfinfo(image: string, volume: UdfVolume, extra: str
   assert.equal(info.logicalVolumeId, u.get('lvid'), 'logical volume identifier');
   assert.equal(info.fileSetId, u.get('fsid'), 'file set identifier');
   assert.equal(info.volumeSetId, u.get('fullvsid'), 'volume set identifier');
+  assert.deepEqual([info.lvInfo?.owner ?? '', info.lvInfo?.organization ?? '', info.lvInfo?.contact ?? ''], [u.get('owner'), u.get('organization'), u.get('contact')], 'LV Info owner, organization, contact');
   assert.equal(info.blockSize, Number(u.get('blocksize')), 'block size');
   assert.equal(info.fileCount, Number(u.get('numfiles')), 'file count');
   assert.equal(info.directoryCount, Number(u.get('numdirs')), 'directory count');

@@ -38,6 +38,8 @@ export interface UdfVolumeInfo {
   readonly logicalVolumeId: string;
   /** FSD File Set Identifier */
   readonly fileSetId: string;
+  /** the "*UDF LV Info" Implementation Use Volume Descriptor's LVInfo1-3 (UDF 2.2.7.2), when there is one */
+  readonly lvInfo?: { readonly owner: string; readonly organization: string; readonly contact: string };
   /** PVD Implementation Identifier ("*genisoimage", "*Linux UDFFS", …) */
   readonly implementationId: string;
   /** PVD Application Identifier */
@@ -95,6 +97,7 @@ export function volumeInfo(p: InfoParts): UdfVolumeInfo {
   const lvd = p.vds.lvd;
   const pvd = p.vds.pvd;
   const iu = p.lvid?.implementationUse;
+  const lv = p.vds.iuvds.find((d) => d.lvInformation)?.lvInformation;
   const vat = p.vat;
   const fileCount = vat?.fileCount ?? iu?.fileCount;
   const directoryCount = vat?.directoryCount ?? iu?.directoryCount;
@@ -113,6 +116,7 @@ export function volumeInfo(p: InfoParts): UdfVolumeInfo {
     volumeSetId: pvd?.volumeSetIdentifier ?? '',
     logicalVolumeId: vat?.logicalVolumeIdentifier ?? lvd?.logicalVolumeIdentifier ?? '',
     fileSetId: p.fsd.fileSetIdentifier,
+    ...(lv ? { lvInfo: { owner: lv.info1, organization: lv.info2, contact: lv.info3 } } : {}),
     implementationId: pvd?.implementationIdentifier.identifier ?? '',
     applicationId: pvd?.applicationIdentifier.identifier ?? '',
     ...(iu ? { lastWriterId: iu.implementationIdentifier.identifier } : {}),
