@@ -24,3 +24,5 @@ export * from './verify/index.js';
 export * from './create/remaster/index.js';
 export * from './create/fat/index.js';
 export * as wim from './formats/wim/index.js';
+/** UDF: the ECMA-167 / OSTA UDF structures and the volume reader, as the `udf` namespace (no clash with ISO 9660 names). */
+export * as udf from './read/udf/index.js';

@@ -43,6 +43,16 @@ export function civilFromDays(days: number): { year: number; month: number; day:
   return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day: doy - Math.floor((153 * mp + 2) / 5) + 1 };
 }
 
+/** Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's days_from_civil; month 1-12), without a Date object. */
+export function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
 export function writeDate7(b: Uint8Array, o: number, ms: number | undefined, gmtOffset = 0): void {
   if (ms === undefined) {
     b.fill(0, o, o + 7);

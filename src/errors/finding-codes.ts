@@ -121,7 +121,52 @@ export const FindingCode = {
   TREE_TOO_DEEP: 'TREE_TOO_DEEP',
   VD_SET_UNTERMINATED: 'VD_SET_UNTERMINATED',
   VD_TRUNCATED: 'VD_TRUNCATED',
-  // UDF (ECMA-167 / OSTA UDF)
+  // UDF (ECMA-167 / OSTA UDF); UDF trees also use BAD_NAME, DIRECTORY_LOOP, DIRECTORY_TOO_LARGE,
+  // DUPLICATE_NAME, EXTENT_BEYOND_END, TOO_MANY_RECORDS and TREE_TOO_DEEP
+  /** an anchor point (sector 256, N−256, N−1) holds no valid Anchor Volume Descriptor Pointer */
+  UDF_ANCHOR_MISSING: 'UDF_ANCHOR_MISSING',
+  /** the anchors point at different descriptor sequences */
+  UDF_ANCHOR_MISMATCH: 'UDF_ANCHOR_MISMATCH',
+  /** no BEA01 / NSR02 / NSR03 / TEA01 Volume Recognition Sequence, or an incomplete one */
+  UDF_VRS: 'UDF_VRS',
+  /** a descriptor tag's checksum, version, CRC or identifier is wrong */
+  UDF_TAG: 'UDF_TAG',
+  /** a descriptor tag's location differs from where the descriptor is */
+  UDF_TAG_LOCATION: 'UDF_TAG_LOCATION',
+  /** the main Volume Descriptor Sequence is damaged (the reserve one is used) or a descriptor is missing */
+  UDF_VDS: 'UDF_VDS',
+  /** the Logical Volume Descriptor's block size, domain or partition maps are unusable or odd */
+  UDF_LOGICAL_VOLUME: 'UDF_LOGICAL_VOLUME',
+  /** a partition is missing, runs past the image, or its map cannot be used */
+  UDF_PARTITION: 'UDF_PARTITION',
+  /** the metadata file of a metadata partition is damaged (its mirror is used) or unusable */
+  UDF_METADATA_FILE: 'UDF_METADATA_FILE',
+  /** the Virtual Allocation Table is missing or damaged */
+  UDF_VAT: 'UDF_VAT',
+  /** no usable sparing table */
+  UDF_SPARING_TABLE: 'UDF_SPARING_TABLE',
+  /** the Logical Volume Integrity Descriptor is missing or damaged, or the volume is open */
+  UDF_INTEGRITY: 'UDF_INTEGRITY',
+  /** the File Set Descriptor is missing or damaged */
+  UDF_FILE_SET: 'UDF_FILE_SET',
+  /** a File Entry cannot be read (wrong tag, lengths past its block, unknown file type) */
+  UDF_FILE_ENTRY: 'UDF_FILE_ENTRY',
+  /** an extent lies (partly) outside its partition, or names a partition that does not exist */
+  UDF_EXTENT_OUTSIDE: 'UDF_EXTENT_OUTSIDE',
+  /** impossible lengths: allocation descriptors vs. information length, a directory of an odd length */
+  UDF_LENGTH: 'UDF_LENGTH',
+  /** an Allocation Extent Descriptor chain is broken, loops, or is too long */
+  UDF_ALLOCATION_EXTENT: 'UDF_ALLOCATION_EXTENT',
+  /** a File Identifier Descriptor is damaged (the rest of the directory is searched for the next one) */
+  UDF_FID: 'UDF_FID',
+  /** a name or identifier uses an unknown CS0 compression ID */
+  UDF_CS0: 'UDF_CS0',
+  /** a symbolic link's path components are damaged or odd */
+  UDF_SYMLINK: 'UDF_SYMLINK',
+  /** extended attributes were skipped (only device numbers are read from them) */
+  UDF_EXTENDED_ATTRIBUTES: 'UDF_EXTENDED_ATTRIBUTES',
+  /** named streams (and the system stream directory) were skipped */
+  UDF_NAMED_STREAMS: 'UDF_NAMED_STREAMS',
   // FAT
   /** the backup boot sector (BPB_BkBootSec) differs from sector 0 */
   FAT_BACKUP_BOOT_MISMATCH: 'FAT_BACKUP_BOOT_MISMATCH',

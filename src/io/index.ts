@@ -3,6 +3,7 @@ export * from './memory-source.js';
 export * from './blob-source.js';
 export * from './http-source.js';
 export * from './sub-source.js';
+export * from './zero-source.js';
 export * from './cached-source.js';
 export * from './byte-sink.js';
 export * from './streams.js';

@@ -72,8 +72,10 @@ export interface Mutation {
 
 const EXTREMES = [0, 1, 2, 15, 16, 17, 0x7f, 0x80, 0xff, 0xffff, 0x7fffffff, 0xffffffff];
 
-function setBytes(b: Uint8Array, o: number, values: number[], undo: [number, number][]): void {
+/** Set bytes of `b` from `o` on (those inside it), noting the old values in `undo`. */
+export function setBytes(b: Uint8Array, o: number, values: number[], undo: [number, number][]): void {
   for (let i = 0; i < values.length; i++) {
+    if (o + i < 0) continue;
     if (o + i >= b.length) return;
     undo.push([o + i, b[o + i] as number]);
     b[o + i] = values[i] as number;
@@ -132,6 +134,11 @@ export function mutate(b: Uint8Array, map: ImageMap, r: () => number): Mutation 
     const off = pick([80, 120, 128, 132, 140, 148, 156, 158, 166, 181, 188]) as number;
     setBytes(b, d * 2048 + off, u32both(value()).slice(0, 4 + int(5)), undo);
   }
+  return mutation(b, undo, kind, byteLength);
+}
+
+/** A Mutation that puts back what `undo` noted (newest first). */
+export function mutation(b: Uint8Array, undo: [number, number][], kind: string, byteLength: number): Mutation {
   return {
     kind,
     byteLength,

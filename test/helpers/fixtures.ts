@@ -95,6 +95,14 @@ async function build(name: string): Promise<string> {
 /** Path of the reference image `name`, built on first use. */
 export function fixtureImage(name: FixtureName): Promise<string> {
   if (name === 'grub-rescue') return Promise.resolve(GRUB_RESCUE_ISO);
+  return recipeImage(name);
+}
+
+/**
+ * Path of the image of any recipe `name` (`test/fixtures/recipes/NAME.sh`), built on first use and cached
+ * like the FIXTURES — for images the ISO 9660 suites should not iterate over (the UDF ones).
+ */
+export function recipeImage(name: string): Promise<string> {
   let p = building.get(name);
   if (!p) {
     p = build(name);

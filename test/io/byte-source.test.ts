@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { spawn } from 'node:child_process';
 import {
-  MemorySource, BlobSource, SubSource, CachedSource, openHttpSource, readExact, IsoKitError, ErrorCode, concatSource,
+  MemorySource, BlobSource, SubSource, CachedSource, ZeroSource, ZEROS, openHttpSource, readExact, IsoKitError, ErrorCode, concatSource,
   type ByteSource, type ReadOptions, clampRead, throwIfAborted,
 } from '../../src/index.js';
 import { openFileSource } from '../../src/node/index.js';
@@ -19,7 +19,7 @@ import { BIN, tmpDir } from '../helpers/index.js';
 
 /** Deterministic content by offset, so any window can be checked without holding the source. */
 const byteAt = (o: number): number => (o * 31 + Math.floor(o / 65536) + 7) % 251;
-function expected(offset: number, length: number): Uint8Array {
+function expectedAt(offset: number, length: number): Uint8Array {
   const b = new Uint8Array(length);
   for (let i = 0; i < length; i++) b[i] = byteAt(offset + i);
   return b;
@@ -34,7 +34,7 @@ class VirtualSource implements ByteSource {
     throwIfAborted(opts?.signal);
     this.reads++;
     const n = clampRead(this, byteOffset, byteLength);
-    return expected(byteOffset, n);
+    return expectedAt(byteOffset, n);
   }
 }
 
@@ -65,8 +65,8 @@ function serve(payload: Uint8Array, mode: 'ranges' | 'no-ranges' = 'ranges'): Pr
   }));
 }
 
-/** The contract every source must meet, given a source whose bytes follow byteAt(). */
-async function contract(src: ByteSource): Promise<void> {
+/** The contract every source must meet, given a source whose bytes follow byteAt() (or `expected` given). */
+async function contract(src: ByteSource, expected = expectedAt): Promise<void> {
   const L = src.byteLength;
   assert.deepEqual(await src.read(0, 16), expected(0, 16), 'offset 0');
   assert.equal((await src.read(0, 0)).length, 0, 'zero-length read');
@@ -86,7 +86,7 @@ async function contract(src: ByteSource): Promise<void> {
 
 test('ByteSource contract: memory, Blob, file, HTTP range, sub-range, cache', async () => {
   const size = 300_000;
-  const payload = expected(0, size);
+  const payload = expectedAt(0, size);
   await contract(new MemorySource(payload));
   await contract(new BlobSource(new Blob([payload.buffer as ArrayBuffer])));
   const { dir, cleanup } = tmpDir('bs');
@@ -102,7 +102,7 @@ test('ByteSource contract: memory, Blob, file, HTTP range, sub-range, cache', as
     // a sub-range is a source of its own: its offset 0 is the parent's byteOffset
     const parent = new MemorySource(payload);
     const sub = new SubSource(parent, 4096, 100_000);
-    assert.deepEqual(await sub.read(0, 8), expected(4096, 8));
+    assert.deepEqual(await sub.read(0, 8), expectedAt(4096, 8));
     assert.equal((await sub.read(99_998, 10)).length, 2);
     await contract(new CachedSource(new MemorySource(payload), { blockSize: 4096, maxBlocks: 8 }));
     // ranges of different sources end to end (a file stored as extents); the middle window straddles two
@@ -117,7 +117,7 @@ test('ByteSource contract: memory, Blob, file, HTTP range, sub-range, cache', as
     ]);
     assert.equal(concat.byteLength, size);
     await contract(concat);
-    assert.deepEqual(await concat.read(500, 200_000), expected(500, 200_000), 'a read across three ranges');
+    assert.deepEqual(await concat.read(500, 200_000), expectedAt(500, 200_000), 'a read across three ranges');
     assert.throws(() => concatSource([{ source: parent, byteOffset: size - 10, byteLength: 11 }]), (e: unknown) => e instanceof IsoKitError && e.code === ErrorCode.INVALID_ARGUMENT);
     await fs2.close?.();
   } finally {
@@ -130,9 +130,9 @@ test('ByteSource contract above 4 GiB: virtual source, sub-range past 4 GiB, cac
   const big = new VirtualSource(5 * 2 ** 30 + 12345);
   await contract(big);
   const at = 2 ** 32 + 17; // a window straddling nothing but above 4 GiB
-  assert.deepEqual(await big.read(at, 64), expected(at, 64));
+  assert.deepEqual(await big.read(at, 64), expectedAt(at, 64));
   const sub = new SubSource(big, 2 ** 32 - 8, 2 ** 31);
-  assert.deepEqual(await sub.read(0, 16), expected(2 ** 32 - 8, 16), 'a window crossing the 4 GiB boundary');
+  assert.deepEqual(await sub.read(0, 16), expectedAt(2 ** 32 - 8, 16), 'a window crossing the 4 GiB boundary');
   assert.equal(sub.byteLength, 2 ** 31);
   const cached = new CachedSource(big, { blockSize: 65536, maxBlocks: 4 });
   await contract(cached);
@@ -142,15 +142,30 @@ test('ByteSource contract above 4 GiB: virtual source, sub-range past 4 GiB, cac
     { source: big, byteOffset: 2 ** 32 - 5 + 2 ** 29, byteLength: big.byteLength - (2 ** 32 - 5 + 2 ** 29) },
   ]);
   await contract(concat);
-  assert.deepEqual(await concat.read(2 ** 32 - 16, 64), expected(2 ** 32 - 16, 64), 'a window across ranges at 4 GiB');
+  assert.deepEqual(await concat.read(2 ** 32 - 16, 64), expectedAt(2 ** 32 - 16, 64), 'a window across ranges at 4 GiB');
   const before = big.reads;
   await cached.read(2 ** 32 + 100, 10);
   await cached.read(2 ** 32 + 200, 10);
   assert.equal(big.reads - before, 1, 'the second read in the same block is served from the cache');
 });
 
+test('ByteSource contract: zeros (the holes of sparse files), small and of any length up to 2^53', async () => {
+  const zeros = (_offset: number, length: number) => new Uint8Array(length);
+  await contract(new ZeroSource(300_000), zeros);
+  await contract(new ZeroSource(2 ** 52), zeros);
+  assert.deepEqual(await ZEROS.read(2 ** 50, 16), new Uint8Array(16), 'the shared instance reaches 2^53 − 1');
+  await contract(new SubSource(ZEROS, 2 ** 40, 5 * 2 ** 30), zeros);
+  const z = new ZeroSource(10);
+  const a = await z.read(0, 10);
+  a[0] = 7;
+  assert.equal((await z.read(0, 1))[0], 0, 'a read hands out its own array: writing into it changes nothing');
+  const into = new Uint8Array(8).fill(9);
+  assert.equal(z.readIntoSync(6, into), 4);
+  assert.deepEqual([...into], [0, 0, 0, 0, 9, 9, 9, 9]);
+});
+
 test('HTTP: a server without range support, a missing file and a dead server each give a clear IsoKitError', async () => {
-  const payload = expected(0, 10_000);
+  const payload = expectedAt(0, 10_000);
   const noRanges = await serve(payload, 'no-ranges');
   try {
     await assert.rejects(openHttpSource(noRanges.url), (e: unknown) => e instanceof IsoKitError && e.code === ErrorCode.RANGE_NOT_SUPPORTED && /range/i.test(e.message));

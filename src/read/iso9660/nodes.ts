@@ -12,6 +12,7 @@ import { decodeJolietName } from '../../formats/joliet/index.js';
 import type { RockRidgeInfo } from '../../formats/rockridge/interpret.js';
 import { extentsContent } from '../content.js';
 import { zisofsContent } from '../zisofs.js';
+import { badName, replacementName } from '../names.js';
 
 export type TreeMode = 'iso9660' | 'joliet' | 'rockridge';
 
@@ -47,7 +48,6 @@ export interface NodeContext {
   readonly lean: boolean;
 }
 
-export const badName = (n: string | undefined): boolean => !n || n === '.' || n === '..' || n.includes('/') || n.includes('\0');
 
 export function noteIsoLevel(stats: TreeStats, name: string, isDir: boolean): void {
   if (isDir) {
@@ -63,9 +63,7 @@ export function noteIsoLevel(stats: TreeStats, name: string, isDir: boolean): vo
 function usableName(ctx: NodeContext, byteOffset: number, name: string): string {
   if (!badName(name)) return name;
   ctx.findings.warn(FindingCode.BAD_NAME, `file identifier ${JSON.stringify(name)} is not usable as a name`, byteOffset, 'DirectoryRecord');
-  let n = (name || '_').replace(/[/\0]/g, '_');
-  if (n === '.' || n === '..') n = `_${n}`;
-  return n;
+  return replacementName(name);
 }
 
 /** The node's name in this tree and, for Rock Ridge, the underlying ISO 9660 name (not in listing mode). */
