@@ -12,15 +12,16 @@
  */
 import { Buffer } from 'node:buffer';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { BLOCK_SIZE, type DataItem, type DataRegionChunk, type DataRegionChunks, type FileDataSource } from '../create/index.js';
 import { ErrorCode, IsoKitError } from '../errors/index.js';
 import { skewedBuffers } from './chunk-reader.js';
 import { ioError } from './errors.js';
 import { FileContent } from './fs-content.js';
+import { WorkerPool, waitWhileEqual } from './worker-pool.js';
+import { PieceFlag, readRingWords } from './worker-protocols.js';
 
 /** piece flags */
-const SMALL = 1, FIRST = 2, LAST = 4;
+const { SMALL, FIRST, LAST } = PieceFlag;
 
 /** How the region is cut into slots: pieces (a file range plus its zero padding) and, per slot, its pieces. */
 export interface DataPacking {
@@ -161,13 +162,8 @@ export function sharedPaths(items: readonly DataItem[]): SharedPaths {
   return { dirBytes, dirEnds, nameBytes, nameEnds, dirOf, maxByteLength: maxDir + 1 + maxName };
 }
 
-/**
- * control words: [0] claim counter (workers only), slots consumed, failed flag, then per ring slot its state and
- * problem count, then the number of threads that have started
- */
-const CONSUMED = 1, FAILED = 2, STATE = 3;
-
-interface Problem {
+/** A file that changed after it was planned (reported by a reader thread for region slot `seq`). */
+export interface ReadProblem {
   index: number;
   reason: string;
   actualByteLength?: number;
@@ -175,105 +171,21 @@ interface Problem {
   short?: boolean;
 }
 
-/**
- * The worker body, evaluated as a script (`eval: true`) so it runs the same from dist/ and under tsx; it only
- * uses `require` and `workerData`.
- */
-const WORKER_SOURCE = `
-const { openSync, readSync, closeSync, fstatSync } = require('node:fs');
-const { parentPort, workerData: w } = require('node:worker_threads');
-const ctrl = new Int32Array(w.control);
-const NEXT = 0, CONSUMED = 1, FAILED = 2, STATE = 3, PROBS = 3 + w.slots, STARTED = 3 + 2 * w.slots;
-Atomics.add(ctrl, STARTED, 1);
-Atomics.notify(ctrl, STARTED);
-const SMALL = 1, FIRST = 2, LAST = 4;
-const P = w.paths, dirBytes = Buffer.from(P.dirBytes), nameBytes = Buffer.from(P.nameBytes);
-const scratch = Buffer.alloc(P.maxByteLength + 1);
-function path(i) {
-  const d = P.dirOf[i], d0 = d ? P.dirEnds[d - 1] : 0, n0 = i ? P.nameEnds[i - 1] : 0, n1 = P.nameEnds[i];
-  let at = dirBytes.copy(scratch, 0, d0, P.dirEnds[d]);
-  if (n1 > n0) { scratch[at++] = 47; at += nameBytes.copy(scratch, at, n0, n1); }
-  return scratch.subarray(0, at);
+/** What a reader thread starts with (read-worker.ts). */
+export interface ReadWorkerInit {
+  control: SharedArrayBuffer;
+  data: SharedArrayBuffer;
+  /** byte offset of slot 0 in `data` (slots are skewed off page alignment, see chunk-reader.ts) */
+  base: number;
+  slots: number;
+  slotBytes: number;
+  packing: DataPacking;
+  paths: SharedPaths;
+  large: LargeItems;
 }
-const p = w.packing;
-const total = p.slotLength.length;
-function large(i) {
-  const a = w.large.items;
-  let lo = 0, hi = a.length - 1;
-  while (lo < hi) { const mid = (lo + hi) >> 1; if (a[mid] < i) lo = mid + 1; else hi = mid; }
-  return lo;
-}
-const views = [];
-for (let s = 0; s < w.slots; s++) views.push(new Uint8Array(w.data, w.base + s * w.slotBytes, w.slotBytes));
-let openItem = -1, openFd = -1;
-const closeOpen = () => { if (openFd >= 0) closeSync(openFd); openFd = -1; openItem = -1; };
-const fail = (e, i, pos) => { e.isoPath = path(i).toString(); e.isoPosition = pos; return e; };
-function open(i) {
-  try { return openSync(path(i), 'r'); } catch (e) { if (e.code === 'ENOENT') return -1; throw fail(e, i); }
-}
-function readInto(fd, buf, at, want, pos, i, enough = want) {
-  let got = 0;
-  try {
-    while (got < enough) { const n = readSync(fd, buf, at + got, want - got, pos + got); if (n === 0) break; got += n; }
-  } catch (e) { throw fail(e, i, pos + got); }
-  return got;
-}
-function fill(seq, buf, probs) {
-  let at = 0;
-  for (let k = p.slotFirstPiece[seq]; k < p.slotFirstPiece[seq + 1]; k++) {
-    const i = p.item[k], len = p.regionLength[k], want = p.dataLength[k], f = p.flags[k], off = p.fileOffset[k];
-    let got = 0;
-    if (f & SMALL) {
-      const fd = open(i);
-      if (fd < 0) probs.push({ index: i, reason: 'it was removed' });
-      else {
-        try { got = readInto(fd, buf, at, want + 1, 0, i, want); } finally { closeSync(fd); }
-        if (got > want) { probs.push({ index: i, reason: 'it became longer' }); got = want; }
-        else if (got < want) probs.push({ index: i, reason: 'it became shorter', actualByteLength: got });
-      }
-    } else {
-      if (openItem !== i) {
-        closeOpen();
-        openFd = open(i);
-        openItem = i;
-        if (f & FIRST) {
-          if (openFd < 0) probs.push({ index: i, reason: 'it was removed' });
-          else {
-            const st = fstatSync(openFd);
-            const L = large(i);
-            if (st.size !== w.large.sizes[L]) probs.push({ index: i, reason: 'its size changed from ' + w.large.sizes[L] + ' to ' + st.size + ' bytes' });
-            else if (st.mtimeMs !== w.large.mtimes[L]) probs.push({ index: i, reason: 'it was modified' });
-          }
-        }
-      }
-      if (openFd >= 0) got = readInto(openFd, buf, at, want, off, i);
-      if (got < want) probs.push({ index: i, reason: 'it became shorter', actualByteLength: off + got, short: true });
-      if (f & LAST) closeOpen();
-    }
-    buf.fill(0, at + got, at + len);
-    at += len;
-  }
-}
-try {
-  for (;;) {
-    const seq = Atomics.add(ctrl, NEXT, 1);
-    if (seq >= total) break;
-    for (let c = Atomics.load(ctrl, CONSUMED); seq - c >= w.slots; c = Atomics.load(ctrl, CONSUMED)) Atomics.wait(ctrl, CONSUMED, c);
-    const slot = seq % w.slots;
-    const probs = [];
-    fill(seq, views[slot], probs);
-    if (probs.length) parentPort.postMessage({ seq, probs });
-    Atomics.store(ctrl, PROBS + slot, probs.length);
-    Atomics.store(ctrl, STATE + slot, seq + 1);
-    Atomics.notify(ctrl, STATE + slot);
-  }
-  closeOpen();
-} catch (e) {
-  parentPort.postMessage({ error: { message: String(e && e.message), code: e && e.code, path: e && e.isoPath, position: e && e.isoPosition } });
-  Atomics.store(ctrl, FAILED, 1);
-  for (let s = 0; s < w.slots; s++) Atomics.notify(ctrl, STATE + s);
-}
-`;
+
+/** A reader thread's message: the problems of one slot, or the error that stopped it. */
+export type ReadWorkerMessage = { seq: number; probs: ReadProblem[] } | { error: { message: string; code?: string; path?: string; position?: number } };
 
 export interface ReadAheadOptions {
   /** true: always; false: never; 'auto' (default): for many files or many bytes */
@@ -307,7 +219,14 @@ function defaultWorkers(items: readonly DataItem[]): number {
  * The items split over several pieces (half a slot or more), with the size and mtime their first piece checks
  * with fstat; small files need neither (their read count shows a change), so 100,000 of them add nothing here.
  */
-function largeItems(items: readonly DataItem[], slotBytes: number): { items: Int32Array; sizes: Float64Array; mtimes: Float64Array } {
+/** The items read in several pieces, with the size and mtime planned for each. */
+interface LargeItems {
+  items: Int32Array;
+  sizes: Float64Array;
+  mtimes: Float64Array;
+}
+
+function largeItems(items: readonly DataItem[], slotBytes: number): LargeItems {
   const which: number[] = [];
   for (let i = 0; i < items.length; i++) if ((items[i] as DataItem).byteLength >= slotBytes / 2) which.push(i);
   const out = { items: sharedOf(Int32Array, which.length), sizes: sharedOf(Float64Array, which.length), mtimes: sharedOf(Float64Array, which.length) };
@@ -320,8 +239,6 @@ function largeItems(items: readonly DataItem[], slotBytes: number): { items: Int
   return out;
 }
 
-type AtomicsWaitAsync = { waitAsync(a: Int32Array, i: number, v: number): { async: boolean; value: Promise<string> | string } };
-
 /** A FileDataSource reading node files with worker threads (undefined for items that are not all files on disk). */
 export function readAheadSource(opts: ReadAheadOptions = {}): FileDataSource {
   return (items, { signal }) => {
@@ -333,126 +250,149 @@ export function readAheadSource(opts: ReadAheadOptions = {}): FileDataSource {
       bytes += d.byteLength;
     }
     if (enabled === 'auto' && items.length < 2000 && bytes < 256 << 20) return undefined;
-    return readAhead(items, opts, signal);
+    return new ReadAhead(items, opts, signal).chunks();
   };
 }
 
-interface ErrorMessage {
-  seq?: number;
-  probs?: Problem[];
-  error?: { message: string; code?: string; path?: string; position?: number };
-}
 
-/** Start the worker threads on the region (they fill the ring right away) and hand its chunks out in order. */
-function readAhead(items: readonly DataItem[], opts: ReadAheadOptions, signal: AbortSignal | undefined): DataRegionChunks {
-  const count = Math.max(1, opts.workers ?? defaultWorkers(items));
-  const slotBytes = opts.slotBytes ?? 1 << 20;
-  // a slot being written, one being filled by each reader and some slack for small files' uneven pace (the
-  // readers are the slower side: 5 slots of 1 MiB wrote 100,000 small files as fast as 8, with 3 MiB less RSS)
-  const slots = opts.slots ?? (count > 1 ? 5 : 4);
-  const sizes = new Float64Array(items.length);
-  for (let i = 0; i < items.length; i++) sizes[i] = (items[i] as DataItem).byteLength;
-  const packing = packDataRegion(sizes, slotBytes);
-  const large = largeItems(items, slotBytes);
-  const total = packing.slotLength.length;
-  const views = skewedBuffers(slots, slotBytes, true);
-  const first = views[0] as Uint8Array;
-  const ctrl = new Int32Array(new SharedArrayBuffer((4 + 2 * slots) * 4));
-  const workerData = { control: ctrl.buffer, data: first.buffer, base: first.byteOffset, slots, slotBytes, packing, paths: sharedPaths(items), large };
-  const problems = new Map<number, Problem[]>();
-  const state = { failure: undefined as IsoKitError | undefined, wake: undefined as (() => void) | undefined };
-  const failWith = (e: IsoKitError) => {
-    state.failure ??= e;
-    Atomics.store(ctrl, FAILED, 1);
-    for (let s = 0; s < slots; s++) Atomics.notify(ctrl, STATE + s);
-    state.wake?.();
-  };
-  const threads = Math.min(total, count);
-  const workers = Array.from({ length: threads }, () => {
-    const w = new Worker(WORKER_SOURCE, { eval: true, workerData, resourceLimits: { maxYoungGenerationSizeMb: 1 } });
-    w.on('message', (m: ErrorMessage) => {
-      if (m.error) {
-        const e = Object.assign(new Error(m.error.message), m.error.code ? { code: m.error.code } : {});
-        failWith(ioError(e, m.error.path ?? 'file data', m.error.position));
-      } else if (m.seq !== undefined && m.probs) {
-        problems.set(m.seq, m.probs);
-        state.wake?.();
-      }
+/** The read-ahead of one region: the ring, its reader threads, and the slots handed out in order. */
+class ReadAhead {
+  private readonly ctrl: Int32Array;
+  private readonly ring: ReturnType<typeof readRingWords>;
+  private readonly views: Uint8Array[];
+  private readonly packing: DataPacking;
+  private readonly pool: WorkerPool<ReadWorkerMessage> | undefined;
+  private readonly slots: number;
+  private readonly total: number;
+  /** problems posted per region slot, until the writer takes that slot */
+  private readonly posted = new Map<number, ReadProblem[]>();
+  /** each item's first problem, reported with its last piece */
+  private readonly pending = new Map<number, ReadProblem>();
+  private failure: IsoKitError | undefined;
+  private wake: (() => void) | undefined;
+  private stopped: Promise<void> | undefined;
+
+  constructor(items: readonly DataItem[], opts: ReadAheadOptions, private readonly signal: AbortSignal | undefined) {
+    const count = Math.max(1, opts.workers ?? defaultWorkers(items));
+    const slotBytes = opts.slotBytes ?? 1 << 20;
+    // a slot being written, one being filled by each reader and some slack for small files' uneven pace (the
+    // readers are the slower side: 5 slots of 1 MiB wrote 100,000 small files as fast as 8, with 3 MiB less RSS)
+    this.slots = opts.slots ?? (count > 1 ? 5 : 4);
+    const sizes = new Float64Array(items.length);
+    for (let i = 0; i < items.length; i++) sizes[i] = (items[i] as DataItem).byteLength;
+    this.packing = packDataRegion(sizes, slotBytes);
+    this.total = this.packing.slotLength.length;
+    this.views = skewedBuffers(this.slots, slotBytes, true);
+    this.ring = readRingWords(this.slots);
+    this.ctrl = new Int32Array(new SharedArrayBuffer(this.ring.words * 4));
+    const first = this.views[0] as Uint8Array;
+    const workerData: ReadWorkerInit = {
+      control: this.ctrl.buffer as SharedArrayBuffer, data: first.buffer as SharedArrayBuffer, base: first.byteOffset, slots: this.slots, slotBytes,
+      packing: this.packing, paths: sharedPaths(items), large: largeItems(items, slotBytes),
+    };
+    const threads = Math.min(this.total, count);
+    this.pool = threads === 0 ? undefined : new WorkerPool<ReadWorkerMessage>('read-worker', threads, { workerData: () => workerData, label: 'file reader thread', resourceLimits: { maxYoungGenerationSizeMb: 1 } }, {
+      onMessage: (m) => this.received(m),
+      onFailure: (e) => this.fail(e),
+      // a reader that ran out of slots ends by itself
+      expectExit: (code) => code === 0,
     });
-    w.on('error', (e) => failWith(new IsoKitError(ErrorCode.INTERNAL, `file reader thread failed: ${e.message}`, { cause: e })));
-    return w;
-  });
-  if (opts.onThreadsStarted) {
-    const started = 3 + 2 * slots, deadline = Date.now() + 1000, done = opts.onThreadsStarted;
-    for (let n = Atomics.load(ctrl, started); n < threads && Date.now() < deadline; n = Atomics.load(ctrl, started)) Atomics.wait(ctrl, started, n, 50);
-    done();
-    // a thread still starting after a second (a very busy machine): again when it is up
-    if (Atomics.load(ctrl, started) < threads) for (const w of workers) w.once('online', done);
+    if (opts.onThreadsStarted && this.pool) this.whenStarted(threads, opts.onThreadsStarted);
   }
-  let stopped: Promise<void> | undefined;
-  const close = () => {
-    if (!stopped) {
-      failWith(new IsoKitError(ErrorCode.ABORTED, 'stopped'));
-      stopped = Promise.all(workers.map((w) => w.terminate())).then(() => undefined);
-    }
-    return stopped;
-  };
-  const next = async () => {
-    const wait = new Promise<void>((resolve) => (state.wake = resolve));
-    await wait;
-  };
-  const pending = new Map<number, Problem>();
 
-  async function problemsOf(seq: number): Promise<Problem[]> {
+  /** Wait (up to a second) for every thread to be up, then call `done`; a slower thread calls it again when up. */
+  private whenStarted(threads: number, done: () => void): void {
+    const started = this.ring.STARTED, deadline = Date.now() + 1000;
+    for (let n = Atomics.load(this.ctrl, started); n < threads && Date.now() < deadline; n = Atomics.load(this.ctrl, started)) Atomics.wait(this.ctrl, started, n, 50);
+    done();
+    if (Atomics.load(this.ctrl, started) < threads) this.pool?.onOnline(done);
+  }
+
+  private received(m: ReadWorkerMessage): void {
+    if ('error' in m) {
+      const e = Object.assign(new Error(m.error.message), m.error.code ? { code: m.error.code } : {});
+      this.fail(ioError(e, m.error.path ?? 'file data', m.error.position));
+    } else {
+      this.posted.set(m.seq, m.probs);
+      this.wake?.();
+    }
+  }
+
+  private fail(e: IsoKitError): void {
+    this.failure ??= e;
+    Atomics.store(this.ctrl, this.ring.FAILED, 1);
+    for (let s = 0; s < this.slots; s++) Atomics.notify(this.ctrl, this.ring.STATE + s);
+    this.wake?.();
+  }
+
+  private next(): Promise<void> {
+    return new Promise<void>((resolve) => (this.wake = resolve));
+  }
+
+  close = (): Promise<void> => {
+    if (!this.stopped) {
+      this.fail(new IsoKitError(ErrorCode.ABORTED, 'stopped'));
+      this.stopped = this.pool?.terminate() ?? Promise.resolve();
+    }
+    return this.stopped;
+  };
+
+  /** The problems the reader posted for slot `seq` (the message may arrive after the slot is marked full). */
+  private async problemsOf(seq: number): Promise<ReadProblem[]> {
     for (;;) {
-      const list = problems.get(seq);
+      const list = this.posted.get(seq);
       if (list) {
-        problems.delete(seq);
+        this.posted.delete(seq);
         return list;
       }
-      if (state.failure) throw state.failure;
-      await next();
+      if (this.failure) throw this.failure;
+      await this.next();
     }
   }
 
   /** Keep each item's first problem (a short read over what fstat said); report it with the item's last piece. */
-  function collect(list: readonly Problem[], seq: number): Problem[] {
+  private collect(list: readonly ReadProblem[], seq: number): ReadProblem[] {
     for (const p of list) {
-      const had = pending.get(p.index);
-      if (!had || (p.short && !had.short)) pending.set(p.index, p);
+      const had = this.pending.get(p.index);
+      if (!had || (p.short && !had.short)) this.pending.set(p.index, p);
     }
-    const out: Problem[] = [];
-    const from = seq ? (packing.itemsDone[seq - 1] as number) : 0;
-    for (const [index, p] of pending) {
-      if (index < from || index >= (packing.itemsDone[seq] as number)) continue;
-      pending.delete(index);
+    const out: ReadProblem[] = [];
+    const from = seq ? (this.packing.itemsDone[seq - 1] as number) : 0;
+    for (const [index, p] of this.pending) {
+      if (index < from || index >= (this.packing.itemsDone[seq] as number)) continue;
+      this.pending.delete(index);
       out.push(p.actualByteLength !== undefined ? { index, reason: p.reason, actualByteLength: p.actualByteLength } : { index, reason: p.reason });
     }
     return out.sort((a, b) => a.index - b.index);
   }
 
-  async function* chunks(): AsyncGenerator<DataRegionChunk, void, undefined> {
-    try {
-      for (let seq = 0; seq < total; seq++) {
-        const slot = seq % slots;
-        for (let v = Atomics.load(ctrl, STATE + slot); v !== seq + 1 && !Atomics.load(ctrl, FAILED); v = Atomics.load(ctrl, STATE + slot)) {
-          const r = (Atomics as unknown as AtomicsWaitAsync).waitAsync(ctrl, STATE + slot, v);
-          if (r.async) await r.value;
-        }
-        if (Atomics.load(ctrl, STATE + slot) !== seq + 1) {
-          while (!state.failure) await next();
-          throw state.failure;
-        }
-        if (signal?.aborted) throw new IsoKitError(ErrorCode.ABORTED, 'aborted');
-        const changes = Atomics.load(ctrl, STATE + slots + slot) ? await problemsOf(seq) : [];
-        yield { bytes: (views[slot] as Uint8Array).subarray(0, packing.slotLength[seq]), itemsDone: packing.itemsDone[seq] as number, changes: collect(changes, seq) };
-        Atomics.store(ctrl, CONSUMED, seq + 1);
-        Atomics.notify(ctrl, CONSUMED);
-      }
-    } finally {
-      await close();
+  /** Wait until a reader has filled region slot `seq` (throws the failure that stopped the readers). */
+  private async filled(seq: number): Promise<void> {
+    const { ctrl } = this, at = this.ring.STATE + (seq % this.slots);
+    for (let v = Atomics.load(ctrl, at); v !== seq + 1 && !Atomics.load(ctrl, this.ring.FAILED); v = Atomics.load(ctrl, at)) await waitWhileEqual(ctrl, at, v);
+    if (Atomics.load(ctrl, at) !== seq + 1) {
+      while (!this.failure) await this.next();
+      throw this.failure;
     }
+    if (this.signal?.aborted) throw new IsoKitError(ErrorCode.ABORTED, 'aborted');
   }
 
-  return { [Symbol.asyncIterator]: chunks, close };
+  chunks(): DataRegionChunks {
+    return { [Symbol.asyncIterator]: () => this.inOrder(), close: this.close };
+  }
+
+  private async *inOrder(): AsyncGenerator<DataRegionChunk, void, undefined> {
+    try {
+      for (let seq = 0; seq < this.total; seq++) {
+        await this.filled(seq);
+        const slot = seq % this.slots;
+        const changes = Atomics.load(this.ctrl, this.ring.PROBS + slot) ? await this.problemsOf(seq) : [];
+        yield { bytes: (this.views[slot] as Uint8Array).subarray(0, this.packing.slotLength[seq]), itemsDone: this.packing.itemsDone[seq] as number, changes: this.collect(changes, seq) };
+        Atomics.store(this.ctrl, this.ring.CONSUMED, seq + 1);
+        Atomics.notify(this.ctrl, this.ring.CONSUMED);
+      }
+    } finally {
+      await this.close();
+    }
+  }
 }

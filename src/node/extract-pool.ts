@@ -4,35 +4,31 @@
  * kind of work (per-file kernel cost: open, write, futimes, close) two workers nearly halve the wall time
  * of one thread. Each worker has at most `depth` batches queued; `submit` waits for room.
  */
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { ErrorCode, IsoKitError } from '../errors/index.js';
 import type { BatchResult, FileBatch } from './extract-batch.js';
 import type { OutputEnv } from './extract-file-io.js';
+import { WorkerPool } from './worker-pool.js';
 
 interface Slot {
-  readonly worker: Worker;
   /** batches sent and not answered */
   queued: number;
   /** bytes of those batches */
   bytes: number;
-  readonly exited: Promise<void>;
 }
 
-function startWorker(workerData: unknown): Worker {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    // Running from the TypeScript sources (tests under tsx): load the worker module through tsx's hook.
-    const file = fileURLToPath(new URL('./extract-worker.ts', here));
-    return new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(file)});`, { eval: true, workerData });
-  }
-  return new Worker(new URL('./extract-worker.js', here), { workerData });
+/** What an extraction worker starts with (extract-worker.ts). */
+export interface ExtractWorkerInit {
+  env: OutputEnv;
+  bufferByteLength: number;
+  /** [0] != 0: stop between files */
+  stop: SharedArrayBuffer;
 }
 
 export class ExtractPool {
+  private readonly pool: WorkerPool<BatchResult>;
   private readonly slots: Slot[];
   private readonly stopFlag: Int32Array;
   private failure: unknown;
+  private closing = false;
   private readonly waiters: (() => void)[] = [];
   private readonly batchBytes = new Map<number, number>();
 
@@ -45,18 +41,17 @@ export class ExtractPool {
   ) {
     const stop = new SharedArrayBuffer(4);
     this.stopFlag = new Int32Array(stop);
-    this.slots = Array.from({ length: count }, () => {
-      const worker = startWorker({ env, bufferByteLength, stop });
-      const exited = new Promise<void>((resolve) => worker.once('exit', (code) => {
-        if (slot.queued > 0) this.fail(new IsoKitError(ErrorCode.INTERNAL, `an extraction worker stopped (exit code ${code}) with work queued`));
-        slot.queued = 0;
+    this.slots = Array.from({ length: count }, () => ({ queued: 0, bytes: 0 }));
+    const workerData: ExtractWorkerInit = { env, bufferByteLength, stop };
+    this.pool = new WorkerPool<BatchResult>('extract-worker', count, { workerData: () => workerData, label: 'extraction worker' }, {
+      onMessage: (r, i) => this.answered(this.slots[i] as Slot, r),
+      onFailure: (e) => this.fail(e),
+      // a worker ends when told to (close); any other exit loses the batches it was given
+      expectExit: () => this.closing,
+      onExit: (_code, i) => {
+        (this.slots[i] as Slot).queued = 0;
         this.wake();
-        resolve();
-      }));
-      const slot: Slot = { worker, queued: 0, bytes: 0, exited };
-      worker.on('message', (r: BatchResult) => this.answered(slot, r));
-      worker.on('error', (e) => this.fail(e));
-      return slot;
+      },
     });
   }
 
@@ -70,7 +65,7 @@ export class ExtractPool {
         best.queued++;
         best.bytes += b.byteLength;
         this.batchBytes.set(b.id, b.byteLength);
-        best.worker.postMessage(b, [b.nums.buffer, b.ranges.buffer]);
+        this.pool.post(this.slots.indexOf(best), b, [b.nums.buffer as ArrayBuffer, b.ranges.buffer as ArrayBuffer]);
         return;
       }
       await new Promise<void>((resolve) => this.waiters.push(resolve));
@@ -91,8 +86,9 @@ export class ExtractPool {
     if (stopNow) Atomics.store(this.stopFlag, 0, 1);
     // answers still arrive (and are recorded) while the workers finish what they were given
     while (this.slots.some((s) => s.queued > 0)) await new Promise<void>((resolve) => this.waiters.push(resolve));
-    for (const s of this.slots) s.worker.postMessage(null);
-    await Promise.all(this.slots.map((s) => s.exited));
+    this.closing = true;
+    for (let i = 0; i < this.pool.size; i++) this.pool.post(i, null);
+    await this.pool.exited();
   }
 
   private answered(slot: Slot, r: BatchResult): void {

@@ -7,12 +7,13 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
 import { ErrorCode, IsoKitError } from '../errors/index.js';
 import { ProgressMeter, type ProgressCallback } from '../io/index.js';
 import type { ChunkTap, Digests, HashAlgorithm, Hasher, HasherFactory } from '../verify/index.js';
 import { fileScanner, readFullSync, skewedBuffers } from './chunk-reader.js';
 import { openImageFileSync } from './file-source.js';
+import { WorkerPool, waitWhileEqual } from './worker-pool.js';
+import { hashRingWords } from './worker-protocols.js';
 
 class NodeHasher implements Hasher {
   constructor(
@@ -90,10 +91,10 @@ function hashOnThread(fd: number, path: string, total: number, algorithms: reado
 
 const SLOTS = 8;
 const SLOT_BYTES = 4 << 20;
-/** control words: seq[SLOTS] (chunk number + 1 in each slot), len[SLOTS], pending[SLOTS] */
-const SEQ = 0, LEN = SLOTS, PENDING = 2 * SLOTS;
+const { SEQ, LEN, PENDING } = hashRingWords(SLOTS);
 
-interface WorkerInit {
+/** What a hashing thread starts with (hash-worker.ts). */
+export interface HashWorkerInit {
   algorithms: HashAlgorithm[];
   data: SharedArrayBuffer;
   /** byte offset of slot 0 in `data` (slots are skewed off page alignment, see chunk-reader.ts) */
@@ -103,40 +104,27 @@ interface WorkerInit {
   slotBytes: number;
 }
 
-/**
- * The worker body, evaluated as a script (`eval: true`) so it runs the same from dist/ and under tsx.
- * It must be self-contained: it only uses `require` and `workerData`.
- */
-const WORKER_SOURCE = `
-const { createHash } = require('node:crypto');
-const { parentPort, workerData: w } = require('node:worker_threads');
-const ctrl = new Int32Array(w.control);
-const SEQ = 0, LEN = w.slots, PENDING = 2 * w.slots;
-const hashes = w.algorithms.map((a) => createHash(a));
-for (let s = 0; ; s++) {
-  const slot = s % w.slots;
-  for (let v = Atomics.load(ctrl, SEQ + slot); v !== s + 1; v = Atomics.load(ctrl, SEQ + slot)) Atomics.wait(ctrl, SEQ + slot, v);
-  const n = Atomics.load(ctrl, LEN + slot);
-  if (n < 0) break;
-  if (n > 0) {
-    const view = new Uint8Array(w.data, w.base + slot * w.slotBytes, n);
-    for (const h of hashes) h.update(view);
-  }
-  Atomics.sub(ctrl, PENDING + slot, 1);
-  Atomics.notify(ctrl, PENDING + slot);
-}
-const out = {};
-hashes.forEach((h, i) => (out[w.algorithms[i]] = h.digest('hex')));
-parentPort.postMessage(out);
-`;
-
-type AtomicsWaitAsync = { waitAsync(a: Int32Array, i: number, v: number): { async: boolean; value: Promise<string> | string } };
-
 async function waitUntilFree(ctrl: Int32Array, slot: number): Promise<void> {
-  for (let v = Atomics.load(ctrl, PENDING + slot); v > 0; v = Atomics.load(ctrl, PENDING + slot)) {
-    const r = (Atomics as unknown as AtomicsWaitAsync).waitAsync(ctrl, PENDING + slot, v);
-    if (r.async) await r.value;
-  }
+  for (let v = Atomics.load(ctrl, PENDING + slot); v > 0; v = Atomics.load(ctrl, PENDING + slot)) await waitWhileEqual(ctrl, PENDING + slot, v);
+}
+
+/** One hashing thread per group of algorithms; `digests` resolves once each has posted its own. */
+function startHashers(groups: readonly HashAlgorithm[][], ring: Omit<HashWorkerInit, 'algorithms'>): { pool: WorkerPool<Digests>; digests: Promise<Digests> } {
+  const got: (Digests | undefined)[] = groups.map(() => undefined);
+  let settle!: { resolve: (d: Digests) => void; reject: (e: unknown) => void };
+  const digests = new Promise<Digests>((resolve, reject) => (settle = { resolve, reject }));
+  digests.catch(() => undefined);
+  const workerData = (i: number): HashWorkerInit => ({ ...ring, algorithms: groups[i] as HashAlgorithm[] });
+  const pool = new WorkerPool<Digests>('hash-worker', groups.length, { workerData, label: 'hash worker' }, {
+    onMessage: (d, i) => {
+      got[i] = d;
+      if (got.every((g) => g !== undefined)) settle.resolve(Object.assign({}, ...got) as Digests);
+    },
+    onFailure: (e) => settle.reject(e),
+    // a hasher ends by itself once it has posted its digests
+    expectExit: (code, i) => code === 0 && got[i] !== undefined,
+  });
+  return { pool, digests };
 }
 
 async function hashWithWorkers(fd: number, path: string, total: number, algorithms: readonly HashAlgorithm[], opts: HashFileOptions): Promise<Digests> {
@@ -146,25 +134,8 @@ async function hashWithWorkers(fd: number, path: string, total: number, algorith
   const own = ownAlgorithms.map((a) => createHash(a));
   const slots = skewedBuffers(SLOTS, SLOT_BYTES, true);
   const first = slots[0] as Uint8Array;
-  const data = first.buffer as SharedArrayBuffer;
-  const control = new SharedArrayBuffer(3 * SLOTS * 4);
-  const ctrl = new Int32Array(control);
-  const workers = groups.map(
-    (g) =>
-      new Worker(WORKER_SOURCE, {
-        eval: true,
-        workerData: { algorithms: g, data, base: first.byteOffset, control, slots: SLOTS, slotBytes: SLOT_BYTES } satisfies WorkerInit,
-      }),
-  );
-  const results = workers.map(
-    (w) =>
-      new Promise<Digests>((resolve, reject) => {
-        w.once('message', resolve);
-        w.once('error', reject);
-        w.once('exit', (code) => reject(new IsoKitError(ErrorCode.INTERNAL, `hash worker exited (${code})`)));
-      }),
-  );
-  for (const r of results) r.catch(() => undefined);
+  const ctrl = new Int32Array(new SharedArrayBuffer(hashRingWords(SLOTS).words * 4));
+  const { pool, digests } = startHashers(groups, { data: first.buffer as SharedArrayBuffer, base: first.byteOffset, control: ctrl.buffer as SharedArrayBuffer, slots: SLOTS, slotBytes: SLOT_BYTES });
   const meter = opts.onProgress ? new ProgressMeter('hashing', total) : undefined;
   let lastReport = 0;
   try {
@@ -177,7 +148,7 @@ async function hashWithWorkers(fd: number, path: string, total: number, algorith
       const n = done < total && !aborted ? readFullSync(fd, path, buf, done, Math.min(SLOT_BYTES, total - done)) : 0;
       const end = n === 0;
       Atomics.store(ctrl, LEN + slot, end ? -1 : n);
-      Atomics.store(ctrl, PENDING + slot, end ? 0 : workers.length);
+      Atomics.store(ctrl, PENDING + slot, end ? 0 : pool.size);
       Atomics.store(ctrl, SEQ + slot, s + 1);
       Atomics.notify(ctrl, SEQ + slot);
       if (aborted) throw new IsoKitError(ErrorCode.ABORTED, 'aborted');
@@ -192,12 +163,12 @@ async function hashWithWorkers(fd: number, path: string, total: number, algorith
       }
     }
     if (done < total) throw new IsoKitError(ErrorCode.TRUNCATED, `${path} ended after ${done} of ${total} bytes`, { byteOffset: done });
-    const parts = await Promise.all(results);
+    const theirs = await digests;
     const mine: Digests = {};
     own.forEach((h, i) => (mine[ownAlgorithms[i] as HashAlgorithm] = h.digest('hex')));
-    return Object.assign(mine, ...parts) as Digests;
+    return { ...mine, ...theirs };
   } finally {
-    for (const w of workers) void w.terminate();
+    void pool.terminate();
   }
 }
 
