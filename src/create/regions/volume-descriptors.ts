@@ -6,6 +6,7 @@
 import { ErrorCode, IsoKitError } from '../../errors/index.js';
 import { serializeTerminator, serializeVolumeDescriptor, type VolumeDescriptorInit } from '../../formats/iso9660/index.js';
 import type { ChunkWriter } from '../chunk-writer.js';
+import { toUcs2 } from '../names/joliet.js';
 import { entryMtime, type PathTablePlacement } from '../tree.js';
 import { BLOCK_SIZE, type EmitContext, type ImageLayout, type Region } from '../types.js';
 
@@ -14,11 +15,13 @@ function descriptor(layout: ImageLayout, kind: VolumeDescriptorInit['kind']): Ui
   const joliet = kind === 'joliet';
   const pt = (joliet ? image.pathTables.joliet : image.pathTables.iso9660) as PathTablePlacement;
   const root = image.root;
+  // the Joliet SVD's texts are UCS-2 like its names (unless UTF-16 was asked for)
+  const text = joliet && !o.jolietUtf16 ? toUcs2 : (s: string) => s;
   return serializeVolumeDescriptor({
     kind,
     ...(joliet ? { jolietLevel: 3 as const } : {}),
-    systemId: o.systemId,
-    volumeId: kind === 'primary' ? o.volumeId : o.jolietVolumeId,
+    systemId: text(o.systemId),
+    volumeId: kind === 'primary' ? o.volumeId : text(o.jolietVolumeId),
     volumeSpaceBlockCount: o.boot?.volumeSpaceBlockCount?.(layout) ?? layout.blockCount,
     pathTableByteLength: pt.byteLength,
     lPathTableLba: pt.lLba,
@@ -30,10 +33,10 @@ function descriptor(layout: ImageLayout, kind: VolumeDescriptorInit['kind']): Ui
       gmtOffset: 0,
       flags: 2,
     },
-    volumeSetId: o.volumeSetId,
-    publisherId: o.publisherId,
-    dataPreparerId: o.dataPreparerId,
-    applicationId: o.applicationId,
+    volumeSetId: text(o.volumeSetId),
+    publisherId: text(o.publisherId),
+    dataPreparerId: text(o.dataPreparerId),
+    applicationId: text(o.applicationId),
     ...(o.dateMs !== undefined ? { creationMs: o.dateMs, modificationMs: o.dateMs } : {}),
     gmtOffset: 0,
   });
