@@ -18,6 +18,12 @@ export interface SuspEntry {
   readonly data: Uint8Array;
   /** where the entry starts in the image (or in whatever coordinate the caller passed) */
   readonly byteOffset: number;
+  /**
+   * SL entries only: the payload followed by the rest of the area (a view). genisoimage writes SL entries of
+   * more than 255 bytes with a wrapped length byte; libisofs (xorriso) then reads the component record that
+   * overruns the entry whole, from the bytes that follow it, and `parseSL` does the same.
+   */
+  readonly dataToAreaEnd?: Uint8Array;
 }
 
 /** Where the next continuation area is (SUSP 5.1). */
@@ -77,7 +83,7 @@ export function parseSuspArea(area: Uint8Array, byteOffset: number, findings: Fi
       else if (ce) continuation = ce;
       continue;
     }
-    entries.push({ signature, version, data, byteOffset: at });
+    entries.push(signature === 'SL' ? { signature, version, data, byteOffset: at, dataToAreaEnd: area.subarray(pos - len + 4) } : { signature, version, data, byteOffset: at });
   }
   return continuation ? { entries, continuation } : { entries };
 }
