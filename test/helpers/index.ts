@@ -47,6 +47,22 @@ export function runCli(args: string[], opts: SpawnSyncOptions = {}): RunResult {
   return { status: r.status ?? -1, stdout: out?.toString('utf8') ?? '', stderr: (r.stderr as Buffer)?.toString('utf8') ?? '', stdoutBytes: out };
 }
 
+/** Run the isokit CLI asynchronously (when the test process must keep serving, e.g. an HTTP source). */
+export function runCliAsync(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: opts.cwd, env: { ...process.env, ISOKIT_NO_PROGRESS: '1', ...opts.env } });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const stdoutBytes = Buffer.concat(out);
+      resolve({ status: code ?? -1, stdout: stdoutBytes.toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), stdoutBytes });
+    });
+  });
+}
+
 /** Run any command synchronously; throws with its stderr when it fails. */
 export function sh(cmd: string, args: string[], opts: SpawnSyncOptions = {}): string {
   const r = spawnSync(cmd, args, { maxBuffer: 1 << 30, ...opts });
