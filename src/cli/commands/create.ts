@@ -99,13 +99,8 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   if (v['no-joliet'] && (v['joliet-long'] || v['joliet-utf16'])) throw new UsageError(`--no-joliet and --joliet-${v['joliet-long'] ? 'long' : 'utf16'} contradict each other`);
   const epoch = v.date !== undefined ? parseDate(v.date, '--date') : ctx.env.SOURCE_DATE_EPOCH ? parseDate(ctx.env.SOURCE_DATE_EPOCH, 'SOURCE_DATE_EPOCH') : undefined;
 
-  // Keep V8's young generation at its initial 1 MiB semi-spaces: scanning 100,000 entries keeps most of what it
-  // allocates, so V8 would grow them to 16 MiB each (+~30 MB peak RSS) for no speed gain here (measured).
-  // Starting the read-ahead worker threads resets the process-wide factor to 2 (V8 clamps it when it sets up
-  // an isolate's heap), after which the main thread's young generation grew to 4-8 MiB semi-spaces during the
-  // write (+6-12 MB peak RSS at 100,000 files): it is set again once they have started.
-  const { setFlagsFromString } = await import('node:v8');
-  const keepYoungGenerationSmall = () => setFlagsFromString('--semi-space-growth-factor=1');
+  // peak memory for large trees (process-wide V8 state: the CLI's business, not the library's; see v8-tuning.ts)
+  const { keepYoungGenerationSmall, collectGarbage, COLLECT_GARBAGE_FROM_ENTRIES } = await import('../v8-tuning.js');
   keepYoungGenerationSmall();
   const [{ createImageFile }, { parseGraftSource }, { existsSync }, { ProgressBar, printJson, formatBytes }, { describeLayout }] = await Promise.all([
     import('../../node/create.js'),
@@ -142,6 +137,9 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
       signal: ctx.signal,
       onProgress: (p) => bar.update({ ...p, phase: p.phase === 'scan' ? 'scanning' : 'writing' }),
       onReaderThreadsStarted: keepYoungGenerationSmall,
+      beforeWrite: (layout) => {
+        if (layout.stats.files + layout.stats.directories >= COLLECT_GARBAGE_FROM_ENTRIES) collectGarbage();
+      },
       onWarning: warn,
       onFileChanged: (c) => warn(`${c.path} changed while the image was written (${c.reason}); stored as ${c.plannedByteLength} bytes`),
       stdout: ctx.stdout,
