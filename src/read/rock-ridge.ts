@@ -30,6 +30,8 @@ interface Pending {
   byteLength: number;
   hops: number;
   seen: Set<number>;
+  /** where the area holding the CE entry starts (findings about a bad target point there: it is in the image) */
+  from: number;
 }
 
 /** Byte offset of a record's system use area in the image. */
@@ -50,7 +52,7 @@ export async function readRockRidgeBatch(ctx: SuspReadContext, records: readonly
     }
     const area = parseSuspArea(r.systemUse.subarray(skip), suByteOffset(r) + skip, ctx.findings);
     entries[i] = area.entries;
-    if (area.continuation) pending.push({ index: i, ...area.continuation, hops: 0, seen: new Set() });
+    if (area.continuation) pending.push({ index: i, ...area.continuation, hops: 0, seen: new Set(), from: suByteOffset(r) + skip });
   }
   while (pending.length) pending = await followContinuations(ctx, pending, entries);
   const out = new Array<RockRidgeInfo | undefined>(records.length);
@@ -67,12 +69,12 @@ async function followContinuations(ctx: SuspReadContext, pending: Pending[], ent
   for (const p of pending) {
     const at = p.lba * SECTOR_SIZE + p.offsetInBlock;
     if (p.hops >= MAX_CE_HOPS || p.seen.has(at)) {
-      ctx.findings.warn(FindingCode.SUSP_CE_LOOP, `continuation chain too long or looping (${p.hops} areas)`, at, 'SUSP CE');
+      ctx.findings.warn(FindingCode.SUSP_CE_LOOP, `continuation chain too long or looping (${p.hops} areas)`, p.from, 'SUSP CE');
       continue;
     }
     if (p.byteLength === 0) continue;
     if (p.byteLength > MAX_CE_BYTES || at + p.byteLength > ctx.source.byteLength) {
-      ctx.findings.warn(FindingCode.SUSP_CE_RANGE, `continuation area of ${p.byteLength} bytes at LBA ${p.lba}+${p.offsetInBlock} lies outside the image or is too large`, at, 'SUSP CE');
+      ctx.findings.warn(FindingCode.SUSP_CE_RANGE, `continuation area of ${p.byteLength} bytes at LBA ${p.lba}+${p.offsetInBlock} lies outside the image or is too large`, p.from, 'SUSP CE');
       continue;
     }
     p.seen.add(at);
@@ -99,7 +101,7 @@ async function followContinuations(ctx: SuspReadContext, pending: Pending[], ent
     const parsed = parseSuspArea(area, p.lba * SECTOR_SIZE + p.offsetInBlock, ctx.findings);
     const list = entries[p.index] as SuspEntry[];
     for (const e of parsed.entries) list.push(e);
-    if (parsed.continuation) next.push({ index: p.index, ...parsed.continuation, hops: p.hops + 1, seen: p.seen });
+    if (parsed.continuation) next.push({ index: p.index, ...parsed.continuation, hops: p.hops + 1, seen: p.seen, from: p.lba * SECTOR_SIZE + p.offsetInBlock });
   }
   if (ctx.ceCache.size > 4096) ctx.ceCache.clear();
   return next;
