@@ -135,7 +135,8 @@ async function readArray(source: ByteSource, h: GptHeader, findings: Findings, s
   }
   const bytes = await source.read(byteOffset, byteLength);
   if (bytes.length < byteLength) {
-    findings.error(FindingCode.GPT_ARRAY_TRUNCATED, `partition array (${byteLength} bytes) runs past the end of the image`, byteOffset, structure);
+    // at the array when it starts inside the image, else at the header's PartitionEntryLBA field (UEFI 5.3.2)
+    findings.error(FindingCode.GPT_ARRAY_TRUNCATED, `partition array (${byteLength} bytes) runs past the end of the image`, byteOffset < source.byteLength ? byteOffset : h.byteOffset + 72, structure);
     return undefined;
   }
   const crc = crc32(bytes);
