@@ -86,13 +86,20 @@ export interface FuzzRunOptions {
   maxFailures?: number;
 }
 
-/** The worker, loaded through tsx when the harness itself runs from TypeScript sources (it always does). */
-function startWorker(): Worker {
+/**
+ * A worker, loaded through tsx (the harness always runs from the TypeScript sources), once it has loaded its
+ * modules: start-up time never counts against a case's limit.
+ */
+function startWorker(): Promise<Worker> {
   const worker = pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.ts')).href;
   const tsx = import.meta.resolve('tsx/esm/api');
-  return new Worker(`import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(worker)}); })`, {
+  const w = new Worker(`import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(worker)}); })`, {
     eval: true,
     resourceLimits: { maxOldGenerationSizeMb: 768 },
+  });
+  return new Promise((resolve, reject) => {
+    w.once('message', () => resolve(w));
+    w.once('error', reject);
   });
 }
 
@@ -146,7 +153,7 @@ export async function runCases(cases: Iterable<FuzzCase>, opts: FuzzRunOptions =
   };
 
   async function lane(): Promise<void> {
-    let worker = startWorker();
+    let worker = await startWorker();
     try {
       for (;;) {
         if (opts.maxFailures !== undefined && failures.length >= opts.maxFailures) return;
@@ -190,7 +197,7 @@ export async function runCases(cases: Iterable<FuzzCase>, opts: FuzzRunOptions =
         if (!outcome.ok) {
           if (outcome.kind === 'hang' || outcome.kind === 'worker') {
             await worker.terminate();
-            worker = startWorker();
+            worker = await startWorker();
           }
           await record(c, outcome);
         }

@@ -61,6 +61,9 @@ async function runCase(reader: FuzzReader, bytes: Uint8Array, r: () => number): 
   }
 }
 
+// loaded: the harness starts the clock of the first case only now
+parentPort?.postMessage({ ready: true });
+
 parentPort?.on('message', (req: CaseRequest) => {
   void (async () => {
     const t0 = performance.now();

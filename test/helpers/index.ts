@@ -1,6 +1,6 @@
 /** Shared test helpers: temp dirs, running the CLI, and external tools that must exist under CI=true. */
 import { spawnSync, spawn, type SpawnSyncOptions } from 'node:child_process';
-import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
@@ -37,6 +37,22 @@ export function needTools(t: TestContext, ...names: string[]): boolean {
   t.skip(`needs ${missing.join(', ')} (not installed)`);
   return false;
 }
+
+/**
+ * Skip the test with a visible reason when files or folders it needs are missing on a developer's machine
+ * (the boot harness in ../shared, a Debian package's data); under CI=true a missing one is a failure.
+ */
+export function needFiles(t: TestContext, what: string, ...paths: string[]): boolean {
+  const missing = paths.filter((p) => !existsSync(p));
+  if (!missing.length) return true;
+  if (IN_CI) throw new Error(`${what} missing under CI: ${missing.join(', ')}`);
+  t.skip(`needs ${what} (${missing.join(', ')} not found)`);
+  return false;
+}
+
+/** The boot harness (../shared/boot: make-payload.sh, boot-check), checked as `needFiles` does. */
+export const needBootHarness = (t: TestContext, ...files: string[]): boolean =>
+  needFiles(t, 'the boot harness in ../shared/boot', ...(files.length ? files : ['make-payload.sh', 'boot-check']).map((f) => path.join(BOOT, f)));
 
 export interface RunResult { status: number; stdout: string; stderr: string; stdoutBytes: Buffer }
 
