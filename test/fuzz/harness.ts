@@ -222,16 +222,18 @@ export async function runCases(cases: Iterable<FuzzCase>, opts: FuzzRunOptions =
 }
 
 /**
- * `total` fresh cases, spread round-robin over `readers` and, within a reader, over its seed images; case k
- * gets seed `baseSeed + k`, so (total, baseSeed, readers) names the same cases on every machine.
+ * `total` fresh cases, spread round-robin over `readers` (each as often as its weight says) and, within a
+ * reader, over its seed images; case k gets seed `baseSeed + k`, so (total, baseSeed, readers) names the same
+ * cases on every machine.
  */
 export function* freshCases(readers: readonly FuzzReader[], total: number, baseSeed: number, usable: (s: SeedName) => boolean = () => true): Generator<FuzzCase> {
-  const lists = readers.map((r) => ({ r, seeds: r.seeds.filter(usable) })).filter((x) => x.seeds.length);
-  if (!lists.length) return;
+  const lists = readers.map((r) => ({ r, seeds: r.seeds.filter(usable), turns: 0 })).filter((x) => x.seeds.length);
+  // four slots per reader of weight 1 in one round of the schedule
+  const schedule = lists.flatMap((x) => Array.from({ length: Math.max(1, Math.round(4 * (x.r.weight ?? 1))) }, () => x));
+  if (!schedule.length) return;
   for (let k = 0; k < total; k++) {
-    const { r, seeds } = lists[k % lists.length] as { r: FuzzReader; seeds: SeedName[] };
-    const round = Math.floor(k / lists.length);
-    yield { reader: r.name, seedImage: seeds[round % seeds.length] as SeedName, seed: (baseSeed + k) >>> 0 };
+    const x = schedule[k % schedule.length] as (typeof lists)[number];
+    yield { reader: x.r.name, seedImage: x.seeds[x.turns++ % x.seeds.length] as SeedName, seed: (baseSeed + k) >>> 0 };
   }
 }
 

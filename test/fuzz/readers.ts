@@ -13,7 +13,10 @@ import { ErrorCode, FindingCode, Findings, IsoKitError } from '../../src/errors/
 import { readRange, type ByteSource } from '../../src/io/index.js';
 import { walkTree, type TreeNode } from '../../src/model/index.js';
 import { createNodeHasher } from '../../src/node/hash-file.js';
-import { openImage, type NamespaceChoice } from '../../src/read/index.js';
+import { FastLongRows } from '../../src/cli/list-rows-fast.js';
+import { LongRows, ShortRows } from '../../src/cli/list-rows.js';
+import { listImage } from '../../src/read/list-walk.js';
+import { openImage, walkImageBatches, type NamespaceChoice } from '../../src/read/index.js';
 import { readPartitionTables } from '../../src/read/partitions.js';
 import { checkImage, checkIsoMd5, verifyMd5Tags } from '../../src/verify/index.js';
 import type { SeedName } from './seeds.js';
@@ -29,6 +32,8 @@ export interface FuzzReader {
   readonly name: string;
   /** the images its mutants are made from */
   readonly seeds: readonly SeedName[];
+  /** share of the fresh cases, relative to the others' 1 (default 1; a slow reader gets less, e.g. 0.25) */
+  readonly weight?: number;
   /** [start, end) byte ranges of the seed that this reader parses (mutated more often than the rest) */
   readonly hot?: (seed: Uint8Array) => [number, number][];
   /** read `source` as a command would (`r`: this case's random numbers, for choices such as which files) */
@@ -88,6 +93,36 @@ export const READERS: readonly FuzzReader[] = [
   treeReader('iso9660', 'iso9660'),
   treeReader('joliet', 'joliet'),
   treeReader('rockridge', 'rockridge'),
+  {
+    // `isokit ls -R -l` / `ls -R`: the listing walk and its rows (WebAssembly rows for Rock Ridge)
+    name: 'listing',
+    seeds: ISO_SEEDS,
+    // ~50 ms a case even on a small image (the listing engine sets up its row buffers and walk per call)
+    weight: 0.25,
+    async read(source, r) {
+      const image = await openImage(source, { deferTree: true });
+      const rows = r() < 0.5 ? ((image.namespace === 'rockridge' ? FastLongRows.create() : undefined) ?? new LongRows()) : new ShortRows();
+      for await (const _ of listImage(image, rows, { path: '/', recursive: true }));
+      return { findings: image.findings };
+    },
+  },
+  {
+    // the streaming walk (`ls --json`, extract) of one namespace the image has, with hard-link groups
+    name: 'walk',
+    seeds: ISO_SEEDS,
+    async read(source, r) {
+      const namespace = (['auto', 'joliet', 'iso9660'] as const)[Math.floor(r() * 3)] as NamespaceChoice;
+      let image;
+      try {
+        image = await openImage(source, { deferTree: true, namespace });
+      } catch (e) {
+        if (!(e instanceof IsoKitError) || e.code !== ErrorCode.NOT_FOUND) throw e;
+        image = await openImage(source, { deferTree: true });
+      }
+      for await (const _ of walkImageBatches(image, { linkGroups: true }));
+      return { findings: image.findings };
+    },
+  },
   {
     name: 'check',
     seeds: ['xorriso-rr', 'genisoimage-rr', 'eltorito', 'multisession', 'isokit-hybrid'],
