@@ -4,7 +4,7 @@
  * GPT, an appended ESP; library-built, no tool needed), an image with an implanted isomd5sum and one with
  * xorriso's MD5 tags. Built once per process into a temporary folder (`seedImage` returns the path).
  */
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createImageFile } from '../../src/node/create.js';
 import { implantIsoMd5File } from '../../src/node/verify-file.js';
@@ -36,7 +36,9 @@ const built = new Map<SeedName, Promise<string>>();
 function work(): string {
   if (!workDir) {
     mkdirSync(FIXTURE_DIR, { recursive: true });
-    workDir = mkdtempSync(path.join(FIXTURE_DIR, '.fuzz-seeds-'));
+    const dir = mkdtempSync(path.join(FIXTURE_DIR, '.fuzz-seeds-'));
+    workDir = dir;
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   }
   return workDir;
 }
