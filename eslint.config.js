@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 const coreDirs = ['bytes', 'io', 'errors', 'formats', 'model', 'read', 'create', 'verify'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bench/.work/**', '.test-tmp/**'] },
+  { ignores: ['dist/**', 'docs/api/**', 'node_modules/**', 'bench/.work/**', '.test-tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

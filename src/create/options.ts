@@ -9,6 +9,7 @@ import { ErrorCode, IsoKitError } from '../errors/index.js';
 import type { TreeNode } from '../model/index.js';
 import type { BootHook } from './hooks.js';
 import { toDChars } from './iso9660/names/iso9660.js';
+import { utf16Measure } from './iso9660/names/unique.js';
 
 export type IsoLevel = 1 | 2 | 3 | 4;
 export type RripVersion = '1.10' | '1.12';
@@ -18,6 +19,12 @@ export interface BuildOptions {
   isoLevel?: IsoLevel;
   /** Joliet tree: true (64 UCS-2 units, default), 'long' (103 units, like -joliet-long) or false. */
   joliet?: boolean | 'long';
+  /**
+   * Joliet names keep characters outside the BMP as UTF-16 surrogate pairs (xorriso's `-joliet_utf16`). Default
+   * false: UCS-2, each such character written as `_` like xorriso (libcdio and other strict readers reject
+   * surrogates); the full name stays in Rock Ridge.
+   */
+  jolietUtf16?: boolean;
   /** Rock Ridge (POSIX names, modes, owners, times, symlinks, devices, hard links). Default true. */
   rockRidge?: boolean;
   /** RRIP version written by PX/ER. Default '1.12' (PX carries inode serials: hard links survive in bsdtar/Linux). */
@@ -55,6 +62,8 @@ export interface BuildOptions {
 export interface ResolvedOptions {
   readonly isoLevel: IsoLevel;
   readonly joliet: false | 64 | 103;
+  /** Joliet names in UTF-16 (surrogate pairs) rather than UCS-2 */
+  readonly jolietUtf16: boolean;
   readonly rockRidge: boolean;
   readonly rripVersion: RripVersion;
   readonly relocateDeep: boolean;
@@ -96,12 +105,13 @@ export function resolveOptions(o: BuildOptions, root: TreeNode): ResolvedOptions
   return {
     isoLevel,
     joliet,
+    jolietUtf16: o.jolietUtf16 ?? false,
     rockRidge: o.rockRidge ?? true,
     rripVersion,
     relocateDeep: (o.rockRidge ?? true) && isoLevel !== 4 && (o.relocateDeepDirectories ?? o.strictIso9660 ?? false),
     strictIso9660: isoLevel !== 4 && (o.strictIso9660 ?? false),
     volumeId: o.volumeId !== undefined ? checkText('volume id', o.volumeId, 32) : toDChars(root.name ?? '').slice(0, 32) || 'CDROM',
-    jolietVolumeId: o.volumeId !== undefined ? o.volumeId : (root.name ?? '').slice(0, 16) || 'CDROM',
+    jolietVolumeId: o.volumeId !== undefined ? o.volumeId : utf16Measure.truncate(root.name ?? '', 16) || 'CDROM',
     volumeSetId: checkText('volume set id', o.volumeSetId, 128),
     publisherId: checkText('publisher', o.publisherId, 128),
     dataPreparerId: checkText('preparer', o.dataPreparerId, 128),

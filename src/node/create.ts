@@ -6,8 +6,6 @@
 import { createHash } from 'node:crypto';
 import { statfsSync } from 'node:fs';
 import * as path from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { emitImage, findDuplicateContents, planImage, type BuildOptions, type FileChange, type ImageLayout } from '../create/index.js';
 import type { BootSpec } from '../create/boot/spec.js';
 import { ErrorCode, IsoKitError } from '../errors/index.js';
@@ -50,6 +48,11 @@ export interface CreateImageOptions extends BuildOptions, Omit<FsTreeOptions, 's
    * them resets; see ReadAheadOptions.onThreadsStarted)
    */
   onReaderThreadsStarted?: () => void;
+  /**
+   * called once the layout is planned, before the first byte is written (the create command collects garbage
+   * there for large trees; the library itself never changes process-wide V8 state)
+   */
+  beforeWrite?: (layout: ImageLayout) => void;
   /** plan only: nothing is written */
   dryRun?: boolean;
   onProgress?: ProgressCallback;
@@ -148,34 +151,6 @@ export function applySortWeights(root: TreeNode, rules: readonly { weight: numbe
 
 const yieldToEventLoop = () => new Promise((r) => setImmediate(r));
 
-let fullGc: (() => void) | null | undefined;
-/**
- * One full garbage collection, between planning and writing a large tree: scanning and planning 100,000 entries
- * leave ~20 MB of garbage (stat results, name lists, sort temporaries) that V8 would otherwise carry, and grow
- * the heap around, through the whole write (peak RSS 273 → 252 MB; ~60 ms). The collector is reached through
- * a context created after `--expose-gc` is set (the main context has no `gc`); where that fails, nothing is done.
- */
-function collectGarbage(): void {
-  if (fullGc === undefined) {
-    try {
-      setFlagsFromString('--expose-gc');
-      const gc: unknown = runInNewContext('gc');
-      fullGc = typeof gc === 'function' ? (gc as () => void) : null;
-    } catch {
-      fullGc = null;
-    }
-  }
-  if (!fullGc) return;
-  // Swept before it returns, not by background threads: on a busy machine they lagged, the write then found
-  // no free space in the unswept pages and took new ones (+15 MB peak RSS in 1 run of 10 at 100,000 files).
-  setFlagsFromString('--no-concurrent-sweeping');
-  try {
-    fullGc();
-  } finally {
-    setFlagsFromString('--concurrent-sweeping');
-  }
-}
-
 export async function createImageFile(opts: CreateImageOptions): Promise<CreateReport> {
   const t0 = performance.now();
   const toStdout = opts.output === '-';
@@ -210,7 +185,7 @@ export async function createImageFile(opts: CreateImageOptions): Promise<CreateR
     ...(dedup ? { dedup } : {}), seconds: { scan: (t1 - t0) / 1000, plan: (t2 - t1) / 1000, write: 0 },
   };
   if (opts.dryRun) return report;
-  if (layout.stats.files + layout.stats.directories >= 20_000) collectGarbage();
+  opts.beforeWrite?.(layout);
   if (!toStdout) {
     checkFreeSpace(opts.output, layout.byteLength);
   }

@@ -113,7 +113,7 @@ async function readCatalog(source: ByteSource, byteOffset: number, findings: Fin
     if (!more) {
       for (const f of local.list) findings.add(f);
       if (catalog.truncated) {
-        findings.warn(FindingCode.ELTORITO_CATALOG_UNTERMINATED, `boot catalog entries run to the end of the ${bytes.length} bytes read without a terminating entry`, byteOffset + bytes.length, 'BootCatalog');
+        findings.warn(FindingCode.ELTORITO_CATALOG_UNTERMINATED, `boot catalog entries run to the end of the ${bytes.length} bytes read without a terminating entry`, byteOffset + Math.max(0, bytes.length - 32), 'BootCatalog');
       }
       return catalog;
     }
@@ -135,7 +135,9 @@ function inferLength(entry: BootEntry, head: Uint8Array, file: FileExtentRef | u
   if (entry.mediaType === 'hard-disk') {
     const mbr = parseMbr(head, entry.loadRba * 2048, new Findings(false));
     const used = mbr?.partitions.filter((p) => !p.empty && p.sectorCount > 0) ?? [];
-    if (used.length !== 1) findings.warn(FindingCode.ELTORITO_HDD_PARTITIONS, `hard-disk emulation image has ${used.length} partitions (expected exactly 1)`, entry.loadRba * 2048, 'BootImage');
+    // at the image when it was read, else at the entry's Load RBA field (the image lies outside the source)
+    const at = head.length ? entry.loadRba * 2048 : entry.byteOffset + 8;
+    if (used.length !== 1) findings.warn(FindingCode.ELTORITO_HDD_PARTITIONS, `hard-disk emulation image has ${used.length} partitions (expected exactly 1)`, at, head.length ? 'BootImage' : 'BootCatalogEntry');
     const end = Math.max(0, ...used.map((p) => p.startLba + p.sectorCount));
     if (end > 0) return { byteLength: end * 512, lengthSource: 'mbr-partition' };
   }

@@ -39,7 +39,8 @@ export async function readDescriptorSet(source: ByteSource, findings: Findings, 
     throw new IsoKitError(
       source.byteLength === 0 ? ErrorCode.NOT_ISO : ErrorCode.TRUNCATED,
       `${source.name} is ${source.byteLength} bytes: too small for an ISO 9660 image (the first volume descriptor is at byte ${start})`,
-      { byteOffset: start, structure: 'VolumeDescriptor' },
+      // no byte offset: the structure is missing, and an offset past the end would point nowhere
+      { structure: 'VolumeDescriptor' },
     );
   }
   const set: DescriptorSet = { joliet: [], enhanced: [], otherSupplementary: [], bootRecords: [], summaries: [], udfSeen: false };

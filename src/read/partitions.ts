@@ -104,6 +104,8 @@ async function readLogicalPartitions(source: ByteSource, mbr: Mbr, findings: Fin
   const out: MbrPartitionEntry[] = [];
   const seen = new Set<number>();
   let ebrLba = ext.startLba;
+  // the Starting LBA field (entry + 8) of the entry that pointed here: where a missing EBR is reported
+  let pointer = ext.byteOffset + 8;
   while (out.length < MAX_LOGICAL) {
     if (seen.has(ebrLba)) {
       findings.warn(FindingCode.MBR_EBR_LOOP, `extended boot record chain loops back to sector ${ebrLba}`, ebrLba * 512, 'ExtendedBootRecord');
@@ -112,7 +114,8 @@ async function readLogicalPartitions(source: ByteSource, mbr: Mbr, findings: Fin
     seen.add(ebrLba);
     const sector = await source.read(ebrLba * 512, 512);
     if (sector.length < 512 || sector[510] !== 0x55 || sector[511] !== 0xaa) {
-      findings.warn(FindingCode.MBR_EBR_MISSING, `no extended boot record (0x55AA) at sector ${ebrLba}`, ebrLba * 512, 'ExtendedBootRecord');
+      const outside = sector.length < 512;
+      findings.warn(FindingCode.MBR_EBR_MISSING, `no extended boot record (0x55AA) at sector ${ebrLba}`, outside ? pointer : ebrLba * 512, outside ? 'MbrPartitionEntry' : 'ExtendedBootRecord');
       break;
     }
     const [first, next] = parseMbrEntries(sector, ebrLba * 512, 5 + out.length);
@@ -122,6 +125,7 @@ async function readLogicalPartitions(source: ByteSource, mbr: Mbr, findings: Fin
     }
     if (!next || next.empty || next.sectorCount === 0) break;
     ebrLba = ext.startLba + next.startLba;
+    pointer = next.byteOffset + 8;
   }
   return out;
 }
@@ -135,7 +139,8 @@ async function readArray(source: ByteSource, h: GptHeader, findings: Findings, s
   }
   const bytes = await source.read(byteOffset, byteLength);
   if (bytes.length < byteLength) {
-    findings.error(FindingCode.GPT_ARRAY_TRUNCATED, `partition array (${byteLength} bytes) runs past the end of the image`, byteOffset, structure);
+    // at the array when it starts inside the image, else at the header's PartitionEntryLBA field (UEFI 5.3.2)
+    findings.error(FindingCode.GPT_ARRAY_TRUNCATED, `partition array (${byteLength} bytes) runs past the end of the image`, byteOffset < source.byteLength ? byteOffset : h.byteOffset + 72, structure);
     return undefined;
   }
   const crc = crc32(bytes);

@@ -193,23 +193,26 @@ async function checkPathTables(source: ByteSource, d: Descriptor, dirLbas: Set<n
   const l = parsePathTable(await source.read(lLba * BLOCK, size), 'L', lLba * BLOCK, quiet);
   const m = parsePathTable(await source.read(mLba * BLOCK, size), 'M', mLba * BLOCK, quiet);
   for (const q of quiet.list) f.add(q);
+  // a path table outside the image is reported at the descriptor field that points there
+  const lAt = lLba * BLOCK < source.byteLength ? lLba * BLOCK : d.byteOffset + 140;
+  const mAt = mLba * BLOCK < source.byteLength ? mLba * BLOCK : d.byteOffset + 148;
   if (l.length !== m.length) {
-    f.error(FindingCode.PATH_TABLE_MISMATCH, `${label} L path table has ${l.length} records, M has ${m.length}`, mLba * BLOCK, 'PathTable');
+    f.error(FindingCode.PATH_TABLE_MISMATCH, `${label} L path table has ${l.length} records, M has ${m.length}`, mAt, 'PathTable');
   }
   const n = Math.min(l.length, m.length);
   for (let i = 0; i < n; i++) {
     const a = l[i] as { lba: number; parentNumber: number }, b = m[i] as { lba: number; parentNumber: number };
     if (a.lba !== b.lba || a.parentNumber !== b.parentNumber) {
-      f.error(FindingCode.PATH_TABLE_MISMATCH, `${label} path table record ${i + 1}: L says LBA ${a.lba} parent ${a.parentNumber}, M says LBA ${b.lba} parent ${b.parentNumber}`, mLba * BLOCK, 'PathTable');
+      f.error(FindingCode.PATH_TABLE_MISMATCH, `${label} path table record ${i + 1}: L says LBA ${a.lba} parent ${a.parentNumber}, M says LBA ${b.lba} parent ${b.parentNumber}`, mAt, 'PathTable');
       break;
     }
   }
   const missing = l.filter((r) => !dirLbas.has(r.lba));
   if (missing.length) {
-    f.error(FindingCode.PATH_TABLE_DIRECTORY, `${label} L path table names ${missing.length} director${missing.length > 1 ? 'ies' : 'y'} not in the directory tree (first: LBA ${missing[0]?.lba})`, lLba * BLOCK, 'PathTable');
+    f.error(FindingCode.PATH_TABLE_DIRECTORY, `${label} L path table names ${missing.length} director${missing.length > 1 ? 'ies' : 'y'} not in the directory tree (first: LBA ${missing[0]?.lba})`, lAt, 'PathTable');
   }
   if (l.length < dirLbas.size) {
-    f.warn(FindingCode.PATH_TABLE_DIRECTORY, `${label} path table lists ${l.length} directories, the tree has ${dirLbas.size}`, lLba * BLOCK, 'PathTable');
+    f.warn(FindingCode.PATH_TABLE_DIRECTORY, `${label} path table lists ${l.length} directories, the tree has ${dirLbas.size}`, lAt, 'PathTable');
   }
 }
 
@@ -224,7 +227,9 @@ export async function checkImage(source: ByteSource, opts: { signal?: AbortSigna
     for (const x of image.findings) f.add(x);
     volumeBytes = image.volume.byteLength;
     if (volumeBytes > source.byteLength) {
-      f.error(FindingCode.IMAGE_TRUNCATED, `the volume is ${volumeBytes} bytes (Volume Space Size) but the image has ${source.byteLength}`, source.byteLength, 'PrimaryVolumeDescriptor');
+      // reported at the Volume Space Size field (BP 81) of the PVD the volume was read from: inside the image
+      const pvdLba = image.descriptors.find((x) => x.kind === 'primary')?.lba ?? 16;
+      f.error(FindingCode.IMAGE_TRUNCATED, `the volume is ${volumeBytes} bytes (Volume Space Size) but the image has ${source.byteLength}`, pvdLba * BLOCK + 80, 'PrimaryVolumeDescriptor');
     }
     const descriptors = await readDescriptors(source, f);
     const extents: Extent[] = [];

@@ -68,7 +68,8 @@ export async function locateIsoMd5(source: ByteSource, opts: { signal?: AbortSig
     };
   }
   throw new IsoKitError(ErrorCode.NOT_ISO, 'no Primary Volume Descriptor found from sector 16 on (isomd5sum needs one)', {
-    byteOffset: PVD_LBA * SECTOR,
+    // (sector 16 itself when the image reaches it; a missing structure has no offset)
+    ...(source.byteLength > PVD_LBA * SECTOR ? { byteOffset: PVD_LBA * SECTOR } : {}),
     structure: 'PrimaryVolumeDescriptor',
   });
 }

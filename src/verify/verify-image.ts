@@ -66,10 +66,12 @@ function collectCandidates(input: VerifyImageInput, consulted: VerifyReport['con
     }
   }
   if (input.expect !== undefined) {
-    const hex = input.expect.trim().toLowerCase();
-    const algorithm = /^[0-9a-f]+$/.test(hex) ? algorithmForHexLength(hex.length) : undefined;
-    if (!algorithm) {
-      throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `--expect needs a hex digest of 32 (MD5), 40 (SHA-1), 64 (SHA-256) or 128 (SHA-512) digits, got ${hex.length} characters`);
+    // bare hex, or "sha256:HEX" as `isokit write --expect` documents it
+    const m = /^(?:(md5|sha1|sha256|sha512)[:=])?([0-9a-f]+)$/.exec(input.expect.trim().toLowerCase());
+    const hex = m?.[2] ?? input.expect.trim();
+    const algorithm = m ? algorithmForHexLength(hex.length) : undefined;
+    if (!algorithm || (m?.[1] !== undefined && m[1] !== algorithm)) {
+      throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `--expect needs a hex digest of 32 (MD5), 40 (SHA-1), 64 (SHA-256) or 128 (SHA-512) digits (optionally as sha256:HEX), got "${input.expect}"`);
     }
     out.push({ entry: { hex, algorithm } });
   }

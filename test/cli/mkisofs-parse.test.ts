@@ -65,6 +65,7 @@ test('live-build binary_iso, syslinux + grub-efi: isohybrid MBR at offset 16, EF
   assert.equal(r.boot?.catalog?.path, '/isolinux/boot.cat');
   assert.equal(r.isoLevel, 3);
   assert.equal(r.joliet && r.jolietLong && r.rockRidge && r.rationalRock, true);
+  assert.equal(r.jolietUtf16, false);
   assert.deepEqual(r.volume, {
     applicationId: 'Debian Live', dataPreparerId: 'live-build 1:20230502; https://salsa.debian.org/live-team/live-build',
     publisherId: 'Debian Live project; https://wiki.debian.org/DebianLive; debian-live@lists.debian.org', volumeId: 'Debian bookworm 20230502-10:00',
@@ -223,6 +224,8 @@ test('spellings: --x for -x and -x for --x, -name=value, fused flags, attached s
   assert.equal(r.volume.volumeId, 'OTHER');
   assert.equal(r.joliet && r.rockRidge && r.rationalRock && r.jolietLong, true);
   assert.equal(r.output, 'out.iso');
+  assert.equal(parse(['-J', '-joliet-utf16', 'dir']).jolietUtf16, true);
+  assert.equal(parse(['--joliet-utf16', '-J', 'dir']).jolietUtf16, true);
   assert.equal(parse(['-l', 'dir']).isoLevel, 2, '-l lifts level 1 to 31-character names');
   assert.equal(parse(['-iso-level', '4', '-l', 'dir']).isoLevel, 4);
   assert.equal(parse(['dir']).volume.volumeId, 'ISOIMAGE');
@@ -313,4 +316,5 @@ test('warnings for options that cannot take effect', () => {
   assert.match(w(['-isohybrid-mbr', 'm.bin', '-e', 'efi.img']), /-isohybrid-mbr has no BIOS boot image/);
   assert.match(w(['-c', 'boot.cat', '-R']), /-c \/boot.cat has no effect without a boot image/);
   assert.match(w(['-joliet-long']), /-joliet-long has no effect without -J/);
+  assert.match(w(['-joliet-utf16']), /-joliet-utf16 has no effect without -J/);
 });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { BIN, needTools, runCli, tmpDir } from '../helpers/index.js';
+import { BIN, needFiles, needTools, runCli, tmpDir } from '../helpers/index.js';
 
 test('xorriso -version mimics the banner; -as mkisofs -help has what grub-mkrescue looks for', () => {
   for (const flag of ['-version', '--version']) {
@@ -52,10 +52,7 @@ test('settings before -as are accepted (mkarchiso: -report_about SORRY = quiet);
 
 test('grub-mkrescue drives isokit xorriso: probes answered, its real BIOS+UEFI command line parsed', (t) => {
   if (!needTools(t, 'grub-mkrescue')) return;
-  if (spawnSync('sh', ['-c', 'test -d /usr/lib/grub/i386-pc && test -d /usr/lib/grub/x86_64-efi']).status !== 0) {
-    t.skip('needs grub-pc-bin and grub-efi-amd64-bin');
-    return;
-  }
+  if (!needFiles(t, 'grub-pc-bin and grub-efi-amd64-bin', '/usr/lib/grub/i386-pc', '/usr/lib/grub/x86_64-efi')) return;
   const { dir, cleanup } = tmpDir('grub-mkrescue');
   try {
     const wrapper = path.join(dir, 'xorriso-wrapper');

@@ -88,6 +88,21 @@ test('SL written by hand: component continuation inside one entry, VOLROOT toler
   assert.equal(f.list[0]?.code, 'RR_SL_COMPONENT');
 });
 
+test('SL with a wrapped length byte (genisoimage): the record that overruns the entry is read whole, as libisofs does', () => {
+  // a 268-byte SL entry written with length byte 12: flags 0, one record of 42 bytes, then two more records
+  const comp = (n: number, c: number) => [0, n, ...new Array<number>(n).fill(c)];
+  const payload = [0, ...comp(42, 0x61), ...comp(100, 0x62), ...comp(119, 0x63)];
+  const entry = Uint8Array.from([0x53, 0x4c, (4 + payload.length) & 0xff, 1, ...payload]);
+  const f = new Findings();
+  const r = parseAll([serializeSuspEntry('SL', 1, [1, ...comp(5, 0x7a)]), entry], f);
+  assert.equal(r.info.symlinkTarget, `zzzzz/${'a'.repeat(42)}`, 'the first record whole, then the entry ends (as xorriso reads it)');
+  assert.ok(f.list.some((x) => x.code === 'RR_BAD_SL' && /read whole/.test(x.message)));
+  // a record that runs past the area itself is dropped
+  const g = new Findings();
+  assert.equal(parseAll([serializeSuspEntry('SL', 1, [0, ...comp(3, 0x78), 0, 200, 0x79])], g).info.symlinkTarget, 'xxx');
+  assert.ok(g.list.some((x) => x.code === 'RR_BAD_SL' && /rest ignored/.test(x.message)));
+});
+
 test('PN device numbers: glibc encoding, genisoimage major/minor form, Linux 16-bit form', () => {
   assert.deepEqual(encodeDeviceNumber({ major: 8, minor: 1 }), [0, 0x801]);
   assert.deepEqual(decodeDeviceNumber(0, 0x801), { major: 8, minor: 1 });

@@ -185,3 +185,50 @@ export function settler(what: string): <T>(p: Promise<T>) => Promise<T | IsoKitE
     }
   };
 }
+
+/**
+ * A mutation aimed at one reader's structures: inside a random `hot` range, flip a few bytes, write an extreme
+ * 32-bit value (little-endian, big-endian or both), or fill a short run with zeros, 0xFF or random bytes.
+ */
+function mutateHot(b: Uint8Array, hot: readonly [number, number][], r: () => number): Mutation {
+  const undo: [number, number][] = [];
+  const int = (n: number) => Math.floor(r() * n);
+  const [start, end] = hot[int(hot.length)] as [number, number];
+  const at = () => start + int(Math.max(1, Math.min(end, b.length) - start));
+  const choice = int(3);
+  let kind: string;
+  if (choice === 0) {
+    kind = 'hot: flip bytes';
+    for (let i = 0, n = 1 + int(8); i < n; i++) setBytes(b, at(), [int(256)], undo);
+  } else if (choice === 1) {
+    kind = 'hot: extreme 32-bit value';
+    const v = r() < 0.6 ? (EXTREMES[int(EXTREMES.length)] as number) : int(0x100000000);
+    const both = u32both(v);
+    const form = int(3);
+    setBytes(b, at() & ~3, form === 0 ? both.slice(0, 4) : form === 1 ? both.slice(4) : both, undo);
+  } else {
+    kind = 'hot: fill a run';
+    const fill = int(3);
+    const o = at();
+    setBytes(b, o, Array.from({ length: 16 + int(48) }, () => (fill === 0 ? 0 : fill === 1 ? 0xff : int(256))), undo);
+  }
+  return {
+    kind,
+    byteLength: b.length,
+    revert() {
+      for (let i = undo.length - 1; i >= 0; i--) {
+        const [o, v] = undo[i] as [number, number];
+        b[o] = v;
+      }
+    },
+  };
+}
+
+/**
+ * One fuzz case's mutation, fully determined by (seed image, `hot`, `r`): half of them in the reader's hot
+ * ranges when it has some, the others (and all for readers without) anywhere in the ISO metadata (`mutate`).
+ */
+export function mutateFor(b: Uint8Array, map: ImageMap, hot: readonly [number, number][], r: () => number): Mutation {
+  const inside = hot.filter(([s, e]) => e > s && s < b.length);
+  return inside.length && r() < 0.5 ? mutateHot(b, inside, r) : mutate(b, map, r);
+}

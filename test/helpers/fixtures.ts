@@ -27,6 +27,7 @@ export const FIXTURES = {
   'genisoimage-joliet-long': 'genisoimage -J -joliet-long',
   'genisoimage-rr': 'genisoimage -R -J, all file kinds, rr_moved relocation',
   'genisoimage-r': 'genisoimage -r -J (rationalized modes), relocation',
+  'genisoimage-long-symlinks': 'genisoimage -R, ~360-byte symlink targets (SL entries with wrapped length bytes)',
   'xorriso-rr': 'xorriso RR 1.12 + Joliet, all file kinds, hard links, deep paths',
   'many-files': '5,000 files in one directory',
   zisofs: 'xorriso zisofs-compressed files',

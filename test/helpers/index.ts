@@ -1,6 +1,6 @@
 /** Shared test helpers: temp dirs, running the CLI, and external tools that must exist under CI=true. */
 import { spawnSync, spawn, type SpawnSyncOptions } from 'node:child_process';
-import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
@@ -38,6 +38,22 @@ export function needTools(t: TestContext, ...names: string[]): boolean {
   return false;
 }
 
+/**
+ * Skip the test with a visible reason when files or folders it needs are missing on a developer's machine
+ * (the boot harness in ../shared, a Debian package's data); under CI=true a missing one is a failure.
+ */
+export function needFiles(t: TestContext, what: string, ...paths: string[]): boolean {
+  const missing = paths.filter((p) => !existsSync(p));
+  if (!missing.length) return true;
+  if (IN_CI) throw new Error(`${what} missing under CI: ${missing.join(', ')}`);
+  t.skip(`needs ${what} (${missing.join(', ')} not found)`);
+  return false;
+}
+
+/** The boot harness (../shared/boot: make-payload.sh, boot-check), checked as `needFiles` does. */
+export const needBootHarness = (t: TestContext, ...files: string[]): boolean =>
+  needFiles(t, 'the boot harness in ../shared/boot', ...(files.length ? files : ['make-payload.sh', 'boot-check']).map((f) => path.join(BOOT, f)));
+
 export interface RunResult { status: number; stdout: string; stderr: string; stdoutBytes: Buffer }
 
 /** Run the isokit CLI synchronously. */
@@ -45,6 +61,22 @@ export function runCli(args: string[], opts: SpawnSyncOptions = {}): RunResult {
   const r = spawnSync(process.execPath, [BIN, ...args], { maxBuffer: 1 << 30, ...opts, env: { ...process.env, ISOKIT_NO_PROGRESS: '1', ...opts.env } });
   const out = r.stdout as Buffer;
   return { status: r.status ?? -1, stdout: out?.toString('utf8') ?? '', stderr: (r.stderr as Buffer)?.toString('utf8') ?? '', stdoutBytes: out };
+}
+
+/** Run the isokit CLI asynchronously (when the test process must keep serving, e.g. an HTTP source). */
+export function runCliAsync(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: opts.cwd, env: { ...process.env, ISOKIT_NO_PROGRESS: '1', ...opts.env } });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const stdoutBytes = Buffer.concat(out);
+      resolve({ status: code ?? -1, stdout: stdoutBytes.toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), stdoutBytes });
+    });
+  });
 }
 
 /** Run any command synchronously; throws with its stderr when it fails. */

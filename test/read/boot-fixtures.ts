@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, renameSync, rmSync, copyFileSync, readFileSync, mkdtempSync } from 'node:fs';
 import path from 'node:path';
-import { BOOT, ROOT, hasTool, sh } from '../helpers/index.js';
+import { BOOT, IN_CI, ROOT, hasTool, sh } from '../helpers/index.js';
 
 export const ISOHDPFX = '/usr/lib/ISOLINUX/isohdpfx.bin';
 export const GRUB_HYBRID_MBR = '/usr/lib/grub/i386-pc/boot_hybrid.img';
@@ -79,7 +79,12 @@ export function bootFixtureDir(): string {
 
 export const fixture = (layout: Layout): string => path.join(bootFixtureDir(), `${layout}.iso`);
 export const readFixture = (file: string): Uint8Array => new Uint8Array(readFileSync(file));
-export const haveGrubRescue = (): boolean => existsSync(GRUB_RESCUE);
+/** Whether Debian's grub-rescue-cdrom.iso is there (tests add it to their list); missing under CI=true: a failure. */
+export const haveGrubRescue = (): boolean => {
+  if (existsSync(GRUB_RESCUE)) return true;
+  if (IN_CI) throw new Error(`${GRUB_RESCUE} missing under CI (package grub-rescue-pc)`);
+  return false;
+};
 export const haveTemplates = (): boolean => existsSync(ISOHDPFX) && existsSync(GRUB_HYBRID_MBR) && hasTool('xorriso');
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import {
   parseBootCatalog, patchBootInfoTable, patchGrub2BootInfo, serializeBootCatalog, serializeElToritoBootRecord,
 } from '../../src/formats/eltorito/index.js';
 import { readBootCatalog, type BootCatalogInfo } from '../../src/read/boot.js';
-import { needTools } from '../helpers/index.js';
+import { needFiles, needTools } from '../helpers/index.js';
 import { FIXTURE_TOOLS, GRUB_RESCUE, bootFixtureDir, fixture, haveGrubRescue, readFixture, xorrisoReport, type Layout } from './boot-fixtures.js';
 
 const EL_TORITO_LAYOUTS: Layout[] = ['a', 'b1', 'b2', 'c', 'd', 'e1', 'e2', 'e3', 'u'];
@@ -71,7 +71,7 @@ test('El Torito: readBootCatalog matches xorriso -report_el_torito on the refere
 
 test('El Torito: grub-rescue-cdrom.iso matches xorriso', { timeout: 60_000 }, async (t) => {
   if (!needTools(t, 'xorriso')) return;
-  if (!haveGrubRescue()) return t.skip('grub-rescue-cdrom.iso not installed');
+  if (!needFiles(t, 'grub-rescue-pc', GRUB_RESCUE)) return;
   const info = await read(readFixture(GRUB_RESCUE));
   compareWithXorriso(GRUB_RESCUE, info);
   assert.equal(info.images[0]?.grub2BootInfo, true);

@@ -5,7 +5,7 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { openImageFile } from '../../src/node/open-image.js';
 import { findNode } from '../../src/model/index.js';
@@ -87,5 +87,40 @@ test('remaster misuse and bad edits: one line, exit 2 / 1, no output left', (t) 
     assert.match(r.stderr, re);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
     assert.equal(existsSync(out), false);
+  }
+});
+
+test('remaster with SOURCE_DATE_EPOCH or --date is reproducible: added files get their times clamped as create clamps them', async () => {
+  const src = path.join(tmp.dir, 'repro-src');
+  mkdirSync(src, { recursive: true });
+  writeFileSync(path.join(src, 'old.txt'), 'old\n');
+  const base = path.join(tmp.dir, 'repro-base.iso');
+  const epoch = '1700000000';
+  assert.equal(runCli(['create', src, '-o', base], { env: { SOURCE_DATE_EPOCH: epoch } }).status, 0);
+  const run = (n: number, how: 'env' | 'date') => {
+    // a freshly written file each time: its mtime and ctime are now (and differ between the runs)
+    const added = path.join(tmp.dir, `added-${how}-${n}`);
+    mkdirSync(added, { recursive: true });
+    writeFileSync(path.join(added, 'new.txt'), 'new\n');
+    utimesSync(path.join(added, 'new.txt'), new Date(Date.now() + n * 60_000), new Date(Date.now() + n * 60_000));
+    const out = path.join(tmp.dir, `repro-${how}-${n}.iso`);
+    const r = how === 'env'
+      ? runCli(['remaster', base, '-o', out, '--add', `/add=${added}`], { env: { SOURCE_DATE_EPOCH: epoch } })
+      : runCli(['remaster', base, '-o', out, '--add', `/add=${added}`, '--date', '2023-11-14T22:13:20Z'], { env: { SOURCE_DATE_EPOCH: '' } });
+    assert.equal(r.status, 0, r.stderr);
+    return readFileSync(out);
+  };
+  for (const how of ['env', 'date'] as const) {
+    const first = run(1, how);
+    const second = run(2, how);
+    assert.ok(first.equals(second), `${how}: two remasters with a freshly written added file give the same bytes`);
+  }
+  const img = await openImageFile(path.join(tmp.dir, 'repro-env-1.iso'));
+  try {
+    const n = findNode(img.tree, '/add/new.txt');
+    assert.equal(n?.mtimeMs, Number(epoch) * 1000, 'the added file is clamped to SOURCE_DATE_EPOCH');
+    assert.equal(n?.ctimeMs, Number(epoch) * 1000);
+  } finally {
+    await img.source.close?.();
   }
 });

@@ -97,6 +97,17 @@ test('volume ids and namespaces are replayed; -V and namespace changes apply', a
   assert.equal(relabeled.out.volume.publisherId, 'PUB');
 });
 
+test('Joliet UTF-16 names (surrogate pairs) are replayed; UCS-2 images stay UCS-2', async () => {
+  const tree = () => dir('', [file('smile😀.txt', 'x'), file('plain.txt', 'y')]);
+  for (const utf16 of [false, true]) {
+    const { bytes } = await buildBytes(tree(), { jolietUtf16: utf16 });
+    const { plan, out } = await remasterBytes(await openImage(memorySource(bytes)), { add: [{ path: '/more😀.txt', node: file('x', 'z') }] });
+    assert.equal(plan.buildOptions.jolietUtf16 ?? false, utf16);
+    const names = (await out.openTree('joliet')).children?.map((c) => c.name).sort();
+    assert.deepEqual(names, utf16 ? ['more😀.txt', 'plain.txt', 'smile😀.txt'] : ['more_.txt', 'plain.txt', 'smile_.txt']);
+  }
+});
+
 test('bad edits fail with one clear error', async () => {
   const image = await openSample();
   const code = async (edits: Parameters<typeof planRemaster>[1], expected: string, re: RegExp) => {

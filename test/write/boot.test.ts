@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync, truncateSync } from 'node:fs';
 import path from 'node:path';
-import { BOOT, IN_CI, needTools, runCli, sh, shAsync, tmpDir } from '../helpers/index.js';
+import { BOOT, IN_CI, needBootHarness, needTools, runCli, sh, shAsync, tmpDir } from '../helpers/index.js';
 import { attachLoop, detachLoop, sha256Of } from './helpers.js';
 
 const GRUB_HYBRID_MBR = '/usr/lib/grub/i386-pc/boot_hybrid.img';
@@ -20,7 +20,7 @@ test('hybrid GRUB image written to a loop device boots as a disk under SeaBIOS a
     t.skip('needs root (loop devices)');
     return;
   }
-  if (!needTools(t, 'xorriso', 'losetup', 'qemu-system-x86_64')) return;
+  if (!needTools(t, 'xorriso', 'losetup', 'qemu-system-x86_64') || !needBootHarness(t)) return;
   const { dir, cleanup } = tmpDir('write-boot');
   let dev: string | undefined;
   try {

@@ -17,6 +17,8 @@ options:
       --volset TEXT  --publisher TEXT  --preparer TEXT  --application TEXT  --system-id TEXT
       --iso-level N       1 (8.3 names), 2, 3 (default: 31-char names, files over 4 GiB), 4 (ISO 9660:1999)
       --no-joliet         no Joliet tree          --joliet-long   Joliet names up to 103 characters
+      --joliet-utf16      Joliet names keep characters outside the BMP (emoji…) as UTF-16 surrogate pairs
+                          (default: UCS-2 like xorriso, each such character written as '_'; Rock Ridge keeps all)
       --no-rock-ridge     no Rock Ridge           --rrip 1.10|1.12  Rock Ridge version (default 1.12)
       --relocate-deep     move directories deeper than 8 levels to /rr_moved (RRIP relocation)
       --exclude GLOB      leave out matching names (no '/') or paths below a source (repeatable)
@@ -46,6 +48,7 @@ const OPTIONS = {
   'iso-level': { type: 'string' },
   'no-joliet': { type: 'boolean' },
   'joliet-long': { type: 'boolean' },
+  'joliet-utf16': { type: 'boolean' },
   'no-rock-ridge': { type: 'boolean' },
   rrip: { type: 'string' },
   'relocate-deep': { type: 'boolean' },
@@ -93,16 +96,11 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   if (v.output === '-' && v.json && !sizeOnly) throw new UsageError('--json cannot be combined with -o - (the image goes to standard output)');
   const isoLevel = intOption(v['iso-level'], '--iso-level', 1, 4) as 1 | 2 | 3 | 4 | undefined;
   if (v.rrip !== undefined && v.rrip !== '1.10' && v.rrip !== '1.12') throw new UsageError(`--rrip must be 1.10 or 1.12, got "${v.rrip}"`);
-  if (v['no-joliet'] && v['joliet-long']) throw new UsageError('--no-joliet and --joliet-long contradict each other');
+  if (v['no-joliet'] && (v['joliet-long'] || v['joliet-utf16'])) throw new UsageError(`--no-joliet and --joliet-${v['joliet-long'] ? 'long' : 'utf16'} contradict each other`);
   const epoch = v.date !== undefined ? parseDate(v.date, '--date') : ctx.env.SOURCE_DATE_EPOCH ? parseDate(ctx.env.SOURCE_DATE_EPOCH, 'SOURCE_DATE_EPOCH') : undefined;
 
-  // Keep V8's young generation at its initial 1 MiB semi-spaces: scanning 100,000 entries keeps most of what it
-  // allocates, so V8 would grow them to 16 MiB each (+~30 MB peak RSS) for no speed gain here (measured).
-  // Starting the read-ahead worker threads resets the process-wide factor to 2 (V8 clamps it when it sets up
-  // an isolate's heap), after which the main thread's young generation grew to 4-8 MiB semi-spaces during the
-  // write (+6-12 MB peak RSS at 100,000 files): it is set again once they have started.
-  const { setFlagsFromString } = await import('node:v8');
-  const keepYoungGenerationSmall = () => setFlagsFromString('--semi-space-growth-factor=1');
+  // peak memory for large trees (process-wide V8 state: the CLI's business, not the library's; see v8-tuning.ts)
+  const { keepYoungGenerationSmall, collectGarbage, COLLECT_GARBAGE_FROM_ENTRIES } = await import('../v8-tuning.js');
   keepYoungGenerationSmall();
   const [{ createImageFile }, { parseGraftSource }, { existsSync }, { ProgressBar, printJson, formatBytes }, { describeLayout }] = await Promise.all([
     import('../../node/create.js'),
@@ -123,6 +121,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
       ...volumeIdsFromArgs(v),
       ...(isoLevel ? { isoLevel } : {}),
       joliet: v['no-joliet'] ? false : v['joliet-long'] ? 'long' : true,
+      ...(v['joliet-utf16'] ? { jolietUtf16: true } : {}),
       rockRidge: !v['no-rock-ridge'],
       ...(v.rrip ? { rripVersion: v.rrip as '1.10' | '1.12' } : {}),
       relocateDeepDirectories: !!v['relocate-deep'],
@@ -138,6 +137,9 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
       signal: ctx.signal,
       onProgress: (p) => bar.update({ ...p, phase: p.phase === 'scan' ? 'scanning' : 'writing' }),
       onReaderThreadsStarted: keepYoungGenerationSmall,
+      beforeWrite: (layout) => {
+        if (layout.stats.files + layout.stats.directories >= COLLECT_GARBAGE_FROM_ENTRIES) collectGarbage();
+      },
       onWarning: warn,
       onFileChanged: (c) => warn(`${c.path} changed while the image was written (${c.reason}); stored as ${c.plannedByteLength} bytes`),
       stdout: ctx.stdout,

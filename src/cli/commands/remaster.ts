@@ -21,7 +21,8 @@ options:
       --volset TEXT  --publisher TEXT  --preparer TEXT  --application TEXT  --system-id TEXT
       --iso-level N     ISO 9660 level for the new image (default: IN's)
       --no-boot         drop the boot records (a plain data image)
-      --date DATE       build date (ISO 8601 or seconds since 1970; default $SOURCE_DATE_EPOCH, else now)
+      --date DATE       build date (ISO 8601 or seconds since 1970; default $SOURCE_DATE_EPOCH, else now); with
+                        either, file times after it are clamped (reproducible, as create)
       --strict          a source file that changes while writing is an error
       --dry-run         show the plan (what is replayed, what is copied from IN, what is added); write nothing
       --json            print the plan / result as JSON
@@ -77,7 +78,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   if (!v.output && !v['dry-run']) throw new UsageError('remaster needs -o OUT.iso');
   if (v.output === '-') throw new UsageError('remaster writes to a file, not to standard output');
   const isoLevel = intOption(v['iso-level'], '--iso-level', 1, 4) as 1 | 2 | 3 | 4 | undefined;
-  const dateMs = v.date !== undefined ? parseDate(v.date, '--date') : ctx.env.SOURCE_DATE_EPOCH ? parseDate(ctx.env.SOURCE_DATE_EPOCH, 'SOURCE_DATE_EPOCH') : Date.now();
+  const epoch = v.date !== undefined ? parseDate(v.date, '--date') : ctx.env.SOURCE_DATE_EPOCH ? parseDate(ctx.env.SOURCE_DATE_EPOCH, 'SOURCE_DATE_EPOCH') : undefined;
   const [{ remasterImageFile }, { parseGraftSource }, { existsSync }, { ProgressBar, printJson, formatBytes }] = await Promise.all([
     import('../../node/remaster.js'),
     import('../../node/fs-tree.js'),
@@ -96,7 +97,9 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
       remove: v.rm ?? [],
       dryRun: !!v['dry-run'],
       strict: !!v.strict,
-      dateMs,
+      // SOURCE_DATE_EPOCH / --date: file times after it are clamped, as create does (reproducible output)
+      dateMs: epoch ?? Date.now(),
+      clampTimes: epoch !== undefined,
       ...volumeIdsFromArgs(v),
       ...(isoLevel ? { isoLevel } : {}),
       ...(v['no-boot'] ? { noBoot: true } : {}),

@@ -74,6 +74,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   o('-rrip112', 0, A, 'Rock Ridge 1.12 (default)'),
   o(['-J', '-joliet'], 0, A, 'Joliet tree (Windows names, 64 characters)'),
   o('-joliet-long', 0, A, 'Joliet names up to 103 characters'),
+  o('-joliet-utf16', 0, A, 'Joliet names in UTF-16 (characters outside the BMP kept; default UCS-2 with _)'),
   o(['-D', '-disable-deep-relocation'], 0, A, 'keep directories deeper than 8 levels in place (the default here, as xorriso)'),
   o('-uid', 1, A, 'owner of every file', 'UID'),
   o('-gid', 1, A, 'group of every file', 'GID'),
@@ -164,7 +165,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   o(['-chrp-boot-part', '-chrp-boot', '-fat'], 0, U, OTHER_ARCH),
   o(['-B', '-sparc-boot', '-sparc-label', '-sunx86-boot', '-sunx86-label', '--grub2-sparc-core', '-mips-boot', '-mipsel-boot', '-alpha-boot', '-hppa-cmdline', '-hppa-kernel-32', '-hppa-kernel-64', '-hppa-bootloader', '-hppa-ramdisk', '-hppa-hdrversion', '-prep-boot-part'], 1, U, OTHER_ARCH),
   o(['-hidden', '-hidden-list'], 1, U, 'the ISO 9660 "existence" (hidden) flag is not written; use -hide'),
-  o(['isolinux_mbr=', '-hide-rr-moved', '-joliet-utf16', '-split-output', '-XA', '-xa', '-posix-H', '-hide-joliet-trans-tbl'], 0, U, 'not supported'),
+  o(['isolinux_mbr=', '-hide-rr-moved', '-split-output', '-XA', '-xa', '-posix-H', '-hide-joliet-trans-tbl'], 0, U, 'not supported'),
   o(['-rr_reloc_dir', '-new-dir-mode', '-file_name_limit', '--set_all_file_dates', '--application_use', '-s', '-sectype', '-ucs-level', '-stream-media-size', '-stream-file-name', '-use-fileversion', '-errctl', '--quoted_path_list', '--sort-weight-patterns'], 1, U, 'not supported'),
   o('--scdbackup_tag', 2, U, 'not supported'),
 ];

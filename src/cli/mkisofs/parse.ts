@@ -75,6 +75,7 @@ interface State {
   rrip?: '1.10' | '1.12';
   joliet: boolean;
   jolietLong: boolean;
+  jolietUtf16: boolean;
   uid?: number;
   gid?: number;
   fileMode?: number;
@@ -152,6 +153,7 @@ function applySimple(st: State, name: string, spelled: string, args: readonly st
     case '-rrip112': st.rrip = '1.12'; break;
     case '-J': st.joliet = true; break;
     case '-joliet-long': st.jolietLong = true; break;
+    case '-joliet-utf16': st.jolietUtf16 = true; break;
     case '-D': break; // deep directories stay in place anyway
     case '-uid': st.uid = intArg(a0, spelled); break;
     case '-gid': st.gid = intArg(a0, spelled); break;
@@ -227,7 +229,7 @@ function resolve(token: string, program: string): { spec: OptionSpec; spelled: s
 function newState(env: ParseEnv): State {
   return {
     env, boot: new BootBuilder(), pathspecs: [], graftPoints: false, excludes: [], hideIso: [], hideJoliet: [], follow: false, fullNames: false,
-    relax: [], rock: false, rational: false, joliet: false, jolietLong: false, volume: {}, sortWeights: [], padding: true, printSize: false,
+    relax: [], rock: false, rational: false, joliet: false, jolietLong: false, jolietUtf16: false, volume: {}, sortWeights: [], padding: true, printSize: false,
     quiet: false, verbose: false, ignored: [], warnings: [], help: false, version: false, printRequest: false, json: false,
   };
 }
@@ -293,6 +295,7 @@ function buildRequest(st: State): MkisofsRequest {
   let isoLevel = (st.isoLevel ?? 1) as 1 | 2 | 3 | 4;
   if (st.fullNames && isoLevel < 2) isoLevel = 2;
   if (st.jolietLong && !st.joliet) st.warnings.push('-joliet-long has no effect without -J');
+  if (st.jolietUtf16 && !st.joliet) st.warnings.push('-joliet-utf16 has no effect without -J');
   const relaxations = st.ignored.filter((x) => x.reason.startsWith('isokit writes conforming ISO 9660 names')).map((x) => x.option);
   const catalogPath = boot?.catalog?.path;
   return {
@@ -309,6 +312,7 @@ function buildRequest(st: State): MkisofsRequest {
     relocateDeepDirectories: false,
     joliet: st.joliet,
     jolietLong: st.jolietLong,
+    jolietUtf16: st.jolietUtf16,
     ...(st.uid !== undefined ? { uid: st.uid } : {}),
     ...(st.gid !== undefined ? { gid: st.gid } : {}),
     ...(st.fileMode !== undefined ? { fileMode: st.fileMode } : {}),

@@ -39,6 +39,7 @@ export function toBuildOptions(req: MkisofsRequest, dateMs: number, clampTimes: 
   return {
     isoLevel: req.isoLevel,
     joliet: req.joliet ? (req.jolietLong ? 'long' : true) : false,
+    ...(req.jolietUtf16 ? { jolietUtf16: true } : {}),
     rockRidge: req.rockRidge,
     ...(req.rripVersion ? { rripVersion: req.rripVersion } : {}),
     relocateDeepDirectories: req.relocateDeepDirectories,

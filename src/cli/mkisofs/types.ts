@@ -157,6 +157,8 @@ export interface MkisofsRequest {
   readonly relocateDeepDirectories: boolean;
   readonly joliet: boolean;
   readonly jolietLong: boolean;
+  /** -joliet-utf16: characters outside the BMP as surrogate pairs (default UCS-2, `_` for each) */
+  readonly jolietUtf16: boolean;
   readonly uid?: number;
   readonly gid?: number;
   readonly fileMode?: number;

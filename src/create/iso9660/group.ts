@@ -33,7 +33,7 @@ function assignNames(s: IsoState, d: PlanDirEntry): void {
   // Joliet has no symlinks, devices or fifos: like xorriso, leave them out of the Joliet tree rather than
   // show them as empty files (7-Zip and Windows would extract 0-byte files in their place).
   const jk = kids.filter((k) => k.kind === 'file' || k.kind === 'dir');
-  const j = jolietNames(jk.map((k) => ({ name: k.node.names?.joliet ?? k.name, isDir: k.kind === 'dir' })), o.joliet);
+  const j = jolietNames(jk.map((k) => ({ name: k.node.names?.joliet ?? k.name, isDir: k.kind === 'dir' })), o.joliet, o.jolietUtf16);
   // an unchanged name keeps the source name's string (one string per entry, not two)
   jk.forEach((k, i) => {
     const jn = j[i] as string;

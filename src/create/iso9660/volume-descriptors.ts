@@ -8,6 +8,7 @@ import { serializeTerminator, serializeVolumeDescriptor, type VolumeDescriptorIn
 import type { ChunkWriter } from '../engine/index.js';
 import type { ResolvedOptions } from '../options.js';
 import { entryMtime } from '../tree.js';
+import { toUcs2 } from './names/joliet.js';
 import { sameLba, type IsoState, type LbaMap, type PathTablePlacement } from './state.js';
 import { BLOCK_SIZE, type ImageEmitContext, type ImageLayout, type ImageRegion } from '../types.js';
 
@@ -20,11 +21,13 @@ export function serializeIsoDescriptor(s: IsoState, layout: ImageLayout, kind: V
   const joliet = kind === 'joliet';
   const pt = (joliet ? s.pathTables.joliet : s.pathTables.iso9660) as PathTablePlacement;
   const root = s.dir(s.root);
+  // the Joliet SVD's texts are UCS-2 like its names (unless UTF-16 was asked for)
+  const text = joliet && !o.jolietUtf16 ? toUcs2 : (t: string) => t;
   return serializeVolumeDescriptor({
     kind,
     ...(joliet ? { jolietLevel: 3 as const } : {}),
-    systemId: o.systemId,
-    volumeId: kind === 'primary' ? o.volumeId : o.jolietVolumeId,
+    systemId: text(o.systemId),
+    volumeId: kind === 'primary' ? o.volumeId : text(o.jolietVolumeId),
     volumeSpaceBlockCount: volumeSpaceBlockCount ?? o.boot?.volumeSpaceBlockCount?.(layout) ?? layout.blockCount,
     pathTableByteLength: pt.byteLength,
     lPathTableLba: map(pt.lLba),
@@ -36,10 +39,10 @@ export function serializeIsoDescriptor(s: IsoState, layout: ImageLayout, kind: V
       gmtOffset: 0,
       flags: 2,
     },
-    volumeSetId: o.volumeSetId,
-    publisherId: o.publisherId,
-    dataPreparerId: o.dataPreparerId,
-    applicationId: o.applicationId,
+    volumeSetId: text(o.volumeSetId),
+    publisherId: text(o.publisherId),
+    dataPreparerId: text(o.dataPreparerId),
+    applicationId: text(o.applicationId),
     ...(o.dateMs !== undefined ? { creationMs: o.dateMs, modificationMs: o.dateMs } : {}),
     gmtOffset: 0,
   });

@@ -86,7 +86,7 @@ export async function planRemaster(image: IsoImage, edits: RemasterEdits = {}, o
     systemId: options.systemId ?? v.systemId,
   };
   const dateMs = options.dateMs ?? v.modificationMs ?? v.creationMs;
-  const buildOptions: BuildOptions = { ...ns.build, ...volume, ...(dateMs !== undefined ? { dateMs } : {}) };
+  const buildOptions: BuildOptions = { ...ns.build, ...volume, ...(dateMs !== undefined ? { dateMs } : {}), ...(options.clampTimes && dateMs !== undefined ? { clampTimes: true } : {}) };
   let boot: RemasterReport['boot'] = { entries: [], systemArea: noSystemArea };
   let bootSpec: BootSpec | undefined;
   if (!options.noBoot) {

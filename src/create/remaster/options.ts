@@ -1,6 +1,7 @@
 /**
  * Build options that replay the original's namespaces: ISO 9660 level (ISO 9660:1999 → 4), Joliet (with long
- * names when the original has Joliet names over 64 UCS-2 units, like -joliet-long), Rock Ridge and its RRIP
+ * names when the original has Joliet names over 64 UCS-2 units, like -joliet-long; UTF-16 when it has surrogate
+ * pairs, like -joliet_utf16), Rock Ridge and its RRIP
  * version (as the ER entry / PX length told the reader).
  */
 import { walkTree, type TreeNode } from '../../model/index.js';
@@ -13,19 +14,33 @@ export const findBootNode = findNode;
 
 const FOUR_GIB = 0x100000000;
 
-function longestName(tree: TreeNode): number {
-  let max = 0;
-  for (const { node } of walkTree(tree)) max = Math.max(max, node.name.length);
-  return max;
+const OUTSIDE_BMP = /[\u{10000}-\u{10ffff}]/u;
+const SURROGATE = /[\ud800-\udfff]/;
+
+/** The longest name in UTF-16 units, and whether a name has a character outside the BMP (`pattern`). */
+function scanNames(tree: TreeNode, pattern: RegExp): { longest: number; wide: boolean } {
+  let longest = 0;
+  let wide = false;
+  for (const { node } of walkTree(tree)) {
+    longest = Math.max(longest, node.name.length);
+    wide ||= pattern.test(node.name);
+  }
+  return { longest, wide };
 }
 
-async function jolietSetting(image: IsoImage, tree: TreeNode): Promise<boolean | 'long'> {
-  if (!image.namespaces.joliet) return false;
-  if (longestName(tree) <= 64) return true;
+/**
+ * Joliet as the original has it: long names (over 64 units) and UTF-16 names (surrogate pairs, as
+ * xorriso -joliet_utf16 writes) are read from its Joliet tree when the tree being written could need them.
+ */
+async function jolietSetting(image: IsoImage, tree: TreeNode): Promise<{ joliet: boolean | 'long'; utf16: boolean }> {
+  if (!image.namespaces.joliet) return { joliet: false, utf16: false };
+  const own = scanNames(tree, OUTSIDE_BMP);
+  if (own.longest <= 64 && !own.wide) return { joliet: true, utf16: false };
   try {
-    return longestName(await image.openTree('joliet')) > 64 ? 'long' : true;
+    const j = scanNames(await image.openTree('joliet'), SURROGATE);
+    return { joliet: j.longest > 64 ? 'long' : true, utf16: j.wide };
   } catch {
-    return true;
+    return { joliet: true, utf16: false };
   }
 }
 
@@ -45,11 +60,11 @@ export async function namespaceOptions(
       isoLevel = 3;
     }
   }
-  const joliet = await jolietSetting(image, tree);
+  const { joliet, utf16 } = await jolietSetting(image, tree);
   const rr = ns.rockridge;
   const rripVersion = rr ? (rr.version.startsWith('1.12') || rr.extensionId === 'IEEE_1282' ? '1.12' : '1.10') : undefined;
   return {
-    build: { isoLevel, joliet, rockRidge: !!rr, ...(rripVersion ? { rripVersion } : {}) },
+    build: { isoLevel, joliet, ...(utf16 ? { jolietUtf16: true } : {}), rockRidge: !!rr, ...(rripVersion ? { rripVersion } : {}) },
     report: { isoLevel, joliet, rockRidge: rripVersion ?? false },
   };
 }

@@ -30,6 +30,11 @@ export interface RemasterOptions {
   readonly systemId?: string;
   /** build date in ms (volume dates, GPT GUID seed); default: the original's modification date */
   readonly dateMs?: number;
+  /**
+   * Clamp every file time (mtime/atime/ctime, added files' and the original's) newer than the build date to it,
+   * as create does with SOURCE_DATE_EPOCH: the same input and additions give the same bytes. Default false.
+   */
+  readonly clampTimes?: boolean;
   /** override the ISO 9660 level (default: the original's, raised to 3 when an added file needs it) */
   readonly isoLevel?: 1 | 2 | 3 | 4;
   /** drop the boot records: write a plain data image (default false) */

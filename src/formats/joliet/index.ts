@@ -2,7 +2,8 @@
  * Joliet (Microsoft, 1995): an SVD whose escape sequences name UCS-2, with its own directory tree and path
  * tables whose identifiers are UCS-2 big-endian. Names are up to 64 UCS-2 units (128 bytes); `-joliet-long`
  * images carry up to 103. Characters `* / : ; ? \` are forbidden in names (`;` only before the version).
- * Surrogate pairs are tolerated on read and written as-is (UTF-16, like xorriso's `joliet_utf16`).
+ * Surrogate pairs are tolerated on read and encoded as given: the writer decides between UCS-2 (characters
+ * outside the BMP replaced, the default) and UTF-16 (xorriso's `joliet_utf16`).
  */
 import { encodeUcs2BE, readUcs2BE } from '../../bytes/index.js';
 

@@ -23,6 +23,14 @@ export interface RripSl {
 /** Bytes of component records that fit in one SL entry (255 minus the 4-byte header and the flags byte). */
 export const SL_COMPONENT_AREA_BYTES = MAX_SUSP_ENTRY_LENGTH - 5;
 
+/**
+ * Parse one SL entry's component records. A record that starts inside the entry but overruns it is read as
+ * libisofs reads it (read_rr_SL: records are taken while they *start* inside the entry, each as long as its
+ * length byte says): whole, from the bytes after the entry in the same area (`e.dataToAreaEnd`), with a
+ * finding; it is the entry's last record. genisoimage writes such entries: an SL entry of more than 255 bytes
+ * gets its length byte wrapped (268 → 12) for long link targets, and xorriso and isokit then read the same
+ * (cut) target. Only when the area itself ends too soon is the record dropped.
+ */
 export function parseSL(e: SuspEntry, findings: Findings): RripSl | undefined {
   const d = e.data;
   if (d.length < 1) {
@@ -32,13 +40,17 @@ export function parseSL(e: SuspEntry, findings: Findings): RripSl | undefined {
   const components: SlComponent[] = [];
   let p = 1;
   while (p < d.length) {
-    if (p + 2 > d.length || p + 2 + (d[p + 1] as number) > d.length) {
+    const ext = e.dataToAreaEnd ?? d;
+    const end = p + 2 > ext.length ? Infinity : p + 2 + (ext[p + 1] as number);
+    if (end > ext.length) {
       findings.warn(FindingCode.RR_BAD_SL, `SL component record at +${p} overruns the entry (rest ignored)`, e.byteOffset, 'RockRidge SL');
       break;
     }
-    const len = d[p + 1] as number;
-    components.push({ flags: d[p] as number, content: d.subarray(p + 2, p + 2 + len) });
-    p += 2 + len;
+    if (end > d.length) {
+      findings.warn(FindingCode.RR_BAD_SL, `SL component record at +${p} overruns the entry (${end + 4} bytes: a wrapped length byte?); read whole, as xorriso does`, e.byteOffset, 'RockRidge SL');
+    }
+    components.push({ flags: ext[p] as number, content: ext.subarray(p + 2, end) });
+    p = end;
   }
   return { flags: d[0] as number, components };
 }

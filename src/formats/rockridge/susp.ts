@@ -18,6 +18,12 @@ export interface SuspEntry {
   readonly data: Uint8Array;
   /** where the entry starts in the image (or in whatever coordinate the caller passed) */
   readonly byteOffset: number;
+  /**
+   * SL entries only: the payload followed by the rest of the area (a view). genisoimage writes SL entries of
+   * more than 255 bytes with a wrapped length byte; libisofs (xorriso) then reads the component record that
+   * overruns the entry whole, from the bytes that follow it, and `parseSL` does the same.
+   */
+  readonly dataToAreaEnd?: Uint8Array;
 }
 
 /** Where the next continuation area is (SUSP 5.1). */
@@ -50,7 +56,7 @@ const sig = (a: Uint8Array, o: number) => String.fromCharCode(a[o] ?? 0, a[o + 1
 
 /** A SUSP signature as one number (two character codes), to compare without building strings. */
 export const sigCode = (s: string): number => s.charCodeAt(0) * 256 + s.charCodeAt(1);
-const ST = sigCode('ST'), PD = sigCode('PD'), CE = sigCode('CE');
+const ST = sigCode('ST'), PD = sigCode('PD'), CE = sigCode('CE'), SL = sigCode('SL');
 
 /**
  * Walks the entries of one System Use area without building objects: after `next()` returns true, `sig`,
@@ -116,7 +122,9 @@ export class SuspWalker {
 
   /** The current entry as a SuspEntry (a view into the input). */
   entry(): SuspEntry {
-    return { signature: String.fromCharCode(this.sig >> 8, this.sig & 0xff), version: this.version, data: this.bytes.subarray(this.dataStart, this.dataStart + this.dataLength), byteOffset: this.byteOffset };
+    const data = this.bytes.subarray(this.dataStart, this.dataStart + this.dataLength);
+    const e = { signature: String.fromCharCode(this.sig >> 8, this.sig & 0xff), version: this.version, data, byteOffset: this.byteOffset };
+    return this.sig === SL ? { ...e, dataToAreaEnd: this.bytes.subarray(this.dataStart, this.end) } : e;
   }
 }
 

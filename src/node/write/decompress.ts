@@ -98,7 +98,11 @@ function unxz(input: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
   const counter = new Counter();
   const r = remember(input, counter);
   async function* run(): AsyncIterable<Uint8Array> {
-    const { XzReadableStream } = await import('xz-decompress');
+    // xz-decompress is a webpack-built CommonJS module: Node's own ESM loader (dist/, the CLI bundle) exposes
+    // it as `default` only; tsx and bundlers also give the named export
+    const xz = (await import('xz-decompress')) as typeof import('xz-decompress') & { default?: typeof import('xz-decompress') };
+    const XzReadableStream = xz.XzReadableStream ?? xz.default?.XzReadableStream;
+    if (!XzReadableStream) throw new IsoKitError(ErrorCode.INTERNAL, 'xz-decompress has no XzReadableStream export');
     const it = r.stream[Symbol.asyncIterator]();
     const web = new ReadableStream<Uint8Array>({
       async pull(ctrl) {

@@ -51,6 +51,8 @@ interface Waiting {
   ce: SuspContinuation;
   hops: number;
   readonly seen: Set<number>;
+  /** where the area holding the current CE entry starts (findings about a bad target point there: it is in the image) */
+  from: number;
 }
 
 /**
@@ -176,7 +178,7 @@ export class IsoTreeReader implements DirectoryReader {
         w.reset(bytes, cur.suStart + skip, cur.suStart + cur.suLength, base + cur.suStart + skip);
         while (w.next(findings)) rr.add(w, bytes, findings);
         if (w.continuation) {
-          (waiting ??= []).push({ index: out.length, facts: snapshot(cur), reader: rr.detach(), ce: w.continuation, hops: 0, seen: new Set() });
+          (waiting ??= []).push({ index: out.length, facts: snapshot(cur), reader: rr.detach(), ce: w.continuation, hops: 0, seen: new Set(), from: base + cur.suStart + skip });
           out.push(undefined);
           continue;
         }
@@ -230,12 +232,12 @@ export class IsoTreeReader implements DirectoryReader {
     for (const p of round) {
       const at = p.ce.lba * SECTOR_SIZE + p.ce.offsetInBlock;
       if (p.hops >= MAX_CE_HOPS || p.seen.has(at)) {
-        findings.warn(FindingCode.SUSP_CE_LOOP, `continuation chain too long or looping (${p.hops} areas)`, at, 'SUSP CE');
+        findings.warn(FindingCode.SUSP_CE_LOOP, `continuation chain too long or looping (${p.hops} areas)`, p.from, 'SUSP CE');
         done.push(p);
       } else if (p.ce.byteLength === 0) {
         done.push(p);
       } else if (p.ce.byteLength > MAX_CE_BYTES || at + p.ce.byteLength > source.byteLength) {
-        findings.warn(FindingCode.SUSP_CE_RANGE, `continuation area of ${p.ce.byteLength} bytes at LBA ${p.ce.lba}+${p.ce.offsetInBlock} lies outside the image or is too large`, at, 'SUSP CE');
+        findings.warn(FindingCode.SUSP_CE_RANGE, `continuation area of ${p.ce.byteLength} bytes at LBA ${p.ce.lba}+${p.ce.offsetInBlock} lies outside the image or is too large`, p.from, 'SUSP CE');
         done.push(p);
       } else {
         p.seen.add(at);
@@ -257,6 +259,7 @@ export class IsoTreeReader implements DirectoryReader {
       const w = this.walker.reset(block, p.ce.offsetInBlock, Math.min(block.length, p.ce.offsetInBlock + p.ce.byteLength), start + p.ce.offsetInBlock);
       while (w.next(findings)) p.reader.add(w, block, findings);
       if (w.continuation) {
+        p.from = start + p.ce.offsetInBlock;
         p.ce = w.continuation;
         p.hops++;
         next.push(p);
