@@ -4,34 +4,24 @@
  * only ever holds a complete image. `-` writes to stdout instead.
  */
 import { createHash } from 'node:crypto';
-import { statfsSync } from 'node:fs';
 import * as path from 'node:path';
-import { emitImage, findDuplicateContents, planImage, type BuildOptions, type FileChange, type ImageLayout } from '../create/index.js';
+import { findDuplicateContents, planImage, type BuildOptions, type FileChange, type ImageLayout } from '../create/index.js';
 import type { BootSpec } from '../create/boot/spec.js';
 import { ErrorCode, IsoKitError } from '../errors/index.js';
-import { ProgressMeter, throwIfAborted, type ByteSink, type ProgressCallback } from '../io/index.js';
+import { throwIfAborted } from '../io/index.js';
 import type { Content, TreeNode } from '../model/index.js';
-import { AtomicFileSink, partialName } from './atomic-file.js';
+import { partialName } from './atomic-file.js';
 import { FileContent } from './fs-content.js';
 import { treeFromFileSystem, type FsTreeOptions, type GraftSource } from './fs-tree.js';
 import { globToRegExp, normaliseImagePath } from './glob.js';
 import { skewedBuffer } from './chunk-reader.js';
-import { readAheadSource } from './create-data.js';
+import { writeImageLayout, type WriteImageOptions } from './write-image.js';
 
-export interface CreateImageOptions extends BuildOptions, Omit<FsTreeOptions, 'skipPaths' | 'onProgress'> {
+/** The options of create: the tree scan's, the build's, and the writer's (write-image.ts: output, stdout, fsync, strict, readAhead…). */
+export interface CreateImageOptions extends BuildOptions, Omit<FsTreeOptions, 'skipPaths' | 'onProgress'>, WriteImageOptions {
   sources: readonly GraftSource[];
-  /** image path, or '-' for stdout (then `stdout` is the sink) */
-  output: string;
   /** store identical contents once (sizes bucketed first; only same-size files are hashed) */
   dedup?: boolean;
-  /** a source file that changes while the image is written is an error (default: padded/cut and reported) */
-  strict?: boolean;
-  /**
-   * fsync the image before renaming it into place (default false, like genisoimage, xorriso and cp). The rename is
-   * atomic either way: readers and interrupted runs never see a partial image under the final name. fsync adds
-   * durability across a power loss, at the cost of waiting for the whole image to reach the disk.
-   */
-  fsync?: boolean;
   /**
    * Sort weights (higher first in the file data, like xorriso's -sort_weight): a glob without '/' matches names, one
    * with '/' paths in the image (as --exclude); a matching directory gives its weight to every file below it.
@@ -39,26 +29,12 @@ export interface CreateImageOptions extends BuildOptions, Omit<FsTreeOptions, 's
    */
   sortWeights?: readonly { weight: number; pattern: string }[];
   /**
-   * read the source files on worker threads, ahead of the writer (default 'auto': for 2,000+ files or 256+ MiB of
-   * data); the image is the same either way
-   */
-  readAhead?: boolean | 'auto';
-  /**
-   * called once the read-ahead threads have started (the create command sets a V8 flag again that starting
-   * them resets; see ReadAheadOptions.onThreadsStarted)
-   */
-  onReaderThreadsStarted?: () => void;
-  /**
    * called once the layout is planned, before the first byte is written (the create command collects garbage
    * there for large trees; the library itself never changes process-wide V8 state)
    */
   beforeWrite?: (layout: ImageLayout) => void;
   /** plan only: nothing is written */
   dryRun?: boolean;
-  onProgress?: ProgressCallback;
-  onFileChanged?: (change: FileChange) => void;
-  /** where '-' writes (default process.stdout) */
-  stdout?: NodeJS.WritableStream;
   /** make the image bootable (El Torito, hybrid MBR/GPT); the hook is built once the tree is scanned */
   bootSpec?: BootSpec;
   /** adjust the scanned tree before sort weights, dedup, boot and planning (mkisofs -r, owners, modes) */
@@ -95,35 +71,6 @@ async function hashContent(content: Content): Promise<string> {
   return h.digest('hex');
 }
 
-/** Refuse early, in one line, when the target file system cannot hold the image. */
-export function checkFreeSpace(output: string, byteLength: number): void {
-  let st;
-  try {
-    st = statfsSync(path.dirname(path.resolve(output)));
-  } catch {
-    return; // statfs unsupported here: the write itself will report ENOSPC
-  }
-  const available = st.bavail * st.bsize;
-  if (available < byteLength) throw noSpace(output, byteLength, available);
-}
-
-const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
-function noSpace(output: string, needed: number, available?: number): IsoKitError {
-  const avail = available !== undefined ? `, ${mib(available)} available` : '';
-  return new IsoKitError(ErrorCode.NO_SPACE, `not enough space for ${output}: the image needs ${mib(needed)}${avail}`, { data: { needed, ...(available !== undefined ? { available } : {}) } });
-}
-
-class StreamSink implements ByteSink {
-  constructor(private readonly out: NodeJS.WritableStream) {}
-  write(chunk: Uint8Array): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.out.write(chunk, (e) => (e ? reject(new IsoKitError(ErrorCode.IO, `writing to stdout: ${e.message}`, { cause: e })) : resolve()));
-    });
-  }
-  async close(): Promise<void> {}
-  async abort(): Promise<void> {}
-}
-
 /** Set `sortWeight` on the files matched by each rule (see CreateImageOptions.sortWeights). */
 export function applySortWeights(root: TreeNode, rules: readonly { weight: number; pattern: string }[], onWarning?: (m: string) => void): void {
   for (const { weight, pattern } of rules) {
@@ -148,8 +95,6 @@ export function applySortWeights(root: TreeNode, rules: readonly { weight: numbe
     if (!matched) onWarning?.(`sort weight ${weight} ${pattern}: nothing in the image matches`);
   }
 }
-
-const yieldToEventLoop = () => new Promise((r) => setImmediate(r));
 
 export async function createImageFile(opts: CreateImageOptions): Promise<CreateReport> {
   const t0 = performance.now();
@@ -186,43 +131,7 @@ export async function createImageFile(opts: CreateImageOptions): Promise<CreateR
   };
   if (opts.dryRun) return report;
   opts.beforeWrite?.(layout);
-  if (!toStdout) {
-    checkFreeSpace(opts.output, layout.byteLength);
-  }
-  const sink: ByteSink & { writeSync?: (c: Uint8Array) => void } = toStdout ? new StreamSink(opts.stdout ?? process.stdout) : new AtomicFileSink(opts.output, { fsync: opts.fsync ?? false });
-  const meter = new ProgressMeter('write', layout.byteLength);
-  try {
-    let lastYield = Date.now();
-    const emit = emitImage(layout, {
-      reuseBuffers: true,
-      // chunk buffers 2 KiB past a page boundary (4 KiB aliasing made the kernel's copies 3-6× slower, see chunk-reader.ts)
-      allocate: skewedBuffer,
-      chunkByteLength: 1 << 20,
-      fileData: readAheadSource({ enabled: opts.readAhead ?? 'auto', ...(opts.onReaderThreadsStarted ? { onThreadsStarted: opts.onReaderThreadsStarted } : {}) }),
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      ...(opts.strict ? { strict: true } : {}),
-      onFileChanged: (c) => {
-        report.changedFiles.push(c);
-        opts.onFileChanged?.(c);
-      },
-      onProgress: (p) => opts.onProgress?.(meter.update(p.bytes, { files: p.files ?? 0, totalFiles: p.totalFiles ?? 0 })),
-    });
-    for await (const chunk of emit) {
-      if (sink.writeSync) sink.writeSync(chunk);
-      else await sink.write(chunk);
-      if (Date.now() - lastYield > 100) {
-        await yieldToEventLoop(); // let SIGINT/SIGTERM handlers run
-        lastYield = Date.now();
-        throwIfAborted(opts.signal);
-      }
-    }
-    throwIfAborted(opts.signal);
-    await sink.close();
-  } catch (e) {
-    await sink.abort(e);
-    if (e instanceof IsoKitError && e.code === ErrorCode.NO_SPACE) throw noSpace(opts.output, layout.byteLength);
-    throw e;
-  }
+  report.changedFiles = await writeImageLayout(layout, opts);
   report.seconds.write = (performance.now() - t2) / 1000;
   return report;
 }

@@ -1,21 +1,20 @@
 /**
  * remasterImageFile: open IN → build the --add sources from disk → planRemaster (tree edits, namespaces,
  * volume ids, the original's boot records as a BootSpec) → createBootHook → planImage → emit into
- * `.OUT.partial` → fsync + rename. Unchanged files and appended partitions are byte ranges of IN: nothing is
+ * `.OUT.partial` → fsync + rename (write-image.ts, as create). Unchanged files and appended partitions are byte ranges of IN: nothing is
  * extracted to disk. An error or abort removes the partial file.
  */
 import { realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { createBootHook } from '../create/boot/index.js';
 import { describeRemasterLayout, planRemaster, type RemasterAdd, type RemasterOptions, type RemasterPlan, type RemasterLayoutSummary } from '../create/remaster/index.js';
-import { emitImage, planImage, type FileChange, type ImageLayout } from '../create/index.js';
+import { planImage, type FileChange } from '../create/index.js';
 import { ErrorCode, IsoKitError } from '../errors/index.js';
-import { ProgressMeter, throwIfAborted, type ProgressCallback } from '../io/index.js';
-import { AtomicFileSink, partialName } from './atomic-file.js';
-import { skewedBuffer } from './chunk-reader.js';
-import { checkFreeSpace } from './create.js';
+import type { ProgressCallback } from '../io/index.js';
+import { partialName } from './atomic-file.js';
 import { treeFromFileSystem, type GraftSource } from './fs-tree.js';
 import { openImageFile } from './open-image.js';
+import { writeImageLayout } from './write-image.js';
 
 export interface RemasterImageOptions extends Omit<RemasterOptions, 'signal'> {
   /** the original image (path or http(s) URL) */
@@ -69,41 +68,6 @@ async function addsFromDisk(opts: RemasterImageOptions): Promise<RemasterAdd[]> 
   return [{ path: '/', node: root }];
 }
 
-async function writeLayout(layout: ImageLayout, opts: RemasterImageOptions, changed: FileChange[]): Promise<void> {
-  checkFreeSpace(opts.output, layout.byteLength);
-  const sink = new AtomicFileSink(opts.output);
-  const meter = new ProgressMeter('write', layout.byteLength);
-  try {
-    let lastYield = Date.now();
-    const emit = emitImage(layout, {
-      reuseBuffers: true,
-      // chunk buffers off the 4 KiB alias, as create's (see chunk-reader.ts)
-      allocate: skewedBuffer,
-      chunkByteLength: 1 << 20,
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      ...(opts.strict ? { strict: true } : {}),
-      onFileChanged: (c) => {
-        changed.push(c);
-        opts.onFileChanged?.(c);
-      },
-      onProgress: (p) => opts.onProgress?.(meter.update(p.bytes, { files: p.files ?? 0, totalFiles: p.totalFiles ?? 0 })),
-    });
-    for await (const chunk of emit) {
-      sink.writeSync(chunk);
-      if (Date.now() - lastYield > 100) {
-        await new Promise((r) => setImmediate(r)); // let SIGINT/SIGTERM handlers run
-        lastYield = Date.now();
-        throwIfAborted(opts.signal);
-      }
-    }
-    throwIfAborted(opts.signal);
-    await sink.close();
-  } catch (e) {
-    await sink.abort();
-    throw e;
-  }
-}
-
 export async function remasterImageFile(opts: RemasterImageOptions): Promise<RemasterFileReport> {
   if (!opts.dryRun) {
     if (!opts.output || opts.output === '-') throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, 'remaster writes to a file: give an output path');
@@ -134,7 +98,11 @@ export async function remasterImageFile(opts: RemasterImageOptions): Promise<Rem
       seconds: { plan: (t1 - t0) / 1000, write: 0 },
     };
     if (opts.dryRun) return report;
-    await writeLayout(layout, opts, report.changedFiles);
+    report.changedFiles = await writeImageLayout(layout, {
+      output: opts.output, fsync: true,
+      ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.strict ? { strict: true } : {}),
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...(opts.onFileChanged ? { onFileChanged: opts.onFileChanged } : {}),
+    });
     report.seconds.write = (performance.now() - t1) / 1000;
     return report;
   } finally {
