@@ -77,8 +77,8 @@ class RangesContent implements Content {
         yield chunk;
       }
       if (got < r.byteLength) {
-        throw new IsoKitError(ErrorCode.TRUNCATED, `range needs bytes up to ${r.byteOffset + r.byteLength} but ${r.source.name} ends at ${r.source.byteLength}`, {
-          byteOffset: r.byteOffset + got,
+        // no byte offset: the missing bytes lie past the end of the source (the message says where)
+        throw new IsoKitError(ErrorCode.TRUNCATED, `a file needs bytes ${r.byteOffset + got}-${r.byteOffset + r.byteLength} but ${r.source.name} ends at byte ${r.source.byteLength}`, {
           structure: 'SourceRange',
         });
       }

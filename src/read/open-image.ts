@@ -143,7 +143,8 @@ async function detect(source: ByteSource, findings: Findings, options: OpenImage
     throw new IsoKitError(
       source.byteLength === 0 ? ErrorCode.NOT_ISO : ErrorCode.TRUNCATED,
       `${source.name} is ${source.byteLength} bytes: too small for an ISO 9660 image (the first volume descriptor is at byte ${FIRST_VOLUME_DESCRIPTOR_LBA * SECTOR_SIZE})`,
-      { byteOffset: FIRST_VOLUME_DESCRIPTOR_LBA * SECTOR_SIZE, structure: 'VolumeDescriptor' },
+      // no byte offset: the structure is missing, and an offset past the end would point nowhere
+      { structure: 'VolumeDescriptor' },
     );
   }
   const set = source.byteLength >= (FIRST_VOLUME_DESCRIPTOR_LBA + 1) * SECTOR_SIZE ? await readDescriptorSet(source, new Findings(), signal) : undefined;

@@ -237,11 +237,13 @@ export function* freshCases(readers: readonly FuzzReader[], total: number, baseS
   }
 }
 
-/** The saved regression cases (test/fuzz/regressions/*.json with their .iso.gz). */
+/** The saved regression cases (test/fuzz/regressions/NAME.json with its NAME.iso.gz). */
 export function savedCases(dir = REGRESSIONS): FuzzCase[] {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.json') && n !== 'cases.json').sort();
+    // (the other fuzz tests keep their cases as <format>-cases.json in the same folder: only pairs are the harness's)
+    const all = new Set(readdirSync(dir));
+    names = [...all].filter((n) => n.endsWith('.json') && all.has(n.replace(/\.json$/, '.iso.gz'))).sort();
   } catch {
     return [];
   }

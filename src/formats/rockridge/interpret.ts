@@ -60,13 +60,15 @@ export function interpretRockRidge(entries: readonly SuspEntry[], findings: Find
   const w = new SuspWalker();
   for (const e of entries) {
     // the entry rebuilt with its header, so that the walker reads it as it would inside an area
+    // (an SL entry keeps the rest of its area after it: see SuspEntry.dataToAreaEnd)
     if (e.data.length > 251) continue;
-    const one = new Uint8Array(4 + e.data.length);
+    const rest = e.dataToAreaEnd ?? e.data;
+    const one = new Uint8Array(4 + rest.length);
     one[0] = e.signature.charCodeAt(0);
     one[1] = e.signature.charCodeAt(1);
-    one[2] = one.length;
+    one[2] = 4 + e.data.length;
     one[3] = e.version;
-    one.set(e.data, 4);
+    one.set(rest, 4);
     if (w.reset(one, 0, one.length, e.byteOffset).next(findings)) r.add(w, one, findings);
   }
   return r.finish(findings, byteOffset) ?? {};
