@@ -7,17 +7,14 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import {
-  checkImage, entryJson, extractTree, findNode, findReferenceFiles, hashFile, infoJson, inspectImageHead, jsonReplacer, listEntries, openSource,
-  parseAlgorithmList, verifyImageFile, type TreeNode,
+  PREVIEW_BYTE_LENGTH, checkImage, entryJson, extractTree, findNode, findReferenceFiles, hashFile, imageNamespaces, infoJson, inspectImageHead,
+  jsonReplacer, listEntries, openSource, parseAlgorithmList, previewText, verifyImageFile, type TreeNode,
 } from '../../node/index.js';
 import type { App } from './app.js';
 import { ApiError } from './errors.js';
 import { HANDLED, type Router } from './http.js';
-import { namespacesOf } from './images.js';
 import { resolveExisting } from './roots.js';
 import { SECURITY_HEADERS } from './security.js';
-
-const PREVIEW_BYTES = 64 * 1024;
 
 /** JSON-safe copy (byte arrays as hex, bigints as text), as the CLI prints it. */
 const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v, jsonReplacer));
@@ -38,19 +35,6 @@ async function nodeAt(app: App, id: string, ns: string | undefined, p: string): 
   return node;
 }
 
-/** UTF-8 text without NUL bytes (a multi-byte character cut at the end of the preview is tolerated). */
-function asText(bytes: Uint8Array): string | undefined {
-  if (bytes.includes(0)) return undefined;
-  for (let cut = 0; cut < 4 && cut <= bytes.length; cut++) {
-    try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, bytes.length - cut));
-    } catch {
-      /* try a shorter prefix */
-    }
-  }
-  return undefined;
-}
-
 export function imageRoutes(router: Router, app: App): void {
   router.post('/api/image/inspect', async ({ fields }) => {
     const file = resolveExisting(app.roots, fields.str('path'));
@@ -64,7 +48,7 @@ export function imageRoutes(router: Router, app: App): void {
   router.post('/api/image/open', async ({ fields }) => {
     const file = resolveExisting(app.roots, fields.str('path'));
     const { id, image } = await app.images.add(file);
-    return { id, path: file, info: plain(infoJson(image, file)), namespaces: namespacesOf(image), namespace: image.namespace };
+    return { id, path: file, info: plain(infoJson(image, file)), namespaces: imageNamespaces(image), namespace: image.namespace };
   });
 
   router.get('/api/image/ls', async ({ fields }) => {
@@ -83,12 +67,12 @@ export function imageRoutes(router: Router, app: App): void {
     if (node.kind !== 'file' || !node.content) throw new ApiError(400, 'NOT_A_FILE', 'only files can be previewed');
     const chunks: Uint8Array[] = [];
     let n = 0;
-    for await (const c of node.content.stream({ chunkSize: PREVIEW_BYTES })) {
-      chunks.push(c.subarray(0, PREVIEW_BYTES - n));
-      n += Math.min(c.length, PREVIEW_BYTES - n);
-      if (n >= PREVIEW_BYTES) break;
+    for await (const c of node.content.stream({ chunkSize: PREVIEW_BYTE_LENGTH })) {
+      chunks.push(c.subarray(0, PREVIEW_BYTE_LENGTH - n));
+      n += Math.min(c.length, PREVIEW_BYTE_LENGTH - n);
+      if (n >= PREVIEW_BYTE_LENGTH) break;
     }
-    const text = asText(Buffer.concat(chunks));
+    const text = previewText(Buffer.concat(chunks));
     return { byteLength: node.size, truncated: node.size > n, ...(text !== undefined ? { text } : { binary: true }) };
   });
 

@@ -14,17 +14,6 @@ interface Session {
   used: number;
 }
 
-/** The namespaces an image reports, in the order the page offers them. */
-export function namespacesOf(image: IsoImage): Namespace[] {
-  const n = image.namespaces;
-  const out: Namespace[] = [];
-  if (n.rockridge) out.push('rockridge');
-  if (n.joliet) out.push('joliet');
-  out.push('iso9660');
-  if (n.udf) out.push('udf');
-  return out;
-}
-
 export class ImageSessions {
   private next = 1;
   private readonly open = new Map<string, Session>();
