@@ -269,10 +269,10 @@ function BuildSection() {
       >
         <p>Drop files and folders here, or choose them:</p>
         <div class="row">
+          <input id="offline-folder" class="visually-hidden" type="file" {...{ webkitdirectory: true }} multiple onChange={(e) => add(filesOfFolderInput((e.target as HTMLInputElement).files as FileList))} />
           <label class="button" for="offline-folder">Choose a folder…</label>
-          <input id="offline-folder" class="visually-hidden" type="file" {...{ webkitdirectory: '' }} multiple onChange={(e) => add(filesOfFolderInput((e.target as HTMLInputElement).files as FileList))} />
-          <label class="button" for="offline-files">Choose files…</label>
           <input id="offline-files" class="visually-hidden" type="file" multiple onChange={(e) => add([...((e.target as HTMLInputElement).files ?? [])].map((f) => ({ path: f.name, file: f })))} />
+          <label class="button" for="offline-files">Choose files…</label>
           <button type="button" disabled={!files.length && !emptyDirs.length} onClick={() => { setFiles([]); setEmptyDirs([]); setSaved(undefined); }}>Start over</button>
         </div>
       </div>
