@@ -94,11 +94,23 @@ function onEvent(data: Record<string, unknown>): void {
   for (const l of listeners) l();
 }
 
+/** The event stream's state: 'open', 'retrying' (the browser reconnects by itself) or 'closed' (it gave up). */
+export let eventsState: 'connecting' | 'open' | 'retrying' | 'closed' = 'connecting';
+
+function setEventsState(s: typeof eventsState): void {
+  eventsState = s;
+  document.documentElement.dataset.events = s;
+  for (const l of listeners) l();
+}
+
 /** Open the event stream once per page. */
 export function connectEvents(): void {
   if (source) return;
-  source = new EventSource('/api/events');
-  source.onmessage = (e: MessageEvent<string>) => onEvent(JSON.parse(e.data) as Record<string, unknown>);
+  const es = new EventSource('/api/events');
+  source = es;
+  es.onopen = () => setEventsState('open');
+  es.onerror = () => setEventsState(es.readyState === EventSource.CLOSED ? 'closed' : 'retrying');
+  es.onmessage = (e: MessageEvent<string>) => onEvent(JSON.parse(e.data) as Record<string, unknown>);
 }
 
 export function subscribe(l: Listener): () => void {

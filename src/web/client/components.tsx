@@ -1,6 +1,6 @@
 /** Pieces every page uses: errors, progress bars, a job's panel, labelled fields. */
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useLayoutEffect, useState } from 'preact/hooks';
 import { formatBytes } from '../../read/views/units.js';
 import { cancelJob, job as jobView, subscribe, type ApiErrorBody, type JobView } from './api.js';
 
@@ -59,10 +59,18 @@ export function Bar({ p, label, name }: { p: ProgressObject; label: string; name
   );
 }
 
-/** Re-render whenever an event arrives for any job. */
+/**
+ * Re-render whenever an event arrives for any job. Subscribed before the browser paints, and once more after
+ * subscribing: an event that arrived between the render and the subscription (a quick job ends within
+ * milliseconds) is not lost.
+ */
 export function useJob(id: string | undefined): JobView | undefined {
   const [, setTick] = useState(0);
-  useEffect(() => subscribe(() => setTick((t) => t + 1)), []);
+  useLayoutEffect(() => {
+    const off = subscribe(() => setTick((t) => t + 1));
+    setTick((t) => t + 1);
+    return off;
+  }, [id]);
   return id ? jobView(id) : undefined;
 }
 
@@ -71,7 +79,7 @@ export function JobPanel({ id, title, done }: { id: string | undefined; title: s
   const j = useJob(id);
   if (!j) return null;
   return (
-    <section class="job" aria-label={title} data-state={j.state}>
+    <section class="job" aria-label={title} data-state={j.state} data-job={j.id}>
       <h3>{title}</h3>
       {[...j.progress.entries()].map(([target, p]) => <Bar key={target} p={p} label={target} name={target || title} />)}
       {j.messages.length ? (

@@ -31,7 +31,7 @@ export function InfoView({ info }: { info: ImageInfo }) {
   const mbr = info.partitions?.mbr?.partitions.filter((p) => !p.empty) ?? [];
   const gpt = info.partitions?.gpt?.partitions ?? [];
   return (
-    <section class="info" aria-labelledby="info-h">
+    <section class="image-info" aria-labelledby="info-h">
       <h2 id="info-h">About this image</h2>
       <Facts rows={[
         ['Volume', <span data-testid="volume-id">{v.volumeId || '(no name)'}</span>],

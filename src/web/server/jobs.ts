@@ -138,7 +138,9 @@ export class JobHub {
     const last = Number(req.headers['last-event-id']);
     if (Number.isSafeInteger(last)) for (const ev of this.events) if (ev.id > last) res.write(frame(ev));
     this.clients.add(res);
-    req.on('close', () => this.clients.delete(res));
+    // the response's close (the connection went away); the request's own 'close' only says its body was read
+    res.on('close', () => this.clients.delete(res));
+    res.on('error', () => this.clients.delete(res));
   }
 
   get running(): number {

@@ -41,7 +41,10 @@ export interface Ui {
 export async function startUi(roots: string[]): Promise<Ui> {
   const child: ChildProcess = spawn(process.execPath, [BIN, 'ui', '--no-open', '--json', ...roots.flatMap((r) => ['--root', r])], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
-  child.stderr?.on('data', (d) => (err += d));
+  child.stderr?.on('data', (d) => {
+    err += d;
+    process.stderr.write(`[isokit ui] ${d}`);
+  });
   const line = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (d) => {

@@ -49,7 +49,7 @@ test('open: info, namespaces, preview, download, extract, hash, verify, check', 
   await page.getByRole('link', { name: 'Open an image' }).click();
   await choosePath(page, 'open-image', dir, 'release/open-me.iso', 'file');
   await expect(page.getByTestId('volume-id')).toHaveText('OPEN_ME');
-  await expect(page.locator('.info')).toContainText('Rock Ridge');
+  await expect(page.locator('.image-info')).toContainText('Rock Ridge');
   await shot(page, P, 'info-and-tree');
 
   const table = page.locator('.listing');
