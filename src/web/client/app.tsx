@@ -5,7 +5,7 @@
  */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { connectEvents, get, type ApiErrorBody } from './api.js';
+import { connectEvents, eventsState, get, subscribe, type ApiErrorBody } from './api.js';
 import { ErrorBox, toError } from './components.js';
 import { CreatePage } from './pages/create.js';
 import { OpenPage } from './pages/open.js';
@@ -32,6 +32,8 @@ function App() {
   const [page, setPage] = useState<PageName>(pageFromHash());
   const [session, setSession] = useState<Session | undefined>();
   const [error, setError] = useState<ApiErrorBody | undefined>();
+  const [events, setEvents] = useState(eventsState);
+  useEffect(() => subscribe(() => setEvents(eventsState)), []);
   useEffect(() => {
     const on = () => setPage(pageFromHash());
     addEventListener('hashchange', on);
@@ -61,6 +63,8 @@ function App() {
       </header>
       <main id="main">
         {error ? <ErrorBox error={error} /> : null}
+        {events === 'closed' ? <ErrorBox error={{ code: 'EVENTS', message: 'The connection to isokit ui is lost: progress cannot be shown', hint: 'reload the page; if that fails, start isokit ui again and open the link it prints' }} /> : null}
+        {events === 'retrying' ? <p class="warn" role="status">Reconnecting to isokit ui…</p> : null}
         {session ? (
           page === 'write' ? <WritePage /> :
           page === 'burn' ? <BurnPage /> :
