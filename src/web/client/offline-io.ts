@@ -88,7 +88,18 @@ export async function filesOfDrop(dt: DataTransfer): Promise<{ files: PickedFile
     if (!any && rel(e.fullPath)) emptyDirs.push(rel(e.fullPath));
   };
   if (!entries.length) for (const f of [...dt.files]) files.push({ path: f.name, file: f });
-  for (const e of entries) await walk(e);
+  try {
+    for (const e of entries) await walk(e);
+  } catch (e) {
+    const fromFile = location.protocol === 'file:';
+    throw Object.assign(new Error('dropped folder unreadable'), {
+      body: {
+        code: 'DROP',
+        message: fromFile ? 'the browser does not let a page opened from a file read dropped folders' : `the dropped items could not be read (${(e as Error)?.message ?? String(e)})`,
+        hint: 'use "Choose a folder…" instead',
+      },
+    });
+  }
   return { files, emptyDirs };
 }
 

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ListDrivesOptions } from '../../node/index.js';
+import { ErrorCode, IsoKitError, type ListDrivesOptions } from '../../node/index.js';
 import { imageRoutes } from './api-image.js';
 import { createRoutes } from './api-create.js';
 import { opticalRoutes } from './api-optical.js';
@@ -141,7 +141,12 @@ export async function startUiServer(opts: UiServerOptions = {}): Promise<UiServe
     handle(req, res).catch((e) => sendError(res, e));
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      const p = opts.port ?? 0;
+      if (e.code === 'EADDRINUSE') reject(new IsoKitError(ErrorCode.IO, `port ${p} on 127.0.0.1 is in use (another isokit ui?): choose another with --port, or leave --port out to take a free one`));
+      else if (e.code === 'EACCES') reject(new IsoKitError(ErrorCode.PERMISSION, `port ${p} needs administrator rights: choose one above 1023, or leave --port out`));
+      else reject(e);
+    });
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
   port = (server.address() as { port: number }).port;
