@@ -4,7 +4,7 @@
  * dates and sizes. The CLI prints them; the web UI sends the same objects.
  */
 export { infoJson, formatInfo, jsonReplacer, imageNamespaces, namespacesLine, bootLines, partitionLines, findingLine } from './info.js';
-export { previewText, PREVIEW_BYTE_LENGTH } from './preview.js';
+export { previewText, previewContent, PREVIEW_BYTE_LENGTH, type FilePreview } from './preview.js';
 export { listEntries, entryJson, displayName, formatLong, formatShort, type ListedEntry } from './ls.js';
 export { formatDate, isoDate } from './date.js';
 export { modeString } from './mode.js';

@@ -17,6 +17,20 @@ export function ErrorBox({ error }: { error: ApiErrorBody | undefined }) {
   );
 }
 
+/** An action's error: `run(f)` clears it, runs `f`, and keeps what `f` threw (one sentence, what to do). */
+export function useAction(): [ApiErrorBody | undefined, (f: () => Promise<unknown>) => Promise<void>] {
+  const [error, setError] = useState<ApiErrorBody | undefined>();
+  const run = async (f: () => Promise<unknown>) => {
+    setError(undefined);
+    try {
+      await f();
+    } catch (e) {
+      setError(toError(e));
+    }
+  };
+  return [error, run];
+}
+
 export function toError(e: unknown): ApiErrorBody {
   const body = (e as { body?: ApiErrorBody }).body;
   if (body) return body;

@@ -53,6 +53,20 @@ export function InfoView({ info }: { info: ImageInfo }) {
   );
 }
 
+/** The namespace to browse: one radio button per namespace the image reports. */
+export function NamespaceTabs({ name, namespaces, value, onChange }: { name: string; namespaces: readonly string[]; value: string; onChange: (ns: string) => void }) {
+  return (
+    <div class="tabs" role="radiogroup" aria-label="Namespace">
+      {namespaces.map((n) => (
+        <label key={n} class={n === value ? 'tab active' : 'tab'}>
+          <input type="radio" name={name} value={n} checked={n === value} onChange={() => onChange(n)} />
+          {NAMESPACE_LABEL[n] ?? n}
+        </label>
+      ))}
+    </div>
+  );
+}
+
 export interface PreviewData {
   path: string;
   entry: TreeEntry;

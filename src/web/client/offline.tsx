@@ -11,11 +11,11 @@ import { blobSource, type BlobSource } from '../../io/blob-source.js';
 import { findNode, type Namespace, type TreeNode } from '../../model/index.js';
 import { openImage } from '../../read/open-image.js';
 import type { IsoImage } from '../../read/types.js';
-import { PREVIEW_BYTE_LENGTH, entryJson, imageNamespaces, infoJson, jsonReplacer, listEntries, previewText } from '../../read/views/index.js';
+import { entryJson, imageNamespaces, infoJson, jsonReplacer, listEntries, previewContent } from '../../read/views/index.js';
 import type { ApiErrorBody } from './api.js';
 import { TreeBrowser, type TreeEntry, type TreeSource } from './browser.js';
 import { ErrorBox, Facts, TextField, foldersInside, formatBytes, plural, toError } from './components.js';
-import { InfoView, NAMESPACE_LABEL, Preview, type ImageInfo, type PreviewData } from './image-views.js';
+import { InfoView, NamespaceTabs, Preview, type ImageInfo, type PreviewData } from './image-views.js';
 import { composeImageBlob, downloadBlob, fileBlob, filesOfDrop, filesOfFolderInput, inWorker, treeFromFiles, writeImageTo, type PickedFile, type SaveHandleLike } from './offline-io.js';
 
 interface Opened { file: File; source: BlobSource; image: IsoImage; info: ImageInfo; namespaces: Namespace[] }
@@ -75,18 +75,7 @@ function OpenSection({ opened, onOpen }: { opened: Opened | undefined; onOpen: (
     try {
       const node = findNode(await treeOf(), p);
       if (!node?.content || e.type !== 'file') return;
-      const chunks: Uint8Array[] = [];
-      let n = 0;
-      for await (const c of node.content.stream({ chunkSize: PREVIEW_BYTE_LENGTH })) {
-        chunks.push(c.subarray(0, PREVIEW_BYTE_LENGTH - n));
-        n += Math.min(c.length, PREVIEW_BYTE_LENGTH - n);
-        if (n >= PREVIEW_BYTE_LENGTH) break;
-      }
-      const bytes = new Uint8Array(n);
-      let o = 0;
-      for (const c of chunks) { bytes.set(c, o); o += c.length; }
-      const text = previewText(bytes);
-      setPreview({ ...base, truncated: node.size > n, ...(text !== undefined ? { text } : { binary: true }) });
+      setPreview({ ...base, ...(await previewContent(node.content)) });
     } catch (err) {
       setPreview({ ...base, error: toError(err) });
     }
@@ -107,14 +96,7 @@ function OpenSection({ opened, onOpen }: { opened: Opened | undefined; onOpen: (
           <InfoView info={opened.info} />
           <section class="files" aria-labelledby="o-files">
             <h3 id="o-files">Files</h3>
-            <div class="tabs" role="radiogroup" aria-label="Namespace">
-              {opened.namespaces.map((n) => (
-                <label key={n} class={n === ns ? 'tab active' : 'tab'}>
-                  <input type="radio" name="offline-ns" value={n} checked={n === ns} onChange={() => { setNs(n); setSelected(new Set()); setPreview(undefined); }} />
-                  {NAMESPACE_LABEL[n] ?? n}
-                </label>
-              ))}
-            </div>
+            <NamespaceTabs name="offline-ns" namespaces={opened.namespaces} value={ns} onChange={(n) => { setNs(n as Namespace); setSelected(new Set()); setPreview(undefined); }} />
             {source ? (
               <TreeBrowser source={source} version={`${opened.file.name}:${opened.file.size}:${ns}`} selected={selected}
                 onSelect={(p, on) => { const s = new Set(selected); if (on) s.add(p); else s.delete(p); setSelected(s); }}

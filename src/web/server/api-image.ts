@@ -7,8 +7,8 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import {
-  PREVIEW_BYTE_LENGTH, checkImage, entryJson, extractTree, findNode, findReferenceFiles, hashFile, imageNamespaces, infoJson, inspectImageHead,
-  jsonReplacer, listEntries, openSource, parseAlgorithmList, previewText, verifyImageFile, type TreeNode,
+  checkImage, entryJson, extractTree, findNode, findReferenceFiles, hashFile, imageNamespaces, infoJson, inspectImageHead,
+  jsonReplacer, listEntries, openSource, parseAlgorithmList, previewContent, verifyImageFile, type TreeNode,
 } from '../../node/index.js';
 import type { App } from './app.js';
 import { ApiError } from './errors.js';
@@ -65,15 +65,7 @@ export function imageRoutes(router: Router, app: App): void {
   router.get('/api/image/preview', async ({ fields }) => {
     const node = await nodeAt(app, fields.str('id'), fields.optStr('ns'), fields.str('path'));
     if (node.kind !== 'file' || !node.content) throw new ApiError(400, 'NOT_A_FILE', 'only files can be previewed');
-    const chunks: Uint8Array[] = [];
-    let n = 0;
-    for await (const c of node.content.stream({ chunkSize: PREVIEW_BYTE_LENGTH })) {
-      chunks.push(c.subarray(0, PREVIEW_BYTE_LENGTH - n));
-      n += Math.min(c.length, PREVIEW_BYTE_LENGTH - n);
-      if (n >= PREVIEW_BYTE_LENGTH) break;
-    }
-    const text = previewText(Buffer.concat(chunks));
-    return { byteLength: node.size, truncated: node.size > n, ...(text !== undefined ? { text } : { binary: true }) };
+    return previewContent(node.content);
   });
 
   router.get('/api/image/raw', async ({ fields, res }) => {

@@ -7,27 +7,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { tmpDir } from '../../helpers/index.js';
-import { WEB, choosePath, needBrowser, needTools, shot, startUi, type Ui } from './fixtures.js';
+import { choosePath, shot, uiSuite, WEB } from './fixtures.js';
 
 const P = 'a11y';
-let ui: Ui;
-let dir: string;
-let cleanup: () => void;
-
-test.beforeAll(async () => {
-  needBrowser();
-  needTools('xorriso');
-  ({ dir, cleanup } = tmpDir('e2e-a11y'));
+const s = uiSuite('e2e-a11y', ['xorriso'], async (dir) => {
   mkdirSync(path.join(dir, 'src', 'a folder with a long name to see how it wraps on a narrow screen'), { recursive: true });
   writeFileSync(path.join(dir, 'src', 'notes.txt'), 'keyboard only\n');
   writeFileSync(path.join(dir, 'src', 'a folder with a long name to see how it wraps on a narrow screen', 'file-with-an-even-longer-name-than-the-folder-it-is-in.txt'), 'x');
   execFileSync('xorriso', ['-as', 'mkisofs', '-R', '-J', '-V', 'KEYS', '-o', path.join(dir, 'keys.iso'), path.join(dir, 'src')], { stdio: 'pipe' });
-  ui = await startUi([dir]);
-});
-test.afterAll(async () => {
-  await ui?.stop();
-  cleanup?.();
 });
 
 /** Press Tab until the focused element's accessible text matches (at most `max` presses). */
@@ -58,15 +45,15 @@ async function noSidewaysScroll(page: Page): Promise<void> {
 }
 
 test('keyboard only: open an image and preview a file', async ({ page }) => {
-  await page.goto(ui.url);
+  await page.goto(s.ui.url);
   await tabTo(page, /^Open an image$/);
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/#\/open$/);
   await tabTo(page, /^Choose…$/);
   await page.keyboard.press('Enter');
-  await tabTo(page, new RegExp(`^Folder ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+  await tabTo(page, new RegExp(`^Folder ${s.dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
   await page.keyboard.press('Enter');
-  await expect(page.locator('#open-image-browser .path')).toHaveText(dir);
+  await expect(page.locator('#open-image-browser .path')).toHaveText(s.dir);
   await tabTo(page, /^File keys\.iso,/);
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('volume-id')).toHaveText('KEYS');
@@ -77,7 +64,7 @@ test('keyboard only: open an image and preview a file', async ({ page }) => {
 });
 
 test('every control has an accessible name, and no page scrolls sideways at 1280×800 or 390 px', async ({ page }) => {
-  await page.goto(ui.url);
+  await page.goto(s.ui.url);
   // the checks can fail: an unnamed button and a too-wide block are found
   await page.evaluate(() => {
     const b = document.createElement('button');
@@ -92,10 +79,10 @@ test('every control has an accessible name, and no page scrolls sideways at 1280
   for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
     await page.setViewportSize(viewport);
     for (const p of ['write', 'burn', 'create', 'open', 'rip']) {
-      await page.goto(`${ui.base}#/${p}`);
+      await page.goto(`${s.ui.base}#/${p}`);
       await expect(page.locator('main h1')).toBeVisible();
       if (p === 'open') {
-        await choosePath(page, 'open-image', dir, 'keys.iso', 'file');
+        await choosePath(page, 'open-image', s.dir, 'keys.iso', 'file');
         await page.getByRole('button', { name: /^a folder with a long name/ }).click();
         await expect(page.locator('.listing')).toContainText('file-with-an-even-longer-name');
       }
@@ -105,11 +92,11 @@ test('every control has an accessible name, and no page scrolls sideways at 1280
       await shot(page, P, `${p}-${viewport.width}`);
     }
     await page.goto(`file://${path.join(WEB, 'offline.html')}`);
-    await page.getByLabel(/^Image file/).setInputFiles(path.join(dir, 'keys.iso'));
+    await page.getByLabel(/^Image file/).setInputFiles(path.join(s.dir, 'keys.iso'));
     await expect(page.getByTestId('volume-id')).toHaveText('KEYS');
     expect(await unnamedControls(page), `offline at ${viewport.width}px`).toEqual([]);
     await noSidewaysScroll(page);
     await shot(page, P, `offline-${viewport.width}`);
-    await page.goto(ui.url);
+    await page.goto(s.ui.url);
   }
 });

@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { BIN, IN_CI, ROOT } from '../../helpers/index.js';
+import { BIN, IN_CI, ROOT, tmpDir } from '../../helpers/index.js';
 
 export const SHOTS = path.join(ROOT, 'artifacts', 'screenshots');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -35,6 +35,44 @@ export interface Ui {
   readonly port: number;
   readonly base: string;
   stop(): Promise<void>;
+}
+
+export interface Suite {
+  /** the server, running in `dir` (set once the suite has started) */
+  readonly ui: Ui;
+  /** the suite's temporary folder: the one allowed root */
+  readonly dir: string;
+}
+
+/**
+ * One server for a spec file: check the browser and `tools`, make a temporary folder, let `prepare` fill it,
+ * start `isokit ui` with that folder as its only root; stopped and removed after the file's tests.
+ */
+export function uiSuite(name: string, tools: string[], prepare: (dir: string) => void | Promise<void>): Suite {
+  const s: { ui?: Ui; dir?: string; cleanup?: () => void } = {};
+  test.beforeAll(async () => {
+    needBrowser();
+    needTools(...tools);
+    const t = tmpDir(name);
+    s.dir = t.dir;
+    s.cleanup = t.cleanup;
+    await prepare(t.dir);
+    s.ui = await startUi([t.dir]);
+  });
+  test.afterAll(async () => {
+    await s.ui?.stop();
+    s.cleanup?.();
+  });
+  return {
+    get ui() {
+      if (!s.ui) throw new Error('the suite has not started');
+      return s.ui;
+    },
+    get dir() {
+      if (!s.dir) throw new Error('the suite has not started');
+      return s.dir;
+    },
+  };
 }
 
 /** Start `bin/isokit.js ui --no-open --json --root …` (the artifact users run). */

@@ -14,15 +14,11 @@ import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { imageRuns, planImage } from '../../../src/create/index.js';
 import { bytesContent, type Content, type TreeNode } from '../../../src/model/index.js';
-import { tmpDir } from '../../helpers/index.js';
-import { WEB, needBrowser, needTools, shot, startUi, treeRss, type Ui } from './fixtures.js';
+import { WEB, shot, treeRss, uiSuite } from './fixtures.js';
 
 const P = 'offline';
 const BIG = 4.5 * 2 ** 30;
 const AFTER = 'stored after the 4.5 GiB file, past 4 GiB\n';
-let dir: string;
-let cleanup: () => void;
-let ui: Ui;
 
 /** A 4.5 GiB image written sparsely: the runs isokit generates are written, the big file's run stays a hole. */
 async function sparseIso(file: string): Promise<number> {
@@ -53,21 +49,13 @@ async function sparseIso(file: string): Promise<number> {
   return layout.byteLength;
 }
 
-test.beforeAll(async () => {
-  needBrowser();
-  needTools('xorriso', 'gpg', 'sha256sum');
-  ({ dir, cleanup } = tmpDir('e2e-offline'));
+const s = uiSuite('e2e-offline', ['xorriso', 'gpg', 'sha256sum'], async (dir) => {
   const src = path.join(dir, 'folder');
   mkdirSync(path.join(src, 'sub', 'deeper'), { recursive: true });
   writeFileSync(path.join(src, 'top.txt'), 'top level\n');
   writeFileSync(path.join(src, 'sub', 'data.bin'), Uint8Array.from({ length: 700_001 }, (_, i) => (i * 11 + (i >> 8)) & 255));
   writeFileSync(path.join(src, 'sub', 'deeper', 'note.md'), '# deep\n');
   execFileSync('xorriso', ['-as', 'mkisofs', '-R', '-J', '-V', 'SMALL', '-o', path.join(dir, 'small.iso'), src], { stdio: 'pipe' });
-  ui = await startUi([dir]);
-});
-test.afterAll(async () => {
-  await ui?.stop();
-  cleanup?.();
 });
 
 const offlineUrl = () => `file://${path.join(WEB, 'offline.html')}`;
@@ -82,7 +70,7 @@ async function memory(page: Page): Promise<{ heap: number; rss: number }> {
 }
 
 test('a 4.5 GiB ISO opens from a file:// page without memory growth; a file past 4 GiB previews and downloads', async ({ page }) => {
-  const big = path.join(dir, 'big.iso');
+  const big = path.join(s.dir, 'big.iso');
   const byteLength = await sparseIso(big);
   expect(byteLength).toBeGreaterThan(BIG);
   expect(statSync(big).blocks * 512).toBeLessThan(16 << 20);
@@ -90,7 +78,7 @@ test('a 4.5 GiB ISO opens from a file:// page without memory growth; a file past
 
   await page.goto(offlineUrl());
   // the same steps on a small image first, so that what is measured is what the big image's size costs
-  await page.getByLabel(/^Image file/).setInputFiles(path.join(dir, 'small.iso'));
+  await page.getByLabel(/^Image file/).setInputFiles(path.join(s.dir, 'small.iso'));
   await page.getByRole('button', { name: 'top.txt' }).click();
   await expect(page.locator('pre.text')).toHaveText('top level\n');
   const before = await memory(page);
@@ -111,15 +99,15 @@ test('a 4.5 GiB ISO opens from a file:// page without memory growth; a file past
 });
 
 test('verify in the worker from a file:// page: a typed SHA-256, then a gpg-signed SHA256SUMS with the key', async ({ page }) => {
-  const iso = path.join(dir, 'small.iso');
+  const iso = path.join(s.dir, 'small.iso');
   const sha = execFileSync('sha256sum', [iso]).toString().split(' ')[0] as string;
-  const home = path.join(dir, 'gnupg');
+  const home = path.join(s.dir, 'gnupg');
   mkdirSync(home, { mode: 0o700 });
   const gpg = (args: string[]) => execFileSync('gpg', ['--homedir', home, '--batch', '--yes', '--pinentry-mode', 'loopback', '--passphrase', '', ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
   gpg(['--quick-gen-key', 'Release <release@example.org>', 'ed25519', 'sign', 'never']);
-  writeFileSync(path.join(dir, 'key.asc'), gpg(['--armor', '--export', 'release@example.org']));
-  writeFileSync(path.join(dir, 'SHA256SUMS'), `${sha}  small.iso\n`);
-  gpg(['-u', 'release@example.org', '--output', path.join(dir, 'SHA256SUMS.gpg'), '--detach-sign', path.join(dir, 'SHA256SUMS')]);
+  writeFileSync(path.join(s.dir, 'key.asc'), gpg(['--armor', '--export', 'release@example.org']));
+  writeFileSync(path.join(s.dir, 'SHA256SUMS'), `${sha}  small.iso\n`);
+  gpg(['-u', 'release@example.org', '--output', path.join(s.dir, 'SHA256SUMS.gpg'), '--detach-sign', path.join(s.dir, 'SHA256SUMS')]);
 
   await page.goto(offlineUrl());
   await page.getByLabel(/^Image file/).setInputFiles(iso);
@@ -131,9 +119,9 @@ test('verify in the worker from a file:// page: a typed SHA-256, then a gpg-sign
   await page.getByRole('button', { name: 'Verify', exact: true }).click();
   await expect(page.locator('.verdict')).toHaveAttribute('data-status', 'mismatch');
   await page.getByLabel(/^Expected SHA-256/).fill('');
-  await page.getByLabel(/^Or a checksum file/).setInputFiles(path.join(dir, 'SHA256SUMS'));
-  await page.getByLabel(/^Its signature/).setInputFiles(path.join(dir, 'SHA256SUMS.gpg'));
-  await page.getByLabel(/public key/).setInputFiles(path.join(dir, 'key.asc'));
+  await page.getByLabel(/^Or a checksum file/).setInputFiles(path.join(s.dir, 'SHA256SUMS'));
+  await page.getByLabel(/^Its signature/).setInputFiles(path.join(s.dir, 'SHA256SUMS.gpg'));
+  await page.getByLabel(/public key/).setInputFiles(path.join(s.dir, 'key.asc'));
   await page.getByRole('button', { name: 'Verify', exact: true }).click();
   await expect(page.locator('.verdict')).toHaveAttribute('data-status', 'verified-signed');
   await expect(page.locator('.verdict')).toContainText('Release <release@example.org>');
@@ -144,7 +132,7 @@ test('verify in the worker from a file:// page: a typed SHA-256, then a gpg-sign
 async function download(page: Page, name: string): Promise<string> {
   await page.getByLabel('File name').fill(name);
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download' }).click()]);
-  const out = path.join(dir, name);
+  const out = path.join(s.dir, name);
   await dl.saveAs(out);
   return out;
 }
@@ -155,7 +143,7 @@ function xorrisoExtract(iso: string, into: string): void {
 
 test('build an ISO from a chosen folder; the download reads back in xorriso; a folder dropped on the file page is explained', async ({ page }) => {
   await page.goto(offlineUrl());
-  await page.locator('#offline-folder').setInputFiles(path.join(dir, 'folder'));
+  await page.locator('#offline-folder').setInputFiles(path.join(s.dir, 'folder'));
   await page.getByLabel('Label (volume name)').fill('FROM_BROWSER');
   const size = page.locator('.card .size[data-bytes]');
   await expect(size).toContainText('3 files, 2 folders');
@@ -164,15 +152,15 @@ test('build an ISO from a chosen folder; the download reads back in xorriso; a f
   const iso = await download(page, 'built.iso');
   expect(statSync(iso).size).toBe(planned);
   await shot(page, P, 'build-downloaded');
-  const x = path.join(dir, 'x-built');
+  const x = path.join(s.dir, 'x-built');
   xorrisoExtract(iso, x);
-  expect(readFileSync(path.join(x, 'sub', 'data.bin')).equals(readFileSync(path.join(dir, 'folder', 'sub', 'data.bin')))).toBe(true);
+  expect(readFileSync(path.join(x, 'sub', 'data.bin')).equals(readFileSync(path.join(s.dir, 'folder', 'sub', 'data.bin')))).toBe(true);
   expect(readFileSync(path.join(x, 'sub', 'deeper', 'note.md'), 'utf8')).toBe('# deep\n');
   expect(execFileSync('xorriso', ['-indev', iso, '-pvd_info'], { stdio: ['ignore', 'pipe', 'pipe'] }).toString()).toMatch(/Volume Id\s*:\s*FROM_BROWSER/);
 
   // a folder dropped on a page opened from a file: Chromium does not let it read the folder; the page says what to do
   await page.getByRole('button', { name: 'Start over' }).click();
-  await dropFolder(page, path.join(dir, 'folder'));
+  await dropFolder(page, path.join(s.dir, 'folder'));
   await expect(page.locator('.card .error').last()).toContainText('does not let a page opened from a file read dropped folders');
   await shot(page, P, 'build-drop-on-file-page');
 });
@@ -194,12 +182,12 @@ test('served by isokit ui: hashing in the worker file; a dropped folder built an
   await page.addInitScript(() => {
     (window as unknown as { showSaveFilePicker: unknown }).showSaveFilePicker = async () => (await navigator.storage.getDirectory()).getFileHandle('streamed.iso', { create: true });
   });
-  await page.goto(ui.url);
-  await page.goto(`${ui.base}offline.html`);
-  await page.getByLabel(/^Image file/).setInputFiles(path.join(dir, 'small.iso'));
+  await page.goto(s.ui.url);
+  await page.goto(`${s.ui.base}offline.html`);
+  await page.getByLabel(/^Image file/).setInputFiles(path.join(s.dir, 'small.iso'));
   await page.getByRole('button', { name: 'Only compute SHA-256' }).click();
-  await expect(page.locator('[data-algo=sha256]')).toHaveText(execFileSync('sha256sum', [path.join(dir, 'small.iso')]).toString().split(' ')[0] as string);
-  await dropFolder(page, path.join(dir, 'folder'));
+  await expect(page.locator('[data-algo=sha256]')).toHaveText(execFileSync('sha256sum', [path.join(s.dir, 'small.iso')]).toString().split(' ')[0] as string);
+  await dropFolder(page, path.join(s.dir, 'folder'));
   await expect(page.locator('.card .size[data-bytes]')).toContainText('3 files, 2 folders');
   await expect(page.locator('.picked')).toContainText('3 files');
   const planned = Number(await page.locator('.card .size[data-bytes]').getAttribute('data-bytes'));
@@ -217,10 +205,10 @@ test('served by isokit ui: hashing in the worker file; a dropped folder built an
       a.click();
     }),
   ]);
-  const out = path.join(dir, 'streamed.iso');
+  const out = path.join(s.dir, 'streamed.iso');
   await dl.saveAs(out);
   expect(statSync(out).size).toBe(planned);
-  const x = path.join(dir, 'x-streamed');
+  const x = path.join(s.dir, 'x-streamed');
   xorrisoExtract(out, x);
-  expect(readFileSync(path.join(x, 'sub', 'data.bin')).equals(readFileSync(path.join(dir, 'folder', 'sub', 'data.bin')))).toBe(true);
+  expect(readFileSync(path.join(x, 'sub', 'data.bin')).equals(readFileSync(path.join(s.dir, 'folder', 'sub', 'data.bin')))).toBe(true);
 });

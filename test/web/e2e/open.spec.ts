@@ -7,18 +7,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { tmpDir } from '../../helpers/index.js';
-import { choosePath, needBrowser, needTools, shot, startUi, type Ui } from './fixtures.js';
+import { choosePath, shot, uiSuite } from './fixtures.js';
 
 const P = 'open';
-let ui: Ui;
-let dir: string;
-let cleanup: () => void;
-
-test.beforeAll(async () => {
-  needBrowser();
-  needTools('xorriso', 'gpg', 'sha256sum');
-  ({ dir, cleanup } = tmpDir('e2e-open'));
+const s = uiSuite('e2e-open', ['xorriso', 'gpg', 'sha256sum'], async (dir) => {
   const src = path.join(dir, 'src');
   mkdirSync(path.join(src, 'docs', 'more'), { recursive: true });
   writeFileSync(path.join(src, 'README.txt'), 'Read me first.\nSecond line.\n');
@@ -37,17 +29,12 @@ test.beforeAll(async () => {
   gpg(['-u', 'release@example.org', '--output', path.join(rel, 'SHA256SUMS.gpg'), '--detach-sign', path.join(rel, 'SHA256SUMS')]);
   mkdirSync(path.join(dir, 'out-one'));
   mkdirSync(path.join(dir, 'out-all'));
-  ui = await startUi([dir]);
-});
-test.afterAll(async () => {
-  await ui?.stop();
-  cleanup?.();
 });
 
 test('open: info, namespaces, preview, download, extract, hash, verify, check', async ({ page }) => {
-  await page.goto(ui.url);
+  await page.goto(s.ui.url);
   await page.getByRole('link', { name: 'Open an image' }).click();
-  await choosePath(page, 'open-image', dir, 'release/open-me.iso', 'file');
+  await choosePath(page, 'open-image', s.dir, 'release/open-me.iso', 'file');
   await expect(page.getByTestId('volume-id')).toHaveText('OPEN_ME');
   await expect(page.locator('.image-info')).toContainText('Rock Ridge');
   await shot(page, P, 'info-and-tree');
@@ -72,25 +59,25 @@ test('open: info, namespaces, preview, download, extract, hash, verify, check', 
   await page.getByRole('checkbox', { name: 'Select numbers.bin' }).check();
   await page.locator('.crumbs').getByRole('button', { name: 'docs' }).click();
   await page.getByRole('checkbox', { name: 'Select Guide With Spaces.md' }).check();
-  await choosePath(page, 'extract-dest', dir, 'out-one', 'folder');
+  await choosePath(page, 'extract-dest', s.dir, 'out-one', 'folder');
   await page.getByRole('button', { name: 'Extract the 2 chosen' }).click();
   await expect(page.locator('.extract [role=status]')).toContainText('Extracted 2 files');
-  expect(readFileSync(path.join(dir, 'out-one/docs/more/numbers.bin')).equals(readFileSync(path.join(dir, 'src/docs/more/numbers.bin')))).toBe(true);
-  expect(readFileSync(path.join(dir, 'out-one/docs/Guide With Spaces.md'), 'utf8')).toBe('# Guide\n');
+  expect(readFileSync(path.join(s.dir, 'out-one/docs/more/numbers.bin')).equals(readFileSync(path.join(s.dir, 'src/docs/more/numbers.bin')))).toBe(true);
+  expect(readFileSync(path.join(s.dir, 'out-one/docs/Guide With Spaces.md'), 'utf8')).toBe('# Guide\n');
   await shot(page, P, 'extract-chosen');
-  await choosePath(page, 'extract-dest', dir, 'out-all', 'folder');
+  await choosePath(page, 'extract-dest', s.dir, 'out-all', 'folder');
   await page.getByRole('button', { name: 'Extract everything' }).click();
   await expect(page.locator('.extract [role=status]')).toContainText('Extracted 3 files');
-  expect(readFileSync(path.join(dir, 'out-all/README.txt'), 'utf8')).toBe('Read me first.\nSecond line.\n');
+  expect(readFileSync(path.join(s.dir, 'out-all/README.txt'), 'utf8')).toBe('Read me first.\nSecond line.\n');
 
   await page.getByRole('checkbox', { name: 'MD5' }).check();
   await page.getByRole('button', { name: 'Compute' }).click();
-  const sha = execFileSync('sha256sum', [path.join(dir, 'release/open-me.iso')]).toString().split(' ')[0] as string;
+  const sha = execFileSync('sha256sum', [path.join(s.dir, 'release/open-me.iso')]).toString().split(' ')[0] as string;
   await expect(page.locator('[data-algo=sha256]')).toHaveText(sha);
-  await expect(page.locator('[data-algo=md5]')).toHaveText(execFileSync('md5sum', [path.join(dir, 'release/open-me.iso')]).toString().split(' ')[0] as string);
+  await expect(page.locator('[data-algo=md5]')).toHaveText(execFileSync('md5sum', [path.join(s.dir, 'release/open-me.iso')]).toString().split(' ')[0] as string);
   await shot(page, P, 'hash');
 
-  await choosePath(page, 'verify-keyring', dir, 'release-key.asc', 'file');
+  await choosePath(page, 'verify-keyring', s.dir, 'release-key.asc', 'file');
   await page.getByRole('button', { name: 'Verify', exact: true }).click();
   await expect(page.locator('[data-status]').first()).toHaveAttribute('data-status', 'verified-signed');
   await shot(page, P, 'verify-signed');

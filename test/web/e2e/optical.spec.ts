@@ -8,28 +8,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { tmpDir } from '../../helpers/index.js';
-import { choosePath, needBrowser, needTools, shot, startUi, type Ui } from './fixtures.js';
+import { choosePath, shot, uiSuite } from './fixtures.js';
 
 const P = 'optical';
-let ui: Ui;
-let dir: string;
-let cleanup: () => void;
-
-test.beforeAll(async () => {
-  needBrowser();
-  needTools('xorriso');
-  ({ dir, cleanup } = tmpDir('e2e-optical'));
+const s = uiSuite('e2e-optical', ['xorriso'], async (dir) => {
   mkdirSync(path.join(dir, 'src'));
   writeFileSync(path.join(dir, 'src', 'disc.txt'), 'on a disc\n');
   writeFileSync(path.join(dir, 'src', 'fill.bin'), Uint8Array.from({ length: 600_000 }, (_, i) => (i * 5) & 255));
   execFileSync('xorriso', ['-as', 'mkisofs', '-R', '-V', 'TO_BURN', '-o', path.join(dir, 'burn-me.iso'), path.join(dir, 'src')], { stdio: 'pipe' });
   mkdirSync(path.join(dir, 'out'));
-  ui = await startUi([dir]);
-});
-test.afterAll(async () => {
-  await ui?.stop();
-  cleanup?.();
 });
 
 async function capabilities(page: Page): Promise<{ burn: boolean; rip: boolean; opticalDrives: boolean }> {
@@ -37,12 +24,12 @@ async function capabilities(page: Page): Promise<{ burn: boolean; rip: boolean; 
 }
 
 test('burn to a stdio: pseudo-drive with verification (or: not available in this build)', async ({ page }) => {
-  await page.goto(ui.url);
+  await page.goto(s.ui.url);
   const caps = await capabilities(page);
   await page.getByRole('link', { name: 'Burn a disc' }).click();
   if (!caps.opticalDrives) await expect(page.locator('.error').first()).toContainText('Listing optical drives is not available in this build of isokit');
-  await choosePath(page, 'burn-image', dir, 'burn-me.iso', 'file');
-  const disc = path.join(dir, 'out', 'disc.img');
+  await choosePath(page, 'burn-image', s.dir, 'burn-me.iso', 'file');
+  const disc = path.join(s.dir, 'out', 'disc.img');
   await page.getByLabel(/^Or a file as a pseudo-drive/).fill(disc);
   await expect(page.getByLabel('Speed')).toHaveValue('safe');
   await page.getByLabel('Type disc.img to confirm').fill('disc.img');
@@ -55,16 +42,16 @@ test('burn to a stdio: pseudo-drive with verification (or: not available in this
   }
   await expect(page.getByText('Burned and verified.')).toBeVisible({ timeout: 120_000 });
   await shot(page, P, 'burned');
-  const size = statSync(path.join(dir, 'burn-me.iso')).size;
-  expect(readFileSync(disc).subarray(0, size).equals(readFileSync(path.join(dir, 'burn-me.iso')))).toBe(true);
+  const size = statSync(path.join(s.dir, 'burn-me.iso')).size;
+  expect(readFileSync(disc).subarray(0, size).equals(readFileSync(path.join(s.dir, 'burn-me.iso')))).toBe(true);
 });
 
 test('rip an image file with the bad-sector summary (or: not available in this build)', async ({ page }) => {
-  await page.goto(ui.url);
+  await page.goto(s.ui.url);
   const caps = await capabilities(page);
   await page.getByRole('link', { name: 'Rip a disc' }).click();
-  await choosePath(page, 'rip-file', dir, 'burn-me.iso', 'file');
-  await choosePath(page, 'rip-out', dir, 'out', 'folder');
+  await choosePath(page, 'rip-file', s.dir, 'burn-me.iso', 'file');
+  await choosePath(page, 'rip-out', s.dir, 'out', 'folder');
   await page.getByLabel('File name').fill('ripped.iso');
   await page.getByRole('button', { name: 'Rip', exact: true }).click();
   if (!caps.rip) {
@@ -75,5 +62,5 @@ test('rip an image file with the bad-sector summary (or: not available in this b
   await expect(page.getByText('Every block was read.')).toBeVisible({ timeout: 120_000 });
   await expect(page.locator('.job .facts')).toContainText('Unreadable blocks');
   await shot(page, P, 'ripped');
-  expect(readFileSync(path.join(dir, 'out', 'ripped.iso')).equals(readFileSync(path.join(dir, 'burn-me.iso')))).toBe(true);
+  expect(readFileSync(path.join(s.dir, 'out', 'ripped.iso')).equals(readFileSync(path.join(s.dir, 'burn-me.iso')))).toBe(true);
 });

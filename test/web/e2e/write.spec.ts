@@ -8,19 +8,12 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { IN_CI, tmpDir } from '../../helpers/index.js';
-import { choosePath, needBrowser, needTools, shot, startUi, type Ui } from './fixtures.js';
+import { IN_CI } from '../../helpers/index.js';
+import { choosePath, needTools, shot, uiSuite } from './fixtures.js';
 
 const P = 'write';
 const GRUB_RESCUE = '/usr/lib/grub-rescue/grub-rescue-cdrom.iso';
-let ui: Ui;
-let dir: string;
-let cleanup: () => void;
-
-test.beforeAll(async () => {
-  needBrowser();
-  needTools('xorriso', 'sha256sum');
-  ({ dir, cleanup } = tmpDir('e2e-write'));
+const s = uiSuite('e2e-write', ['xorriso', 'sha256sum'], async (dir) => {
   const src = path.join(dir, 'src');
   mkdirSync(src);
   writeFileSync(path.join(src, 'hello.txt'), 'hello stick\n');
@@ -33,19 +26,14 @@ test.beforeAll(async () => {
   writeFileSync(path.join(dir, 'images/SHA256SUMS'), `${digest}  plain.iso\n`);
   if (existsSync(GRUB_RESCUE)) copyFileSync(GRUB_RESCUE, path.join(dir, 'images/hybrid.iso'));
   mkdirSync(path.join(dir, 'out'));
-  ui = await startUi([dir]);
-});
-test.afterAll(async () => {
-  await ui?.stop();
-  cleanup?.();
 });
 
 async function chooseImage(page: import('@playwright/test').Page, name: string) {
-  await choosePath(page, 'write-image', dir, `images/${name}`, 'file');
+  await choosePath(page, 'write-image', s.dir, `images/${name}`, 'file');
 }
 
 test('image kinds and checksum status are shown before anything is chosen', async ({ page }) => {
-  await page.goto(ui.url);
+  await page.goto(s.ui.url);
   await chooseImage(page, 'plain.iso');
   await expect(page.locator('[data-kind]')).toHaveAttribute('data-kind', 'data-iso');
   await expect(page.locator('.facts')).toContainText('Plain data ISO');
@@ -57,7 +45,7 @@ test('image kinds and checksum status are shown before anything is chosen', asyn
   // the SHA256SUMS beside it is found by name (the review says it does not list this image)
   await expect(page.locator('.facts')).toContainText('SHA256SUMS — checked in the review');
   await shot(page, P, 'image-eltorito-only');
-  if (existsSync(path.join(dir, 'images/hybrid.iso'))) {
+  if (existsSync(path.join(s.dir, 'images/hybrid.iso'))) {
     await chooseImage(page, 'hybrid.iso');
     await expect(page.locator('[data-kind]')).toHaveAttribute('data-kind', 'hybrid-iso');
     await expect(page.locator('.facts')).toContainText('Hybrid ISO');
@@ -66,13 +54,13 @@ test('image kinds and checksum status are shown before anything is chosen', asyn
 });
 
 test('write to a disk-image file: review with the checksum checked, confirm by name, written and verified', async ({ page }) => {
-  await page.goto(ui.url);
+  await page.goto(s.ui.url);
   await chooseImage(page, 'plain.iso');
   await page.getByText('Write to a disk-image file instead').click();
-  await choosePath(page, 'write-file-dir', dir, 'out', 'folder');
+  await choosePath(page, 'write-file-dir', s.dir, 'out', 'folder');
   await page.getByLabel('File name').fill('stick.img');
   await page.getByRole('button', { name: 'Add this file as a target' }).click();
-  await expect(page.locator('.file-target')).toContainText(path.join(dir, 'out/stick.img'));
+  await expect(page.locator('.file-target')).toContainText(path.join(s.dir, 'out/stick.img'));
   await shot(page, P, 'file-target');
   await page.getByRole('button', { name: 'Check image and targets' }).click();
   await expect(page.locator('.review')).toContainText('checksum matches (SHA256SUMS; not signed)');
@@ -84,35 +72,35 @@ test('write to a disk-image file: review with the checksum checked, confirm by n
   await shot(page, P, 'file-review');
   await write.click();
   await expect(page.getByText('Done: every target was written and verified.')).toBeVisible({ timeout: 60_000 });
-  await expect(page.locator(`[data-target="${path.join(dir, 'out/stick.img')}"]`)).toContainText('verified (byte by byte)');
+  await expect(page.locator(`[data-target="${path.join(s.dir, 'out/stick.img')}"]`)).toContainText('verified (byte by byte)');
   await shot(page, P, 'file-written');
-  expect(readFileSync(path.join(dir, 'out/stick.img')).equals(readFileSync(path.join(dir, 'images/plain.iso')))).toBe(true);
+  expect(readFileSync(path.join(s.dir, 'out/stick.img')).equals(readFileSync(path.join(s.dir, 'images/plain.iso')))).toBe(true);
 });
 
 test('an El Torito-only (Windows-style) image: the review explains why it is not written raw', async ({ page }) => {
-  await page.goto(ui.url);
+  await page.goto(s.ui.url);
   await chooseImage(page, 'cd-only.iso');
   await page.getByText('Write to a disk-image file instead').click();
-  await choosePath(page, 'write-file-dir', dir, 'out', 'folder');
+  await choosePath(page, 'write-file-dir', s.dir, 'out', 'folder');
   await page.getByLabel('File name').fill('windows.img');
   await page.getByRole('button', { name: 'Add this file as a target' }).click();
   await page.getByRole('button', { name: 'Check image and targets' }).click();
   const err = page.locator('.job[data-state=failed] .error');
   await expect(err).toContainText('El Torito');
   await shot(page, P, 'eltorito-refused');
-  expect(existsSync(path.join(dir, 'out/windows.img'))).toBe(false);
+  expect(existsSync(path.join(s.dir, 'out/windows.img'))).toBe(false);
 });
 
 test('write a hybrid image to a loop device from the drive list, verified', async ({ page }) => {
   test.skip(process.getuid?.() !== 0 && !IN_CI, 'needs root (loop devices)');
   needTools('losetup');
-  const image = existsSync(path.join(dir, 'images/hybrid.iso')) ? 'hybrid.iso' : 'plain.iso';
-  const backing = path.join(dir, 'loop-backing.img');
+  const image = existsSync(path.join(s.dir, 'images/hybrid.iso')) ? 'hybrid.iso' : 'plain.iso';
+  const backing = path.join(s.dir, 'loop-backing.img');
   writeFileSync(backing, new Uint8Array(16 << 20));
   const dev = execFileSync('losetup', ['-f', '--show', backing]).toString().trim();
   const name = path.basename(dev);
   try {
-    await page.goto(ui.url);
+    await page.goto(s.ui.url);
     await chooseImage(page, image);
     await page.getByRole('button', { name: 'Refresh the list' }).click();
     const box = page.locator(`#drive-${name}`);
@@ -127,8 +115,8 @@ test('write a hybrid image to a loop device from the drive list, verified', asyn
     await expect(page.getByText('Done: every target was written and verified.')).toBeVisible({ timeout: 60_000 });
     await expect(page.locator(`[data-target="${dev}"]`)).toContainText('written (direct I/O), verified');
     await shot(page, P, 'loop-written');
-    const size = statSync(path.join(dir, 'images', image)).size;
-    expect(readFileSync(backing).subarray(0, size).equals(readFileSync(path.join(dir, 'images', image)))).toBe(true);
+    const size = statSync(path.join(s.dir, 'images', image)).size;
+    expect(readFileSync(backing).subarray(0, size).equals(readFileSync(path.join(s.dir, 'images', image)))).toBe(true);
   } finally {
     execFileSync('losetup', ['-d', dev]);
   }

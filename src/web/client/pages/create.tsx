@@ -3,9 +3,9 @@
  * image written and verified (structure, files read back, SHA-256).
  */
 import { useState } from 'preact/hooks';
-import { post, startJob, type ApiErrorBody } from '../api.js';
+import { post, startJob } from '../api.js';
 import { PathChooser } from '../browser.js';
-import { CheckField, ErrorBox, Facts, JobPanel, SelectField, Step, TextField, foldersInside, formatBytes, plural, toError } from '../components.js';
+import { CheckField, ErrorBox, Facts, JobPanel, SelectField, Step, TextField, foldersInside, formatBytes, plural, useAction } from '../components.js';
 
 interface Plan { byteLength: number; blockCount: number; files: number; directories: number; findings: string[] }
 interface Created {
@@ -45,7 +45,7 @@ export function CreatePage({ udfAvailable }: { udfAvailable: boolean }) {
   const [outName, setOutName] = useState('image.iso');
   const [plan, setPlan] = useState<Plan | undefined>();
   const [job, setJob] = useState<string | undefined>();
-  const [error, setError] = useState<ApiErrorBody | undefined>();
+  const [error, run] = useAction();
   const request = () => ({
     sources, label: label || undefined, joliet, rockRidge, isoLevel: Number(isoLevel), udf,
     bootBios: bootBios || undefined, bootInfoTable, bootEfi: bootEfi || undefined, hybridMbr, gpt,
@@ -54,22 +54,8 @@ export function CreatePage({ udfAvailable }: { udfAvailable: boolean }) {
     set(v);
     setPlan(undefined);
   };
-  const measure = async () => {
-    setError(undefined);
-    try {
-      setPlan(await post<Plan>('/api/create/plan', request()));
-    } catch (e) {
-      setError(toError(e));
-    }
-  };
-  const create = async () => {
-    setError(undefined);
-    try {
-      setJob(await startJob('/api/create/start', { ...request(), output: `${(outDir ?? '').replace(/\/$/, '')}/${outName}` }));
-    } catch (e) {
-      setError(toError(e));
-    }
-  };
+  const measure = () => run(async () => setPlan(await post<Plan>('/api/create/plan', request())));
+  const create = () => run(async () => setJob(await startJob('/api/create/start', { ...request(), output: `${(outDir ?? '').replace(/\/$/, '')}/${outName}` })));
   return (
     <div class="page">
       <h1 tabIndex={-1}>Create an image</h1>

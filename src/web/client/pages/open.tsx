@@ -4,10 +4,10 @@
  * against checksum files and keyrings, and the structural check.
  */
 import { useMemo, useState } from 'preact/hooks';
-import { get, post, rawUrl, startJob, type ApiErrorBody } from '../api.js';
+import { get, post, rawUrl, startJob } from '../api.js';
 import { PathChooser, TreeBrowser, type TreeEntry, type TreeSource } from '../browser.js';
-import { CheckField, ErrorBox, JobPanel, TextField, formatBytes, plural, toError } from '../components.js';
-import { InfoView, NAMESPACE_LABEL, Preview, type ImageInfo, type PreviewData } from '../image-views.js';
+import { CheckField, ErrorBox, JobPanel, TextField, formatBytes, plural, toError, useAction } from '../components.js';
+import { InfoView, NamespaceTabs, Preview, type ImageInfo, type PreviewData } from '../image-views.js';
 
 interface Opened { id: string; path: string; info: ImageInfo; namespaces: string[]; namespace: string }
 
@@ -19,15 +19,7 @@ function ToolsSection({ path }: { path: string }) {
   const [expect, setExpect] = useState('');
   const [verifyJob, setVerifyJob] = useState<string | undefined>();
   const [checkJob, setCheckJob] = useState<string | undefined>();
-  const [error, setError] = useState<ApiErrorBody | undefined>();
-  const run = async (f: () => Promise<void>) => {
-    setError(undefined);
-    try {
-      await f();
-    } catch (e) {
-      setError(toError(e));
-    }
-  };
+  const [error, run] = useAction();
   const chosen = Object.entries(algorithms).filter(([, on]) => on).map(([a]) => a);
   return (
     <section class="tools" aria-labelledby="tools-h">
@@ -76,15 +68,8 @@ function ExtractSection({ image, ns, selected }: { image: Opened; ns: string; se
   const [dest, setDest] = useState<string | undefined>();
   const [overwrite, setOverwrite] = useState(false);
   const [job, setJob] = useState<string | undefined>();
-  const [error, setError] = useState<ApiErrorBody | undefined>();
-  const extract = async (paths: string[]) => {
-    setError(undefined);
-    try {
-      setJob(await startJob('/api/image/extract', { id: image.id, ns, paths, dest, overwrite }));
-    } catch (e) {
-      setError(toError(e));
-    }
-  };
+  const [error, run] = useAction();
+  const extract = (paths: string[]) => run(async () => setJob(await startJob('/api/image/extract', { id: image.id, ns, paths, dest, overwrite })));
   return (
     <section class="extract" aria-labelledby="extract-h">
       <h2 id="extract-h">Extract</h2>
@@ -108,20 +93,15 @@ export function OpenPage() {
   const [ns, setNs] = useState('rockridge');
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [preview, setPreview] = useState<PreviewData | undefined>();
-  const [error, setError] = useState<ApiErrorBody | undefined>();
-  const open = async (p: string) => {
-    setError(undefined);
+  const [error, run] = useAction();
+  const open = (p: string) => run(async () => {
     setImage(undefined);
     setPreview(undefined);
     setSelected(new Set());
-    try {
-      const o = await post<Opened>('/api/image/open', { path: p });
-      setImage(o);
-      setNs(o.namespace);
-    } catch (e) {
-      setError(toError(e));
-    }
-  };
+    const o = await post<Opened>('/api/image/open', { path: p });
+    setImage(o);
+    setNs(o.namespace);
+  });
   const source: TreeSource | undefined = useMemo(() => image && {
     list: async (dir: string) => (await get<{ entries: TreeEntry[] }>('/api/image/ls', { id: image.id, ns, path: dir })).entries,
   }, [image?.id, ns]);
@@ -146,14 +126,7 @@ export function OpenPage() {
           <InfoView info={image.info} />
           <section class="files" aria-labelledby="files-h">
             <h2 id="files-h">Files</h2>
-            <div class="tabs" role="radiogroup" aria-label="Namespace">
-              {image.namespaces.map((n) => (
-                <label key={n} class={n === ns ? 'tab active' : 'tab'}>
-                  <input type="radio" name="namespace" value={n} checked={n === ns} onChange={() => { setNs(n); setSelected(new Set()); setPreview(undefined); }} />
-                  {NAMESPACE_LABEL[n] ?? n}
-                </label>
-              ))}
-            </div>
+            <NamespaceTabs name="namespace" namespaces={image.namespaces} value={ns} onChange={(n) => { setNs(n); setSelected(new Set()); setPreview(undefined); }} />
             {source ? (
               <TreeBrowser
                 source={source}

@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { get, startJob, type ApiErrorBody } from '../api.js';
 import { PathChooser } from '../browser.js';
-import { CheckField, ErrorBox, Facts, JobPanel, SelectField, Step, TextField, formatBytes, toError } from '../components.js';
+import { CheckField, ErrorBox, Facts, JobPanel, SelectField, Step, TextField, formatBytes, toError, useAction } from '../components.js';
 
 interface OpticalDrive {
   path: string; vendor?: string; model?: string; canWrite: boolean; error?: string;
@@ -52,17 +52,10 @@ export function BurnPage() {
   const [verify, setVerify] = useState(true);
   const [confirm, setConfirm] = useState('');
   const [job, setJob] = useState<string | undefined>();
-  const [error, setError] = useState<ApiErrorBody | undefined>();
+  const [error, run] = useAction();
   const address = pseudo.trim() ? `stdio:${pseudo.trim()}` : drive;
   const name = address ? address.replace(/^stdio:/, '').split('/').pop() ?? '' : '';
-  const burn = async () => {
-    setError(undefined);
-    try {
-      setJob(await startJob('/api/burn/start', { image, drive: address, speed, blank, verify, confirm }));
-    } catch (e) {
-      setError(toError(e));
-    }
-  };
+  const burn = () => run(async () => setJob(await startJob('/api/burn/start', { image, drive: address, speed, blank, verify, confirm })));
   return (
     <div class="page">
       <h1 tabIndex={-1}>Burn a disc</h1>
@@ -104,16 +97,9 @@ export function RipPage() {
   const [outName, setOutName] = useState('disc.iso');
   const [sums, setSums] = useState<string | undefined>();
   const [job, setJob] = useState<string | undefined>();
-  const [error, setError] = useState<ApiErrorBody | undefined>();
+  const [error, run] = useAction();
   const source = drive ?? file;
-  const rip = async () => {
-    setError(undefined);
-    try {
-      setJob(await startJob('/api/rip/start', { source, output: `${(outDir ?? '').replace(/\/$/, '')}/${outName}`, sums }));
-    } catch (e) {
-      setError(toError(e));
-    }
-  };
+  const rip = () => run(async () => setJob(await startJob('/api/rip/start', { source, output: `${(outDir ?? '').replace(/\/$/, '')}/${outName}`, sums })));
   return (
     <div class="page">
       <h1 tabIndex={-1}>Rip a disc</h1>

@@ -4,9 +4,9 @@
  * target checked, nothing written) with the confirmation typed by name, then writing and verification per stick.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { get, post, startJob, type ApiErrorBody } from '../api.js';
+import { get, post, startJob } from '../api.js';
 import { PathChooser } from '../browser.js';
-import { CheckField, ErrorBox, Facts, JobPanel, Step, TextField, formatBytes, toError, useJob } from '../components.js';
+import { CheckField, ErrorBox, Facts, JobPanel, Step, TextField, formatBytes, useAction, useJob } from '../components.js';
 
 interface Inspection { kind: string; decision: string; message: string; volumeId?: string }
 interface Inspected { path: string; byteLength: number; inspection: Inspection; referenceFiles: string[] }
@@ -24,16 +24,11 @@ export const KIND_LABEL: Record<string, string> = {
 };
 
 function ImageStep({ image, onImage }: { image: Inspected | undefined; onImage: (i: Inspected | undefined) => void }) {
-  const [error, setError] = useState<ApiErrorBody | undefined>();
-  const choose = async (p: string) => {
-    setError(undefined);
+  const [error, run] = useAction();
+  const choose = (p: string) => run(async () => {
     onImage(undefined);
-    try {
-      onImage(await post<Inspected>('/api/image/inspect', { path: p }));
-    } catch (e) {
-      setError(toError(e));
-    }
-  };
+    onImage(await post<Inspected>('/api/image/inspect', { path: p }));
+  });
   return (
     <Step n={1} title="Image">
       <PathChooser id="write-image" label="Image file" value={image?.path} mode="file" onChange={(p) => void choose(p)} filter={(n) => /\.(iso|img|raw|bin|gz|xz|zst|bz2)$/i.test(n)} />
@@ -53,17 +48,10 @@ function ImageStep({ image, onImage }: { image: Inspected | undefined; onImage: 
 
 function TargetStep({ targets, onTargets }: { targets: Target[]; onTargets: (t: Target[]) => void }) {
   const [drives, setDrives] = useState<Drive[] | undefined>();
-  const [error, setError] = useState<ApiErrorBody | undefined>();
+  const [error, run] = useAction();
   const [fileDir, setFileDir] = useState<string | undefined>();
   const [fileName, setFileName] = useState('stick.img');
-  const refresh = async () => {
-    setError(undefined);
-    try {
-      setDrives((await get<{ drives: Drive[] }>('/api/drives')).drives);
-    } catch (e) {
-      setError(toError(e));
-    }
-  };
+  const refresh = () => run(async () => setDrives((await get<{ drives: Drive[] }>('/api/drives')).drives));
   useEffect(() => void refresh(), []);
   const toggle = (d: Drive, on: boolean) =>
     onTargets(on ? [...targets, { kind: 'device', path: d.path, byteLength: d.byteLength, ...(d.model ? { model: d.model } : {}), ...(d.serial ? { serial: d.serial } : {}) }] : targets.filter((t) => t.path !== d.path));
@@ -124,7 +112,7 @@ export function WritePage() {
   const [confirm, setConfirm] = useState('');
   const [verify, setVerify] = useState(true);
   const [writeJob, setWriteJob] = useState<string | undefined>();
-  const [error, setError] = useState<ApiErrorBody | undefined>();
+  const [error, run] = useAction();
   const plan = useJob(planJob);
   const planned = plan?.state === 'done' ? (plan.result as Plan) : undefined;
   useEffect(() => {
@@ -132,22 +120,8 @@ export function WritePage() {
     setWriteJob(undefined);
     setConfirm('');
   }, [image?.path, targets.map((t) => t.path).join(' ')]);
-  const review = async () => {
-    setError(undefined);
-    try {
-      setPlanJob(await startJob('/api/write/plan', { image: image?.path, targets }));
-    } catch (e) {
-      setError(toError(e));
-    }
-  };
-  const write = async () => {
-    setError(undefined);
-    try {
-      setWriteJob(await startJob('/api/write/start', { image: image?.path, targets, confirm, verify }));
-    } catch (e) {
-      setError(toError(e));
-    }
-  };
+  const review = () => run(async () => setPlanJob(await startJob('/api/write/plan', { image: image?.path, targets })));
+  const write = () => run(async () => setWriteJob(await startJob('/api/write/start', { image: image?.path, targets, confirm, verify })));
   const names = planned?.targets.map((t) => t.confirmName).join(' ') ?? '';
   return (
     <div class="page">
