@@ -3,16 +3,15 @@
  * run: the image inspected, its checksum files checked, every target checked — nothing written), then the
  * write itself in the one-shot writer process, after the typed confirmation has been checked here too.
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { ErrorCode, IsoKitError, inspectImageHead, writeImage, type WritePlan } from '../../node/index.js';
 import type { App } from './app.js';
-import { WINDOWS_STICK } from './backends.js';
 import { ApiError } from './errors.js';
 import type { Router } from './http.js';
 import { resolveExisting } from './roots.js';
 import { checkRequestedTargets, offeredDrives, type TargetIdentity } from './targets.js';
 import { runWriter } from './writer.js';
-import { closeSync, openSync, readSync } from 'node:fs';
 
 /** The name to type for a target: the device name (sdb) or the file name. */
 export const confirmName = (t: Pick<TargetIdentity, 'path'>): string => path.basename(t.path);
@@ -49,7 +48,7 @@ export function writeRoutes(router: Router, app: App): void {
       path: d.path, name: d.name, byteLength: d.byteLength, vendor: d.vendor, model: d.model, serial: d.serial, bus: d.bus,
       removable: d.removable, readOnly: d.readOnly, backingFile: d.backingFile, mountpoints: d.mountpoints, explanation: d.explanation,
     }));
-    return { drives, windowsStick: WINDOWS_STICK };
+    return { drives };
   });
 
   router.post('/api/write/plan', async ({ fields }) => {
