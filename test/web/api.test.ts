@@ -203,3 +203,19 @@ test('burn and rip: run through the library when this build has them, else a cle
     assert.deepEqual(readFileSync(ripped), readFileSync(iso));
   }
 });
+
+test('a UDF bridge image offers its UDF tree: listed when this build reads UDF, else the reader says it cannot', async (t) => {
+  if (!needTools(t, 'genisoimage')) return;
+  const iso = path.join(dir, 'udf-bridge.iso');
+  sh('genisoimage', ['-quiet', '-R', '-J', '-udf', '-V', 'BRIDGE', '-o', iso, src], { stdio: 'pipe' });
+  const open = await api.post('/api/image/open', { path: iso });
+  assert.equal(open.status, 200, open.text);
+  assert.ok((open.json.namespaces as string[]).includes('udf'), JSON.stringify(open.json.namespaces));
+  const ls = await api.get(`/api/image/ls?id=${open.json.id}&ns=udf&path=/docs`);
+  if (ls.status === 200) {
+    assert.deepEqual((ls.json.entries as { name: string }[]).map((e) => e.name).sort(), ['deep', 'guide.md']);
+  } else {
+    assert.equal(ls.status, 422);
+    assert.match((ls.json.error as { message: string }).message, /^UDF trees are not supported yet/);
+  }
+});

@@ -66,7 +66,7 @@ function App() {
         {events === 'closed' ? <ErrorBox error={{ code: 'EVENTS', message: 'The connection to isokit ui is lost: progress cannot be shown', hint: 'reload the page; if that fails, start isokit ui again and open the link it prints' }} /> : null}
         {events === 'retrying' ? <p class="warn" role="status">Reconnecting to isokit ui…</p> : null}
         {session ? (
-          page === 'write' ? <WritePage /> :
+          page === 'write' ? <WritePage windowsStick={session.capabilities.windowsStick} /> :
           page === 'burn' ? <BurnPage /> :
           page === 'create' ? <CreatePage udfAvailable={session.capabilities.udfWriter} /> :
           page === 'open' ? <OpenPage /> :

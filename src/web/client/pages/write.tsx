@@ -23,7 +23,7 @@ export const KIND_LABEL: Record<string, string> = {
   unknown: 'Unknown data — copied as it is',
 };
 
-function ImageStep({ image, onImage }: { image: Inspected | undefined; onImage: (i: Inspected | undefined) => void }) {
+function ImageStep({ image, onImage, windowsStick }: { image: Inspected | undefined; onImage: (i: Inspected | undefined) => void; windowsStick: boolean }) {
   const [error, run] = useAction();
   const choose = (p: string) => run(async () => {
     onImage(undefined);
@@ -37,6 +37,9 @@ function ImageStep({ image, onImage }: { image: Inspected | undefined; onImage: 
         <Facts rows={[
           ['Kind', <span class={`kind ${image.inspection.kind}`} data-kind={image.inspection.kind}>{KIND_LABEL[image.inspection.kind] ?? image.inspection.kind}</span>],
           ['What isokit will do', image.inspection.message],
+          ['Windows stick', image.inspection.kind === 'eltorito-only-iso'
+            ? (windowsStick ? 'isokit builds a bootable GPT + FAT32 stick from these files' : 'this build of isokit cannot make a Windows USB stick yet (it needs the Windows stick mode of write)')
+            : undefined],
           ['Size', `${formatBytes(image.byteLength)} (${image.byteLength.toLocaleString('en')} bytes)`],
           ['Volume', image.inspection.volumeId],
           ['Checksum files', image.referenceFiles.length ? `${image.referenceFiles.join(', ')} — checked in the review` : 'none beside the image: its integrity cannot be checked'],
@@ -105,7 +108,7 @@ function Summary({ result }: { result: unknown }) {
   );
 }
 
-export function WritePage() {
+export function WritePage({ windowsStick }: { windowsStick: boolean }) {
   const [image, setImage] = useState<Inspected | undefined>();
   const [targets, setTargets] = useState<Target[]>([]);
   const [planJob, setPlanJob] = useState<string | undefined>();
@@ -126,7 +129,7 @@ export function WritePage() {
   return (
     <div class="page">
       <h1 tabIndex={-1}>Write a stick</h1>
-      <ImageStep image={image} onImage={setImage} />
+      <ImageStep image={image} onImage={setImage} windowsStick={windowsStick} />
       <TargetStep targets={targets} onTargets={setTargets} />
       <Step n={3} title="Review and confirm" active={!!image && targets.length > 0}>
         <button type="button" class="primary" onClick={() => void review()}>Check image and targets</button>
