@@ -33,4 +33,15 @@ export default tseslint.config(
       'no-restricted-globals': ['error', { name: 'Buffer', message: 'Use Uint8Array in the core.' }, { name: 'process', message: 'No process in the core.' }],
     },
   },
+  {
+    // the web pages are bundled for browsers: the browser-safe core only
+    files: ['src/web/client/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'stream', 'buffer', 'zlib', 'util', 'events', 'http', 'https', 'net', 'url'], message: 'The web pages run in browsers: no Node built-ins.' },
+        { group: ['**/node/*', '**/cli/*', '**/web/server/*'], message: 'The web pages may import only the browser-safe core.' },
+      ] }],
+      'no-restricted-globals': ['error', { name: 'Buffer', message: 'Use Uint8Array in browser code.' }, { name: 'process', message: 'No process in browser code.' }],
+    },
+  },
 );

@@ -13,6 +13,7 @@ export const COMMANDS = [
   'create', 'mkisofs', 'xorriso', 'remaster',
   'hash', 'verify', 'implant', 'check',
   'drives', 'write', 'burn', 'rip',
+  'ui',
 ] as const;
 
 async function loadCommand(name: string): Promise<CommandModule | undefined> {

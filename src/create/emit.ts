@@ -21,7 +21,7 @@ export interface EmitOptions extends ChunkOptions {
 }
 
 /** The boot hook's content patches as absolute byte ranges of the image. */
-function imagePatches(layout: ImageLayout): Patch[] {
+export function imagePatches(layout: ImageLayout): Patch[] {
   const out: Patch[] = [];
   for (const p of layout.options.boot?.patches?.(layout) ?? []) {
     const d = layout.iso.tree.byNode.get(p.node)?.data;

@@ -5,6 +5,7 @@
  */
 export { planImage, describeLayout } from './plan.js';
 export { emitImage, type EmitOptions } from './emit.js';
+export { imageRuns, runByteLength, type ImageRun, type ImageRunOptions } from './runs.js';
 export type { BuildOptions, ResolvedOptions, IsoLevel } from './options.js';
 export type { BootHook, ContentPatch, RegionName, RegionSlot, ImagePlanView } from './hooks.js';
 export type { ImageLayout, ImageRegion, ImageEmitContext, LayoutStats } from './types.js';

@@ -100,9 +100,18 @@ export function bytesContent(bytes: Uint8Array): Content {
   };
 }
 
+/** Content whose bytes are a Blob (a dropped or chosen File): consumers that take Blobs use it by reference. */
+export interface BlobContent extends Content {
+  readonly blob: Blob;
+}
+
+/** The Blob behind a content made by `blobContent`, if any. */
+export const blobOf = (c: Content | undefined): Blob | undefined => (c as Partial<BlobContent> | undefined)?.blob;
+
 /** Content from a Blob (browser). */
-export function blobContent(blob: Blob): Content {
+export function blobContent(blob: Blob): BlobContent {
   return {
+    blob,
     byteLength: blob.size,
     async *stream(opts) {
       const chunk = opts?.chunkSize ?? 1 << 20;

@@ -15,6 +15,8 @@ export { listDrives, findDrive, type Drive, type DriveList, type DrivePartition,
 export { DeviceSink, type DeviceSinkOptions } from './device-sink.js';
 export { remasterImageFile, type RemasterImageOptions, type RemasterFileReport } from './remaster.js';
 export { writeImage, type WriteRequest, type WritePlan, type WriteSummary, type TargetResult, type WriteProgress } from './write/index.js';
+export { inspectImageHead, type ImageInspection } from './write/inspect.js';
+export { readTemplateFile } from './boot-files.js';
 export { openImageFile } from './open-image.js';
 export { extractTree, extractImage, type ExtractOptions, type ExtractSummary } from './extract.js';
 export { hashFile } from './hash-file.js';

@@ -29,8 +29,8 @@ export function chunkWriterFor(layout: Layout, opts: ChunkOptions): ChunkWriter 
   return new ChunkWriter(chunk, opts.reuseBuffers ?? false, opts.allocate);
 }
 
-/** Applies sorted patches to consecutive chunks of the output. */
-class Patcher {
+/** Applies sorted patches to consecutive chunks of the output (ascending; ranges without patches may be skipped). */
+export class Patcher {
   private i = 0;
   constructor(private readonly patches: readonly Patch[]) {}
   apply(chunk: Uint8Array, at: number): void {

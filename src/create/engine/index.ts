@@ -5,7 +5,7 @@
  * region groups composed on top of it.
  */
 export { planLayout, zeroRegion, type PlanOptions } from './plan.js';
-export { emitLayout, chunkWriterFor, type ChunkOptions } from './emit.js';
+export { emitLayout, chunkWriterFor, Patcher, type ChunkOptions } from './emit.js';
 export { ChunkWriter } from './chunk-writer.js';
 export { checkLayout, checkPatches } from './invariants.js';
 export type { Extent, Placement, PlanContext, FileChange, EmitContext, Region, PlacedRegion, Patch, Layout } from './types.js';

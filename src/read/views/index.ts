@@ -3,7 +3,8 @@
  * the `info --json` object and text report, listing entries as JSON and as `ls -l` / short text, mode strings,
  * dates and sizes. The CLI prints them; the web UI sends the same objects.
  */
-export { infoJson, formatInfo, jsonReplacer, namespacesLine, bootLines, partitionLines, findingLine } from './info.js';
+export { infoJson, formatInfo, jsonReplacer, imageNamespaces, namespacesLine, bootLines, partitionLines, findingLine } from './info.js';
+export { previewText, previewContent, PREVIEW_BYTE_LENGTH, type FilePreview } from './preview.js';
 export { listEntries, entryJson, displayName, formatLong, formatShort, type ListedEntry } from './ls.js';
 export { formatDate, isoDate } from './date.js';
 export { modeString } from './mode.js';

@@ -1,6 +1,7 @@
 /** `isokit info`: the JSON object and the text report of an opened image. */
 import type { Finding } from '../../errors/index.js';
 import type { IsoImage } from '../index.js';
+import type { Namespace } from '../../model/index.js';
 import type { BootImageInfo } from '../boot.js';
 import type { PartitionTables } from '../partitions.js';
 import { formatBytes } from './units.js';
@@ -67,6 +68,12 @@ export function infoJson(image: IsoImage, imageName: string): Record<string, unk
 function dateLine(ms: number | undefined): string {
   const s = isoDate(ms);
   return s ? s.replace('T', ' ').replace(/\.000Z$/, ' UTC').replace(/Z$/, ' UTC') : '-';
+}
+
+/** The namespaces an image reports, in the order they are offered (the tree can be read from each). */
+export function imageNamespaces(image: Pick<IsoImage, 'namespaces'>): Namespace[] {
+  const n = image.namespaces;
+  return [...(n.rockridge ? ['rockridge' as const] : []), ...(n.joliet ? ['joliet' as const] : []), 'iso9660' as const, ...(n.udf ? ['udf' as const] : [])];
 }
 
 export function namespacesLine(image: IsoImage): string {
