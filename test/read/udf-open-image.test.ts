@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ErrorCode, FindingCode, IsoKitError, MemorySource, openImage, walkImage, walkTree } from '../../src/index.js';
+import { ErrorCode, FindingCode, IsoKitError, MemorySource, openImage, walkImage, walkTree, type TreeNode } from '../../src/index.js';
 import { openFileSource } from '../../src/node/index.js';
 import { recipeImage, RECIPES } from '../helpers/fixtures.js';
 import { needTools, sh, tmpDir } from '../helpers/index.js';
@@ -39,6 +39,16 @@ test('genisoimage -udf bridge through openImage: Rock Ridge chosen, the udf name
     const walked: string[] = [];
     for await (const e of walkImage(img, { namespace: 'udf' })) walked.push(e.path);
     assert.deepEqual(walked, [...walkTree(root)].map((e) => e.path).filter(Boolean));
+    // listing mode (lean nodes, File Entries read into one run buffer): the attributes a listing shows are the tree's
+    const shown = (n: TreeNode) => [n.kind, n.size, n.mode, n.nlink, n.uid, n.gid, n.mtimeMs, n.symlinkTarget, n.linkGroup !== undefined];
+    const eager = nodesByPath(root);
+    let leanCount = 0;
+    for await (const e of walkImage(img, { namespace: 'udf', lean: true })) {
+      assert.deepEqual(shown(e.node), shown(eager.get(e.path) as TreeNode), e.path);
+      if (e.node.kind === 'file') assert.equal(e.node.content, undefined, `${e.path}: no content in listing mode`);
+      leanCount++;
+    }
+    assert.equal(leanCount, eager.size);
     assert.deepEqual(serious(img.findings), []);
   } finally {
     await source.close?.();

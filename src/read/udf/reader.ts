@@ -31,7 +31,7 @@ export function udfDirectoryReader(volume: UdfVolume): DirectoryReader {
   return {
     namespace: 'udf',
     root: volume.root,
-    readDirectory: (dir) => volume.readDirectory(dir),
+    readDirectory: (dir, opts) => volume.readDirectory(dir, opts),
     readTree: () => volume.readTree(),
   };
 }
