@@ -106,7 +106,11 @@ export async function readFileEntries(ctx: UdfContext, refs: readonly IcbRef[]):
       end++;
     }
     const runEnd = (located[end - 1] as { at: number }).at + bs;
-    const run = await readSource(ctx, first.at, runEnd - first.at);
+    const scratch = ctx.sync ? runBuffer(ctx, runEnd - first.at) : undefined;
+    const run = scratch && ctx.sync ? scratch.subarray(0, ctx.sync.readIntoSync(first.at, scratch.subarray(0, runEnd - first.at))) : await readSource(ctx, first.at, runEnd - first.at);
+    // (no await from the read to the end of this loop: the shared run buffer is not overwritten meanwhile)
+    const indirect: number[] = [];
+    const owned: number[] = [];
     for (let j = k; j < end; j++) {
       const { i, at } = located[j] as { i: number; at: number };
       const o = at - first.at;
@@ -115,13 +119,46 @@ export async function readFileEntries(ctx: UdfContext, refs: readonly IcbRef[]):
         : { problem: `File Entry at byte ${at} lies past the end of ${ctx.source.name}`, byteOffset: at };
       // strategy 4096: the next block may hold an Indirect Entry (usually it is the next file's entry, in this run)
       const after = run.subarray(o + bs, o + 2 * bs);
-      out[i] = !isProblem(r) && r.fe.strategyType === IcbStrategy.DIRECT_THEN_INDIRECT && (after.length < bs || tagIdentifierAt(after, 0) === TagIdentifier.INDIRECT_ENTRY)
-        ? await newestEntry(ctx, r)
-        : r;
+      if (!isProblem(r) && r.fe.strategyType === IcbStrategy.DIRECT_THEN_INDIRECT && (after.length < bs || tagIdentifierAt(after, 0) === TagIdentifier.INDIRECT_ENTRY)) indirect.push(i);
+      out[i] = r;
+      if (scratch && !isProblem(r)) owned.push(i);
     }
+    if (owned.length) ownBlocks(out, owned);
+    for (const i of indirect) out[i] = await newestEntry(ctx, out[i] as ReadEntry);
     k = end;
   }
   return out;
+}
+
+/**
+ * The run buffer of a volume (File Entries are read into it, then each entry's used bytes are copied out):
+ * a 100,000-file directory tree reads 200 MB of entry blocks, and fresh buffers for them would keep the
+ * garbage collector busy and the entries' runs alive.
+ */
+const runBuffers = new WeakMap<UdfContext, Uint8Array>();
+function runBuffer(ctx: UdfContext, byteLength: number): Uint8Array {
+  let b = runBuffers.get(ctx);
+  if (!b || b.length < byteLength) runBuffers.set(ctx, (b = new Uint8Array(Math.max(byteLength, 64 * 1024))));
+  return b;
+}
+
+/**
+ * Give the entries `which` of `out` their own copy of the bytes they use (header, extended attributes,
+ * allocation descriptors), all in one new buffer.
+ */
+function ownBlocks(out: (ReadEntry | IcbProblem)[], which: readonly number[]): void {
+  const used = (r: ReadEntry) => Math.min(r.block.length, r.fe.allocationDescriptorsOffset + r.fe.allocationDescriptorsLength);
+  let total = 0;
+  for (const i of which) total += used(out[i] as ReadEntry);
+  const packed = new Uint8Array(total);
+  let at = 0;
+  for (const i of which) {
+    const r = out[i] as ReadEntry;
+    const n = used(r);
+    packed.set(r.block.subarray(0, n), at);
+    out[i] = { fe: r.fe, block: packed.subarray(at, at + n), ref: r.ref, byteOffset: r.byteOffset };
+    at += n;
+  }
 }
 
 /**
