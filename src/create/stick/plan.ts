@@ -122,7 +122,8 @@ function defaultSize(tree: TreeNode, opts: WindowsStickOptions): Built {
     bytes += n.kind === 'dir' ? 4096 : alignUp(n.content?.byteLength ?? n.size, 4096);
     if (n.children) stack.push(...n.children);
   }
-  let size = alignUp(2 * MIB + bytes * 1.01 + free + bytes / 512, MIB);
+  // FAT32 needs 65,525 clusters: with 512-byte clusters a little over 32 MiB, so no disk below 40 MiB
+  let size = Math.max(40 * MIB, alignUp(2 * MIB + bytes * 1.01 + free + bytes / 512, MIB));
   for (let round = 0; round < 8; round++) {
     try {
       const b = build(tree, size / DISK_BLOCK_SIZE, opts);
