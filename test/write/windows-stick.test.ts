@@ -75,9 +75,9 @@ function udfReference(iso: string): Map<string, string> {
 }
 
 /** Check a written stick image: layout, fsck, mtools + 7-Zip against the ISO's UDF tree. Returns the FAT tree. */
-function checkStick(img: string, iso: string, dir: string, scheme: 'gpt' | 'mbr', expect: (ref: Map<string, string>, got: Map<string, string>) => Map<string, string> = (r) => r): Map<string, string> {
+function checkStick(img: string, iso: string, dir: string, scheme: 'gpt' | 'mbr', expect: (ref: Map<string, string>, got: Map<string, string>) => Map<string, string> = (r) => r, diskByteLength = statSync(img).size): Map<string, string> {
   const dump = JSON.parse(sh('sfdisk', ['--json', img])) as SfdiskJson;
-  const diskSectors = statSync(img).size / 512;
+  const diskSectors = diskByteLength / 512;
   assert.equal(dump.partitiontable.label, scheme === 'gpt' ? 'gpt' : 'dos');
   assert.equal(dump.partitiontable.partitions.length, 1);
   const p = dump.partitiontable.partitions[0]!;
@@ -196,6 +196,127 @@ test('--split-size: install.wim becomes install.swm, install2.swm, …, each wit
     }
     sh('wimlib-imagex', ['verify', path.join(sources, 'install.swm'), `--ref=${path.join(sources, 'install*.swm')}`]);
   } finally {
+    cleanup();
+  }
+});
+
+test('--unattend FILE and --win11-bypass put autounattend.xml at the root; --unattend with --win11-bypass is refused', async (t) => {
+  const iso = await fixture(t);
+  if (!iso) return;
+  const { dir, cleanup } = tmpDir('winstick-unattend');
+  try {
+    const answer = path.join(dir, 'mine.xml');
+    writeFileSync(answer, '<?xml version="1.0"?>\r\n<unattend xmlns="urn:schemas-microsoft-com:unattend"/>\r\n');
+    const a = path.join(dir, 'a.img');
+    const r = runCli(['write', iso, a, '--yes', '--unattend', answer]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(sh('mtype', ['-i', `${a}@@1M`, '::/autounattend.xml'], { env: MTOOLS_ENV }), readFileSync(answer, 'utf8'));
+    const b = path.join(dir, 'b.img');
+    const rb = runCli(['write', iso, b, '--yes', '--win11-bypass']);
+    assert.equal(rb.status, 0, rb.stderr);
+    const xml = sh('mtype', ['-i', `${b}@@1M`, '::/autounattend.xml'], { env: MTOOLS_ENV });
+    for (const v of ['BypassTPMCheck', 'BypassSecureBootCheck', 'BypassRAMCheck']) {
+      assert.match(xml, new RegExp(`<settings pass="windowsPE">[\\s\\S]*reg add HKLM\\\\SYSTEM\\\\Setup\\\\LabConfig /v ${v} /t REG_DWORD /d 1 /f[\\s\\S]*</settings>[\\s\\S]*pass="specialize"`));
+    }
+    assert.match(xml, /<settings pass="specialize">[\s\S]*OOBE \/v BypassNRO \/t REG_DWORD \/d 1/);
+    sh('python3', ['-c', 'import sys, xml.dom.minidom; xml.dom.minidom.parseString(sys.stdin.buffer.read())'], { input: xml }); // well-formed
+    const both = runCli(['write', iso, path.join(dir, 'c.img'), '--yes', '--win11-bypass', '--unattend', answer]);
+    assert.equal(both.status, 2, both.stderr);
+    assert.match(both.stderr, /give one/);
+  } finally {
+    cleanup();
+  }
+});
+
+test('faults: too small (file and device, untouched), corrupted ISO beside its checksum file, a plain ISO with --mode windows: clear refusals, nothing written', async (t) => {
+  const iso = await fixture(t);
+  if (!iso) return;
+  const { dir, cleanup } = tmpDir('winstick-faults');
+  let dev: string | undefined;
+  try {
+    const small = path.join(dir, 'small.img');
+    const r = runCli(['write', iso, small, '--yes', '--size', '36M']);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /the stick is too small: 37748736 bytes, the files need a disk of at least \d+ bytes/);
+    assert.equal(existsSync(small), false, 'nothing created');
+    // a corrupted copy of the ISO with the original's checksum beside it
+    const bad = path.join(dir, 'win.iso');
+    copyFileSync(iso, bad);
+    writeFileSync(path.join(dir, 'SHA256SUMS'), `${sha256Of(iso, statSync(iso).size)}  win.iso\n`);
+    const fd = openSync(bad, 'r+');
+    writeSync(fd, Buffer.from('corrupt'), 0, 7, 3 * MIB);
+    closeSync(fd);
+    const out = path.join(dir, 'out.img');
+    const rc = runCli(['write', bad, out, '--yes']);
+    assert.notEqual(rc.status, 0);
+    assert.match(rc.stderr, /CHECKSUM MISMATCH.*SHA256SUMS.*--force/);
+    assert.equal(existsSync(out), false, 'nothing written');
+    // not Windows media
+    const plain = path.join(dir, 'plain.iso');
+    sh('xorriso', ['-as', 'mkisofs', '-o', plain, path.join(reference?.dir ?? dir, 'support')], { stdio: 'pipe' });
+    const rp = runCli(['write', plain, out, '--yes', '--mode', 'windows']);
+    assert.notEqual(rp.status, 0);
+    assert.match(rp.stderr, /--mode windows needs Windows install media: the image has no UDF file system/);
+    if (!isRoot || !needTools(t, 'losetup')) return;
+    const backing = path.join(dir, 'tiny.bin');
+    writeFileSync(backing, noise(24 * MIB, 7));
+    dev = attachLoop(backing);
+    const before = sha256Of(dev, 24 * MIB);
+    const rd = runCli(['write', iso, dev, '--yes', '--force']);
+    assert.notEqual(rd.status, 0);
+    assert.match(rd.stderr, new RegExp(`${dev} is too small`));
+    assert.equal(sha256Of(dev, 24 * MIB), before, 'the device is untouched');
+  } finally {
+    detachLoop(dev);
+    cleanup();
+  }
+});
+
+test('loop devices: a stick written to a device (partition table re-read, layout, fsck.fat, mtools, 7-Zip), and several sticks at once where one fails mid-way (loop over a full tmpfs)', async (t) => {
+  if (!needRoot(t) || !needTools(t, 'losetup', 'mount', 'umount')) return;
+  const iso = await fixture(t);
+  if (!iso) return;
+  const { dir, cleanup } = tmpDir('winstick-dev');
+  const tmpfs = path.join(dir, 'tmpfs');
+  const devs: string[] = [];
+  try {
+    const goodBacking = path.join(dir, 'good.bin');
+    writeFileSync(goodBacking, noise(96 * MIB, 9)); // stale bytes: the free clusters keep them, FAT ignores them
+    const good = attachLoop(goodBacking, true);
+    devs.push(good);
+    mkdirSync(tmpfs);
+    sh('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', tmpfs]);
+    const sparse = path.join(tmpfs, 'sparse.bin');
+    writeFileSync(sparse, new Uint8Array(0));
+    truncateSync(sparse, 80 * MIB); // an 80 MiB device with 4 MiB of space behind it
+    const failing = attachLoop(sparse);
+    devs.push(failing);
+    const fileTarget = path.join(dir, 'out.img');
+    const r = runCli(['write', iso, good, failing, fileTarget, '--yes', '--force', '--json']);
+    assert.equal(r.status, 1, r.stderr);
+    const s = JSON.parse(r.stdout) as { ok: boolean; windows: { sticks: { targets: string[]; byteLength: number }[] }; targets: { path: string; ok: boolean; phase: string; verified?: boolean; notes: string[]; error?: { message: string } }[] };
+    assert.equal(s.ok, false);
+    assert.equal(s.windows.sticks.length, 3, 'one layout per target size');
+    const [okDev, bad, okFile] = s.targets;
+    assert.equal(bad!.ok, false);
+    assert.equal(bad!.phase, 'writing');
+    assert.match(bad!.error?.message ?? '', /write failed at byte \d+: E(IO|NOSPC)/);
+    for (const x of [okDev!, okFile!]) {
+      assert.equal(x.ok, true, JSON.stringify(x));
+      assert.equal(x.verified, true);
+    }
+    assert.equal(s.windows.sticks.find((k) => k.targets.includes(good))?.byteLength, 96 * MIB, 'the partition runs to the end of the device');
+    // (whether partitions then show up is the kernel's business: some sandboxes' kernels list none)
+    assert.ok(okDev!.notes.some((n) => /re-read the partition table/.test(n)), okDev!.notes.join('; '));
+    checkStick(good, iso, dir, 'gpt', undefined, 96 * MIB);
+    checkStick(fileTarget, iso, dir, 'gpt');
+  } finally {
+    for (const d of devs) detachLoop(d);
+    try {
+      sh('umount', [tmpfs]);
+    } catch {
+      /* not mounted */
+    }
     cleanup();
   }
 });

@@ -148,15 +148,19 @@ export async function planWindowsStick(udfRoot: TreeNode, opts: WindowsStickOpti
   let built: Built;
   if (opts.sectorCount === undefined) built = defaultSize(root, opts);
   else {
+    const tooSmall = (cause?: unknown): IsoKitError => {
+      const need = defaultSize(root, { ...opts, freeByteLength: 0 }).disk.byteLength;
+      return new IsoKitError(ErrorCode.NO_SPACE, `the stick is too small: ${(opts.sectorCount as number) * DISK_BLOCK_SIZE} bytes, the files need a disk of at least ${need} bytes (${Math.ceil(need / MIB)} MiB)`, {
+        ...(cause ? { cause } : {}), data: { byteLength: (opts.sectorCount as number) * DISK_BLOCK_SIZE, neededByteLength: need },
+      });
+    };
+    // below 40 MiB FAT32 itself may not fit (65,525 clusters): say "too small", not a geometry error
+    if (opts.sectorCount * DISK_BLOCK_SIZE < 40 * MIB) throw tooSmall();
     try {
       built = build(root, opts.sectorCount, opts);
     } catch (e) {
-      const missing = missingOf(e);
-      if (missing === undefined) throw e;
-      const need = defaultSize(root, { ...opts, freeByteLength: 0 }).disk.byteLength;
-      throw new IsoKitError(ErrorCode.NO_SPACE, `the stick is too small: ${opts.sectorCount * DISK_BLOCK_SIZE} bytes, the files need a disk of at least ${need} bytes (${Math.ceil(need / MIB)} MiB)`, {
-        cause: e, data: { byteLength: opts.sectorCount * DISK_BLOCK_SIZE, neededByteLength: need },
-      });
+      if (missingOf(e) === undefined) throw e;
+      throw tooSmall(e);
     }
   }
   const { disk, fat } = built;

@@ -38,7 +38,7 @@ export function win11BypassUnattendXml(): string {
   const spec = runSync(1, 'Path', `reg add HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\OOBE /v ${WIN11_OOBE_VALUE} /t REG_DWORD /d 1 /f`);
   return [
     '<?xml version="1.0" encoding="utf-8"?>',
-    '<!-- written by isokit write --win11-bypass: skips the TPM, Secure Boot and RAM checks and the online-account step -->',
+    '<!-- written by isokit write (Windows 11 bypass): skips the TPM, Secure Boot and RAM checks and the online-account step -->',
     '<unattend xmlns="urn:schemas-microsoft-com:unattend">',
     '  <settings pass="windowsPE">',
     `    <component name="Microsoft-Windows-Setup" ${COMPONENT_ATTRS}>`,
