@@ -56,9 +56,7 @@ function contentSource(content: Content | undefined, name: string): ByteSource {
 }
 
 function tooBig(path: string, byteLength: number, extra: string): IsoKitError {
-  return new IsoKitError(ErrorCode.UNSUPPORTED, `${path} is ${sizeText(byteLength)} (${byteLength} bytes): FAT32 holds files of at most 4 GiB − 1 byte; ${extra}`, {
-    structure: 'FatVolume', data: { path, byteLength },
-  });
+  return new IsoKitError(ErrorCode.UNSUPPORTED, `${path} is ${sizeText(byteLength)} (${byteLength} bytes): FAT32 holds files of at most 4 GiB − 1 byte; ${extra}`, { data: { path, byteLength } });
 }
 
 async function splitInstallWim(sources: TreeNode, index: number, path: string, opts: StickTreeOptions, partByteLength: number): Promise<StickSplit> {
@@ -69,8 +67,8 @@ async function splitInstallWim(sources: TreeNode, index: number, path: string, o
       partByteLength, baseName: 'install', ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.createSha1 ? { createSha1: opts.createSha1 } : {}),
     });
   } catch (e) {
-    if (e instanceof IsoKitError && e.code === ErrorCode.UNSUPPORTED) {
-      throw new IsoKitError(ErrorCode.UNSUPPORTED, `${path} must be split for FAT32 but cannot be: ${e.message}`, { cause: e, ...(e.structure ? { structure: e.structure } : {}) });
+    if (e instanceof IsoKitError && e.code !== ErrorCode.ABORTED && e.code !== ErrorCode.IO) {
+      throw new IsoKitError(e.code === ErrorCode.UNSUPPORTED ? e.code : ErrorCode.CORRUPT, `${path} must be split for FAT32 but cannot be: ${e.message}`, { cause: e });
     }
     throw e;
   }
