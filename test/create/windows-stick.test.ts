@@ -19,7 +19,12 @@ const file = (name: string, content: Content, mtimeMs = Date.UTC(2024, 4, 1)): T
 const dir = (name: string, children: TreeNode[]): TreeNode => ({ name, kind: 'dir', size: 0, children, mtimeMs: Date.UTC(2024, 4, 1) });
 const text = (s: string): Content => bytesContent(new TextEncoder().encode(s));
 /** content of a given size that is never read (planning only) */
-const huge = (byteLength: number): Content => ({ byteLength, async *stream() { throw new Error('not read when planning'); } });
+const huge = (byteLength: number): Content => ({
+  byteLength,
+  stream: () => {
+    throw new Error('not read when planning');
+  },
+});
 
 function windowsTree(install: TreeNode): TreeNode {
   return dir('', [
