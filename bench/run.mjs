@@ -20,9 +20,10 @@ import * as list from './lib/suites/list.mjs';
 import * as extract from './lib/suites/extract.mjs';
 import * as hash from './lib/suites/hash.mjs';
 import * as write from './lib/suites/write.mjs';
+import * as windowsStick from './lib/suites/windows-stick.mjs';
 import * as optical from './lib/suites/optical.mjs';
 
-const SUITES = [create, list, extract, hash, write, optical];
+const SUITES = [create, list, extract, hash, write, windowsStick, optical];
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const RESULT_SCHEMA_VERSION = 1;
 

@@ -67,6 +67,8 @@ export interface StickEmitOptions {
   /** reuse chunk buffers (the consumer is done with a chunk when it pulls the next) */
   reuseBuffers?: boolean;
   allocate?: (byteLength: number) => Uint8Array;
+  /** told when the emit is done with one of its chunks (after yielding the parts of it inside the segments, if any) */
+  chunkDone?: (chunk: Uint8Array) => void;
 }
 
 const alignUp = (n: number, a: number): number => Math.ceil(n / a) * a;
@@ -190,5 +192,6 @@ async function* emitSegments(disk: DiskLayout, segments: readonly StickSegment[]
       si++;
     }
     pos = end;
+    opts.chunkDone?.(c);
   }
 }

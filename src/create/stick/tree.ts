@@ -5,7 +5,8 @@
  * Everything FAT32 cannot hold is refused here, before a byte is written, naming the file.
  */
 import { ErrorCode, IsoKitError, type Finding } from '../../errors/index.js';
-import { concatSource, type ByteSource } from '../../io/index.js';
+import { concatSource, isSyncSource, type ByteSource, type SyncByteSource } from '../../io/index.js';
+import type { ContentReader, ReadableContent } from '../engine/index.js';
 import { bytesContent, type Content, type TreeNode } from '../../model/index.js';
 import { WIM_SPLIT_DEFAULT_PART_BYTE_LENGTH, planWimSplit, type Sha1Factory, type WimSplitPlan } from '../../formats/wim/index.js';
 import { FAT_MAX_FILE_BYTES } from '../fat/index.js';
@@ -40,9 +41,38 @@ export interface StickTree {
 const GIB = 2 ** 30;
 const sizeText = (n: number): string => (n >= GIB ? `${(n / GIB).toFixed(2)} GiB` : `${(n / 2 ** 20).toFixed(1)} MiB`);
 
-/** Directories copied (new objects), files shared: the ISO's tree is never changed. */
+/**
+ * A file stored as ranges of a source that reads synchronously (a local ISO): read straight into the output
+ * chunk at emit (one copy, no buffer per read) instead of through `stream`.
+ */
+function readableRanges(content: Content): Content {
+  const ranges = content.ranges;
+  if (!ranges?.length || !ranges.every((r) => isSyncSource(r.source))) return content;
+  const reader: ContentReader = {
+    read(dest, destOffset, byteLength, position) {
+      let base = 0;
+      for (const r of ranges) {
+        if (position < base + r.byteLength) {
+          const off = position - base;
+          const n = Math.min(byteLength, r.byteLength - off);
+          return (r.source as SyncByteSource).readIntoSync(r.byteOffset + off, dest.subarray(destOffset, destOffset + n));
+        }
+        base += r.byteLength;
+      }
+      return 0;
+    },
+    close: () => undefined,
+  };
+  const out: ReadableContent = {
+    byteLength: content.byteLength, ranges, stream: (opts) => content.stream(opts), openReader: () => reader,
+    ...(content.identity !== undefined ? { identity: content.identity } : {}),
+  };
+  return out;
+}
+
+/** Directories and file nodes copied (new objects, contents shared): the ISO's tree is never changed. */
 function copyDirs(n: TreeNode): TreeNode {
-  if (n.kind !== 'dir') return n;
+  if (n.kind !== 'dir') return n.content ? { ...n, content: readableRanges(n.content) } : n;
   return { ...n, children: (n.children ?? []).map(copyDirs) };
 }
 

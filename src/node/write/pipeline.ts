@@ -106,19 +106,39 @@ function openTargets(paths: string[], opts: WriteTargetsOptions, totalBytes: num
   });
 }
 
-/** Stream the image to every target. */
-async function writePhase(reader: ImageReader, targets: Live[], opts: WriteTargetsOptions, digests: BlockDigests | undefined): Promise<number> {
-  const chunk = opts.chunkByteLength ?? DEFAULT_CHUNK;
-  const pool = new AlignedPool(chunk, 4 + 2 * targets.length);
-  const held = alignedBuffer(HOLD_BACK);
-  let heldLength = 0;
-  // Zero the first MiB first: an interrupted write leaves no stale partition table behind.
-  const zeros = alignedBuffer(Math.min(HOLD_BACK, reader.info.byteLength ?? HOLD_BACK));
-  for (const t of targets) queueWrite(t, 0, zeros, () => undefined);
-  let offset = 0;
-  while (true) {
-    if (opts.signal?.aborted) throw new IsoKitError(ErrorCode.ABORTED, 'aborted', { cause: opts.signal.reason });
-    if (targets.every((t) => t.error)) break;
+interface SourceChunk {
+  readonly data: Uint8Array;
+  /** call when every target is done with it */
+  readonly done: () => void;
+  /** no more chunks after this one */
+  readonly last: boolean;
+}
+
+/**
+ * The image's chunks: filled into the pool's buffers, or — a reader that makes its own buffers (`nextChunk`) —
+ * taken as they come, at most `limit` in flight (the pool's backpressure).
+ */
+function chunkSource(reader: ImageReader, pool: AlignedPool, limit: number): () => Promise<SourceChunk | undefined> {
+  if (reader.nextChunk) {
+    const nextChunk = reader.nextChunk.bind(reader);
+    let inFlight = 0;
+    let wake: (() => void) | undefined;
+    const release = reader.releaseChunk?.bind(reader);
+    return async () => {
+      while (inFlight >= limit) await new Promise<void>((r) => (wake = r));
+      const data = await nextChunk();
+      if (!data) return undefined;
+      inFlight++;
+      const done = () => {
+        inFlight--;
+        release?.(data);
+        wake?.();
+        wake = undefined;
+      };
+      return { data, done, last: false };
+    };
+  }
+  return async () => {
     const buf = await pool.acquire();
     let n: number;
     try {
@@ -129,9 +149,30 @@ async function writePhase(reader: ImageReader, targets: Live[], opts: WriteTarge
     }
     if (n === 0) {
       pool.release(buf);
-      break;
+      return undefined;
     }
-    const data = buf.subarray(0, n);
+    return { data: buf.subarray(0, n), done: () => pool.release(buf), last: n < pool.chunkByteLength };
+  };
+}
+
+/** Stream the image to every target. */
+async function writePhase(reader: ImageReader, targets: Live[], opts: WriteTargetsOptions, digests: BlockDigests | undefined): Promise<number> {
+  const chunk = opts.chunkByteLength ?? DEFAULT_CHUNK;
+  const pool = new AlignedPool(chunk, 4 + 2 * targets.length);
+  const held = alignedBuffer(HOLD_BACK);
+  let heldLength = 0;
+  // Zero the first MiB first: an interrupted write leaves no stale partition table behind.
+  const zeros = alignedBuffer(Math.min(HOLD_BACK, reader.info.byteLength ?? HOLD_BACK));
+  for (const t of targets) queueWrite(t, 0, zeros, () => undefined);
+  let offset = 0;
+  const next = chunkSource(reader, pool, 4 + 2 * targets.length);
+  while (true) {
+    if (opts.signal?.aborted) throw new IsoKitError(ErrorCode.ABORTED, 'aborted', { cause: opts.signal.reason });
+    if (targets.every((t) => t.error)) break;
+    const got = await next();
+    if (!got) break;
+    const { data, done, last } = got;
+    const n = data.length;
     digests?.add(data);
     let start = 0;
     if (offset < HOLD_BACK) {
@@ -142,12 +183,12 @@ async function writePhase(reader: ImageReader, targets: Live[], opts: WriteTarge
     const pieces = targetPieces(reader.disk?.segments, offset + start, n - start);
     let refs = targets.length * pieces.length;
     const release = () => {
-      if (--refs === 0) pool.release(buf);
+      if (--refs === 0) done();
     };
-    if (!refs) pool.release(buf);
+    if (!refs) done();
     for (const [at, from, len] of pieces) for (const t of targets) queueWrite(t, at, data.subarray(start + from, start + from + len), release, offset + start + from + len);
     offset += n;
-    if (n < pool.chunkByteLength) break;
+    if (last) break;
   }
   await Promise.all(targets.map((t) => t.tail));
   digests?.close();

@@ -76,6 +76,13 @@ export interface ImageReader {
   readonly bytesRead: number;
   /** fill `buf` with the next image bytes; returns how many (less than buf.length only at the end) */
   fill(buf: Uint8Array): Promise<number>;
+  /**
+   * Alternative to `fill` for readers that make their own buffers (no copy): the next bytes in a new buffer
+   * the caller keeps, or undefined at the end. Used instead of `fill` when present.
+   */
+  nextChunk?(): Promise<Uint8Array | undefined>;
+  /** told when every target is done with a chunk from `nextChunk` (the reader may reuse its buffer) */
+  releaseChunk?(chunk: Uint8Array): void;
   /** after the end: checks the on-the-fly digest (throws VERIFY_FAILED on a mismatch) and returns it */
   finish(): { algorithm: string; hex: string } | undefined;
   /** rereadable sources: read `buf.length` bytes at `byteOffset` */

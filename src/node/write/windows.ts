@@ -127,17 +127,44 @@ export class StickImageReader implements ImageReader {
   private readonly writing: EmitCursor;
   private readonly checking: EmitCursor;
   private tail: Promise<unknown> = Promise.resolve();
+  private readonly chunks: AsyncGenerator<Uint8Array, void, undefined>;
+  private produced = 0;
+  /** chunk buffers recycled once the emit and every write are done with them (no fresh pages per chunk) */
+  private readonly free: Uint8Array[] = [];
+  private readonly holds = new Map<ArrayBufferLike, { full: Uint8Array; n: number }>();
+  private readonly allocate = (byteLength: number): Uint8Array => {
+    const b = this.free.pop() ?? alignedBuffer(byteLength);
+    this.holds.set(b.buffer, { full: b, n: 1 }); // the emit's own hold, released by chunkDone
+    return b;
+  };
   constructor(isoPath: string, readonly stick: WindowsStickLayout, signal?: AbortSignal) {
     this.info = { name: isoPath, kind: 'file', byteLength: stick.writtenByteLength, byteLengthExact: true, rereadable: true, sizeHow: 'planned Windows stick' };
     this.disk = { byteLength: stick.byteLength, segments: stick.segments };
     this.writing = new EmitCursor(stick, signal);
     this.checking = new EmitCursor(stick, signal);
+    this.chunks = stick.emit({ chunkByteLength: 4 << 20, reuseBuffers: false, allocate: this.allocate, chunkDone: (c) => this.releaseChunk(c), ...(signal ? { signal } : {}) });
   }
   get bytesRead(): number {
-    return this.writing.pos;
+    return this.produced + this.writing.pos;
   }
   fill(buf: Uint8Array): Promise<number> {
     return this.writing.read(buf);
+  }
+  /** The emit's own chunks (fresh aligned buffers, no copy). */
+  async nextChunk(): Promise<Uint8Array | undefined> {
+    const r = await this.chunks.next();
+    if (r.done) return undefined;
+    this.produced += r.value.length;
+    const h = this.holds.get(r.value.buffer);
+    if (h) h.n++;
+    return r.value;
+  }
+  /** A chunk from `nextChunk` (or the emit's own) is no longer used. */
+  releaseChunk(chunk: Uint8Array): void {
+    const h = this.holds.get(chunk.buffer);
+    if (!h || --h.n > 0) return;
+    this.holds.delete(chunk.buffer);
+    if (h.full.length === 4 << 20 && this.free.length < 16) this.free.push(h.full);
   }
   finish(): undefined {
     return undefined;
@@ -152,6 +179,6 @@ export class StickImageReader implements ImageReader {
     return p;
   }
   async close(): Promise<void> {
-    await Promise.all([this.writing.close(), this.checking.close()]);
+    await Promise.all([this.writing.close(), this.checking.close(), this.chunks.return()]);
   }
 }
