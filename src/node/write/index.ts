@@ -103,7 +103,8 @@ function refuse(problems: { target: string; problems: TargetProblem[] }[]): IsoK
 /** Windows install media in a local ISO (mode auto: when it has a UDF volume; mode windows: required). */
 async function findWindows(req: WriteRequest, source: WriteSourceInfo, inspection: ImageInspection): Promise<OpenedWindowsMedia | undefined> {
   const mode = req.mode ?? 'auto';
-  if (mode === 'raw' || (mode === 'auto' && !inspection.udf)) return undefined;
+  // auto: only an ISO with a UDF volume and no MBR/GPT (a hybrid ISO boots raw from USB as it is)
+  if (mode === 'raw' || (mode === 'auto' && (!inspection.udf || inspection.kind === 'hybrid-iso' || inspection.kind === 'disk-image'))) return undefined;
   if (source.kind !== 'file' || source.compression) {
     if (mode === 'auto') return undefined;
     throw new IsoKitError(ErrorCode.UNSUPPORTED, `${source.name}: a Windows stick is built from a local, uncompressed .iso file (its UDF tree is read at random); ${source.kind === 'url' ? 'download it first' : 'decompress it first'}`);
@@ -134,7 +135,8 @@ interface WindowsState {
 /** Plan the sticks: one layout per target size (files: --size or the default image size). */
 async function planWindowsTargets(req: WriteRequest, opened: OpenedWindowsMedia, targets: WriteTarget[]): Promise<{ state: WindowsState; minimum: number }> {
   const opts = stickOptions(req.windows ?? {}, opened.label, req.signal);
-  const minimum = (await planStick(opened.media, { ...opts, freeByteLength: 0 }, undefined)).byteLength;
+  // the smallest stick that holds the files: only devices are checked against it (files get their own size)
+  const minimum = targets.some((t) => t.kind === 'device') ? (await planStick(opened.media, { ...opts, freeByteLength: 0 }, undefined)).byteLength : 0;
   const bySize = new Map<string, { stick: WindowsStickLayout; targets: string[] }>();
   const sticks = new Map<string, WindowsStickLayout>();
   for (const t of targets) {
@@ -196,7 +198,7 @@ async function planChecked(req: WriteRequest, source: WriteSourceInfo, inspectio
   if (dups.length) throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `the same target is listed twice: ${dups.join(', ')}`);
   const targets = req.targets.map((t) => describeTarget(t, req.drives ?? {}));
   const win = opened ? await planWindowsTargets(req, opened, targets) : undefined;
-  const needed = win ? win.minimum : source.byteLength;
+  const needed = win ? win.minimum || undefined : source.byteLength;
   const problems = targets
     .map((t) => ({
       target: t.path,

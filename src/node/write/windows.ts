@@ -164,7 +164,7 @@ export class StickImageReader implements ImageReader {
     const h = this.holds.get(chunk.buffer);
     if (!h || --h.n > 0) return;
     this.holds.delete(chunk.buffer);
-    if (h.full.length === 4 << 20 && this.free.length < 16) this.free.push(h.full);
+    if (h.full.length === 4 << 20 && this.free.length < 8) this.free.push(h.full);
   }
   finish(): undefined {
     return undefined;
