@@ -20,10 +20,11 @@ import * as list from './lib/suites/list.mjs';
 import * as extract from './lib/suites/extract.mjs';
 import * as hash from './lib/suites/hash.mjs';
 import * as write from './lib/suites/write.mjs';
+import * as windowsStick from './lib/suites/windows-stick.mjs';
 import * as optical from './lib/suites/optical.mjs';
 import * as udf from './lib/suites/udf.mjs';
 
-const SUITES = [create, list, extract, hash, write, optical, udf];
+const SUITES = [create, list, extract, hash, write, windowsStick, optical, udf];
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const RESULT_SCHEMA_VERSION = 1;
 
