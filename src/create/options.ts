@@ -57,7 +57,21 @@ export interface BuildOptions {
   paddingBlockCount?: number;
   /** Hooks for bootable images (system area, extra descriptors/regions, file-content patches). */
   boot?: BootHook;
+  /**
+   * Add a UDF file system describing the same file data (a bridge image, like `genisoimage -udf` and Windows
+   * media): true for UDF 1.02, or the revision. Default: no UDF.
+   */
+  udf?: boolean | UdfRevision;
+  /**
+   * Record symbolic links, devices, FIFOs and sockets in the UDF tree too (Linux reads them). Default false: like
+   * Joliet, UDF then holds files and directories only — 7-Zip refuses to open a UDF volume with any other kind.
+   */
+  udfSpecialFiles?: boolean;
 }
+
+/** UDF revisions the writer offers: 1.02 (Windows media, File Entries), 2.01 (NSR03), 2.50 (Extended File Entries and a metadata partition). */
+export type UdfRevision = '1.02' | '2.01' | '2.50';
+export const UDF_REVISIONS: readonly UdfRevision[] = ['1.02', '2.01', '2.50'];
 
 export interface ResolvedOptions {
   readonly isoLevel: IsoLevel;
@@ -82,6 +96,9 @@ export interface ResolvedOptions {
   readonly contentKeys: ReadonlyMap<TreeNode, string> | undefined;
   readonly paddingBlockCount: number;
   readonly boot: BootHook | undefined;
+  /** the UDF revision as recorded (0x0102, 0x0201, 0x0250), or undefined for no UDF */
+  readonly udfRevision: number | undefined;
+  readonly udfSpecialFiles: boolean;
 }
 
 export const DEFAULT_APPLICATION_ID = 'ISOKIT';
@@ -122,7 +139,16 @@ export function resolveOptions(o: BuildOptions, root: TreeNode): ResolvedOptions
     contentKeys: o.contentKeys,
     paddingBlockCount: padding,
     boot: o.boot,
+    udfRevision: udfRevisionOf(o.udf),
+    udfSpecialFiles: o.udfSpecialFiles ?? false,
   };
+}
+
+function udfRevisionOf(udf: BuildOptions['udf']): number | undefined {
+  if (udf === undefined || udf === false) return undefined;
+  const rev = udf === true ? '1.02' : udf;
+  if (!UDF_REVISIONS.includes(rev)) throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `UDF revision must be ${UDF_REVISIONS.join(', ')}, got ${String(rev)}`);
+  return parseInt(rev.replace('.', ''), 16);
 }
 
 function newestMtime(root: TreeNode): number | undefined {

@@ -8,6 +8,7 @@
  * whatever `BootHook.regions` adds before any of them (or at 'end').
  */
 import { ErrorCode, IsoKitError } from '../errors/index.js';
+import { formatUdfRevision } from '../formats/udf/index.js';
 import type { TreeNode } from '../model/index.js';
 import { planLayout } from './engine/index.js';
 import { fileDataRegion } from './files/file-data.js';
@@ -15,6 +16,8 @@ import type { RegionSlot } from './hooks.js';
 import { iso9660Regions, prepareIso9660 } from './iso9660/group.js';
 import { resolveOptions, type BuildOptions } from './options.js';
 import { buildTree, pathOf } from './tree.js';
+import { udfSlots } from './udf/group.js';
+import { prepareUdf } from './udf/state.js';
 import { BLOCK_SIZE, type ImageLayout, type ImageRegion } from './types.js';
 
 /** The image's own regions in order, with the slots of other groups inserted before their anchors. */
@@ -38,7 +41,8 @@ export function planImage(tree: TreeNode, options: BuildOptions = {}): ImageLayo
   const planTree = buildTree(tree, o);
   const iso = prepareIso9660(planTree, o);
   const own = iso9660Regions(iso, fileDataRegion(planTree, BLOCK_SIZE));
-  const slots = o.boot?.regions?.({ options: o, iso }) ?? [];
+  const udf = o.udfRevision !== undefined ? prepareUdf(planTree, o) : undefined;
+  const slots = [...(udf ? udfSlots(udf) : []), ...(o.boot?.regions?.({ options: o, iso }) ?? [])];
   const regions = regionList(own, slots);
   const planned = planLayout(regions, { blockSize: BLOCK_SIZE });
   if (planned.blockCount > 0xffffffff) throw new IsoKitError(ErrorCode.UNSUPPORTED, `${planned.blockCount} blocks do not fit the 32-bit volume space size`);
@@ -84,6 +88,7 @@ export function describeLayout(layout: ImageLayout): Record<string, unknown> {
     isoLevel: layout.options.isoLevel,
     joliet: layout.options.joliet !== false,
     rockRidge: layout.options.rockRidge ? layout.options.rripVersion : false,
+    udf: layout.options.udfRevision !== undefined ? formatUdfRevision(layout.options.udfRevision) : false,
     volumeId: layout.options.volumeId,
     regions: layout.regions.map((r) => ({ name: r.name, lba: r.lba, blockCount: r.blockCount, byteOffset: r.lba * layout.blockSize, byteLength: r.blockCount * layout.blockSize })),
     findings: layout.findings,
