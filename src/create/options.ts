@@ -67,7 +67,16 @@ export interface BuildOptions {
    * Joliet, UDF then holds files and directories only — 7-Zip refuses to open a UDF volume with any other kind.
    */
   udfSpecialFiles?: boolean;
+  /**
+   * Files of 4 GiB and more in the ISO 9660 (and Joliet, Rock Ridge) tree: 'multi-extent' (default: several
+   * records of 4 GiB − 2 KiB, ISO level 3 or 4), 'leave-out' (only UDF lists them) or 'limited-size' (one record
+   * with the size's low 32 bits, genisoimage's `-allow-limited-size`: ISO 9660 readers see a wrong size). The
+   * last two need `udf`; the data is stored once either way.
+   */
+  isoLargeFiles?: IsoLargeFiles;
 }
+
+export type IsoLargeFiles = 'multi-extent' | 'leave-out' | 'limited-size';
 
 /** UDF revisions the writer offers: 1.02 (Windows media, File Entries), 2.01 (NSR03), 2.50 (Extended File Entries and a metadata partition). */
 export type UdfRevision = '1.02' | '2.01' | '2.50';
@@ -99,6 +108,7 @@ export interface ResolvedOptions {
   /** the UDF revision as recorded (0x0102, 0x0201, 0x0250), or undefined for no UDF */
   readonly udfRevision: number | undefined;
   readonly udfSpecialFiles: boolean;
+  readonly isoLargeFiles: IsoLargeFiles;
 }
 
 export const DEFAULT_APPLICATION_ID = 'ISOKIT';
@@ -141,7 +151,15 @@ export function resolveOptions(o: BuildOptions, root: TreeNode): ResolvedOptions
     boot: o.boot,
     udfRevision: udfRevisionOf(o.udf),
     udfSpecialFiles: o.udfSpecialFiles ?? false,
+    isoLargeFiles: largeFilesOf(o),
   };
+}
+
+function largeFilesOf(o: BuildOptions): IsoLargeFiles {
+  const v = o.isoLargeFiles ?? 'multi-extent';
+  if (v !== 'multi-extent' && v !== 'leave-out' && v !== 'limited-size') throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `isoLargeFiles must be multi-extent, leave-out or limited-size, got ${String(v)}`);
+  if (v !== 'multi-extent' && (o.udf === undefined || o.udf === false)) throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `isoLargeFiles '${v}' needs UDF (the files are only complete there)`);
+  return v;
 }
 
 function udfRevisionOf(udf: BuildOptions['udf']): number | undefined {
