@@ -69,11 +69,14 @@ test('create --udf --dry-run --json: the exact size before the first byte, the U
   }
 });
 
-test('create: --udf-rev must be 1.02, 2.01 or 2.50; --udf-special-files needs --udf', () => {
+test('create: --udf-rev must be 1.02, 2.01 or 2.50; --udf-special-files and --iso-large-files leave-out need --udf', () => {
   const r = runCli(['create', '.', '-o', '/dev/null', '--udf-rev', '2.60']);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /--udf-rev must be 1\.02, 2\.01, 2\.50/);
   const s = runCli(['create', '.', '-o', '/dev/null', '--udf-special-files']);
   assert.equal(s.status, 2);
   assert.match(s.stderr, /needs --udf/);
+  const l = runCli(['create', '.', '-o', '/dev/null', '--iso-large-files', 'leave-out']);
+  assert.equal(l.status, 2);
+  assert.match(l.stderr, /--iso-large-files leave-out needs --udf/);
 });

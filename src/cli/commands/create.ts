@@ -29,6 +29,8 @@ options:
       --dedup             store identical file contents once
       --udf               add a UDF file system over the same file data (a bridge image, as on Windows media)
       --udf-rev REV       UDF revision: 1.02 (default, Windows media), 2.01, 2.50 (metadata partition); implies --udf
+      --iso-large-files multi-extent|leave-out|limited-size  files of 4 GiB and more in ISO 9660 (with --udf):
+                          multi-extent records (default), only in UDF, or genisoimage's -allow-limited-size
       --udf-special-files also record symbolic links, devices, FIFOs and sockets in UDF (Linux reads them;
                           7-Zip then refuses the UDF volume); default: UDF holds files and directories only
       --date DATE         build date (ISO 8601 or seconds since 1970); file times after it are clamped;
@@ -65,6 +67,7 @@ const OPTIONS = {
   udf: { type: 'boolean' },
   'udf-rev': { type: 'string' },
   'udf-special-files': { type: 'boolean' },
+  'iso-large-files': { type: 'string' },
   date: { type: 'string' },
   strict: { type: 'boolean' },
   fsync: { type: 'boolean' },
@@ -107,7 +110,11 @@ function imageOptions(v: Values) {
   if (v['no-joliet'] && (v['joliet-long'] || v['joliet-utf16'])) throw new UsageError(`--no-joliet and --joliet-${v['joliet-long'] ? 'long' : 'utf16'} contradict each other`);
   const udfRev = v['udf-rev'];
   if (udfRev !== undefined && !UDF_REVISIONS.includes(udfRev as UdfRevision)) throw new UsageError(`--udf-rev must be ${UDF_REVISIONS.join(', ')}, got "${udfRev}"`);
-  if (v['udf-special-files'] && !v.udf && !udfRev) throw new UsageError('--udf-special-files needs --udf');
+  const udf = !!(v.udf || udfRev);
+  if (v['udf-special-files'] && !udf) throw new UsageError('--udf-special-files needs --udf');
+  const large = v['iso-large-files'];
+  if (large !== undefined && !['multi-extent', 'leave-out', 'limited-size'].includes(large)) throw new UsageError(`--iso-large-files must be multi-extent, leave-out or limited-size, got "${large}"`);
+  if (large !== undefined && large !== 'multi-extent' && !udf) throw new UsageError(`--iso-large-files ${large} needs --udf`);
   return {
     ...volumeIdsFromArgs(v),
     ...(isoLevel ? { isoLevel } : {}),
@@ -118,6 +125,7 @@ function imageOptions(v: Values) {
     relocateDeepDirectories: !!v['relocate-deep'],
     ...(udfRev || v.udf ? { udf: (udfRev as UdfRevision | undefined) ?? true } : {}),
     ...(v['udf-special-files'] ? { udfSpecialFiles: true } : {}),
+    ...(large ? { isoLargeFiles: large as 'multi-extent' | 'leave-out' | 'limited-size' } : {}),
   };
 }
 
