@@ -74,7 +74,16 @@ export interface BuildOptions {
    * last two need `udf`; the data is stored once either way.
    */
   isoLargeFiles?: IsoLargeFiles;
+  /**
+   * The Windows media layout (oscdimg -u2): the file tree only in UDF, the ISO 9660 / Joliet / Rock Ridge trees
+   * hold one text file telling readers without UDF what the disc is. El Torito boot images are still the tree's
+   * files (the entries point at the extents UDF lists). Implies `udf` (1.02 unless given). Default: off.
+   */
+  udfOnly?: boolean | { readonly readmeName?: string; readonly readme?: string | Uint8Array };
 }
+
+/** The text oscdimg puts into the ISO 9660 side of a UDF-only image (the Windows media README.TXT). */
+export const UDF_ONLY_README = 'This disc contains a "UDF" file system and requires an operating system\r\nthat supports the ISO-13346 "UDF" file system specification.\r\n';
 
 export type IsoLargeFiles = 'multi-extent' | 'leave-out' | 'limited-size';
 
@@ -109,6 +118,8 @@ export interface ResolvedOptions {
   readonly udfRevision: number | undefined;
   readonly udfSpecialFiles: boolean;
   readonly isoLargeFiles: IsoLargeFiles;
+  /** the ISO 9660 side's only file when the tree is in UDF only */
+  readonly udfOnly: { readonly name: string; readonly bytes: Uint8Array } | undefined;
 }
 
 export const DEFAULT_APPLICATION_ID = 'ISOKIT';
@@ -149,7 +160,8 @@ export function resolveOptions(o: BuildOptions, root: TreeNode): ResolvedOptions
     contentKeys: o.contentKeys,
     paddingBlockCount: padding,
     boot: o.boot,
-    udfRevision: udfRevisionOf(o.udf),
+    udfRevision: udfRevisionOf(o.udf ?? (o.udfOnly ? true : undefined)),
+    udfOnly: udfOnlyOf(o.udfOnly),
     udfSpecialFiles: o.udfSpecialFiles ?? false,
     isoLargeFiles: largeFilesOf(o),
   };
@@ -158,8 +170,17 @@ export function resolveOptions(o: BuildOptions, root: TreeNode): ResolvedOptions
 function largeFilesOf(o: BuildOptions): IsoLargeFiles {
   const v = o.isoLargeFiles ?? 'multi-extent';
   if (v !== 'multi-extent' && v !== 'leave-out' && v !== 'limited-size') throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `isoLargeFiles must be multi-extent, leave-out or limited-size, got ${String(v)}`);
-  if (v !== 'multi-extent' && (o.udf === undefined || o.udf === false)) throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `isoLargeFiles '${v}' needs UDF (the files are only complete there)`);
+  if (v !== 'multi-extent' && (o.udf === undefined || o.udf === false) && !o.udfOnly) throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `isoLargeFiles '${v}' needs UDF (the files are only complete there)`);
   return v;
+}
+
+function udfOnlyOf(v: BuildOptions['udfOnly']): ResolvedOptions['udfOnly'] {
+  if (!v) return undefined;
+  const o = v === true ? {} : v;
+  const name = o.readmeName ?? 'README.TXT';
+  if (!name || name.includes('/')) throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `bad README name ${JSON.stringify(name)}`);
+  const text = o.readme ?? UDF_ONLY_README;
+  return { name, bytes: typeof text === 'string' ? new TextEncoder().encode(text) : text };
 }
 
 function udfRevisionOf(udf: BuildOptions['udf']): number | undefined {

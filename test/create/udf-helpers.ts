@@ -114,3 +114,9 @@ export async function partitionProblems(bytes: Uint8Array, info: UdfinfoReport):
   for (const f of findings.list) if (f.severity !== 'info') p.push(`isokit reader: ${f.code} ${f.message}`);
   return p;
 }
+
+/** El Torito entries from `xorriso -report_el_torito plain`: platform and LBA of each boot image. */
+export function elToritoEntries(image: string): { platform: string; lba: number; loadSize: number }[] {
+  const r = spawnSync('xorriso', ['-indev', image, '-report_el_torito', 'plain'], { encoding: 'utf8' });
+  return [...r.stdout.matchAll(/^El Torito boot img :\s+\d+\s+(\S+)\s+\S+\s+\S+\s+\S+\s+\S+\s+(\d+)\s+(\d+)\s*$/gm)].map((m) => ({ platform: m[1] as string, loadSize: Number(m[2]), lba: Number(m[3]) }));
+}

@@ -4,6 +4,7 @@ import { BOOT_USAGE, bootSpecFromArgs, splitBootArgs } from '../create-boot-args
 import { VOLUME_OPTIONS, volumeIdsFromArgs } from '../volume-args.js';
 import type { UdfRevision } from '../../create/options.js';
 import type { CreateReport } from '../../node/create.js';
+import { readFileSync } from 'node:fs';
 
 export const summary = 'create an ISO image (Rock Ridge + Joliet) from folders and files';
 export const usage = `usage: isokit create SRC… -o OUT.iso [-V LABEL] [options]
@@ -31,6 +32,9 @@ options:
       --udf-rev REV       UDF revision: 1.02 (default, Windows media), 2.01, 2.50 (metadata partition); implies --udf
       --iso-large-files multi-extent|leave-out|limited-size  files of 4 GiB and more in ISO 9660 (with --udf):
                           multi-extent records (default), only in UDF, or genisoimage's -allow-limited-size
+      --udf-only          the Windows media layout: the tree only in UDF, ISO 9660 and Joliet hold one README.TXT
+                          (boot images are still found in the tree); implies --udf
+      --iso-readme FILE   the README's text for --udf-only (default: the text Windows media carry)
       --udf-special-files also record symbolic links, devices, FIFOs and sockets in UDF (Linux reads them;
                           7-Zip then refuses the UDF volume); default: UDF holds files and directories only
       --date DATE         build date (ISO 8601 or seconds since 1970); file times after it are clamped;
@@ -68,6 +72,8 @@ const OPTIONS = {
   'udf-rev': { type: 'string' },
   'udf-special-files': { type: 'boolean' },
   'iso-large-files': { type: 'string' },
+  'udf-only': { type: 'boolean' },
+  'iso-readme': { type: 'string' },
   date: { type: 'string' },
   strict: { type: 'boolean' },
   fsync: { type: 'boolean' },
@@ -110,7 +116,8 @@ function imageOptions(v: Values) {
   if (v['no-joliet'] && (v['joliet-long'] || v['joliet-utf16'])) throw new UsageError(`--no-joliet and --joliet-${v['joliet-long'] ? 'long' : 'utf16'} contradict each other`);
   const udfRev = v['udf-rev'];
   if (udfRev !== undefined && !UDF_REVISIONS.includes(udfRev as UdfRevision)) throw new UsageError(`--udf-rev must be ${UDF_REVISIONS.join(', ')}, got "${udfRev}"`);
-  const udf = !!(v.udf || udfRev);
+  const udf = !!(v.udf || udfRev || v['udf-only']);
+  if (v['iso-readme'] !== undefined && !v['udf-only']) throw new UsageError('--iso-readme needs --udf-only');
   if (v['udf-special-files'] && !udf) throw new UsageError('--udf-special-files needs --udf');
   const large = v['iso-large-files'];
   if (large !== undefined && !['multi-extent', 'leave-out', 'limited-size'].includes(large)) throw new UsageError(`--iso-large-files must be multi-extent, leave-out or limited-size, got "${large}"`);
@@ -123,7 +130,8 @@ function imageOptions(v: Values) {
     rockRidge: !v['no-rock-ridge'],
     ...(v.rrip ? { rripVersion: v.rrip as '1.10' | '1.12' } : {}),
     relocateDeepDirectories: !!v['relocate-deep'],
-    ...(udfRev || v.udf ? { udf: (udfRev as UdfRevision | undefined) ?? true } : {}),
+    ...(udf ? { udf: (udfRev as UdfRevision | undefined) ?? true } : {}),
+    ...(v['udf-only'] ? { udfOnly: v['iso-readme'] !== undefined ? { readme: readFileSync(v['iso-readme']) } : true } : {}),
     ...(v['udf-special-files'] ? { udfSpecialFiles: true } : {}),
     ...(large ? { isoLargeFiles: large as 'multi-extent' | 'leave-out' | 'limited-size' } : {}),
   };
