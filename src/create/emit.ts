@@ -24,7 +24,7 @@ export interface EmitOptions extends ChunkOptions {
 export function imagePatches(layout: ImageLayout): Patch[] {
   const out: Patch[] = [];
   for (const p of layout.options.boot?.patches?.(layout) ?? []) {
-    const d = layout.iso.tree.byNode.get(p.node)?.data;
+    const d = layout.tree.byNode.get(p.node)?.data;
     if (!d || p.byteOffset < 0 || p.byteOffset + p.bytes.length > d.byteLength) {
       throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `content patch at byte ${p.byteOffset} (+${p.bytes.length}) does not fit in ${p.node.name}`);
     }
@@ -36,7 +36,7 @@ export function imagePatches(layout: ImageLayout): Patch[] {
 export async function* emitImage(layout: ImageLayout, opts: EmitOptions = {}): AsyncGenerator<Uint8Array, void, undefined> {
   const out = chunkWriterFor(layout, opts);
   const patches = imagePatches(layout);
-  const data = layout.iso.tree.data;
+  const data = layout.storedData;
   // started before the first region, so that the file data is read while the directories are serialized
   const fileData = data.length ? opts.fileData?.(data, opts.signal ? { signal: opts.signal } : {}) : undefined;
   let files = 0;

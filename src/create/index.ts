@@ -6,7 +6,8 @@
 export { planImage, describeLayout } from './plan.js';
 export { emitImage, type EmitOptions } from './emit.js';
 export { imageRuns, runByteLength, type ImageRun, type ImageRunOptions } from './runs.js';
-export type { BuildOptions, ResolvedOptions, IsoLevel } from './options.js';
+export type { BuildOptions, ResolvedOptions, IsoLevel, UdfRevision } from './options.js';
+export { UDF_REVISIONS } from './options.js';
 export type { BootHook, ContentPatch, RegionName, RegionSlot, ImagePlanView } from './hooks.js';
 export type { ImageLayout, ImageRegion, ImageEmitContext, LayoutStats } from './types.js';
 export { BLOCK_SIZE } from './types.js';

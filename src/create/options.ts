@@ -57,7 +57,39 @@ export interface BuildOptions {
   paddingBlockCount?: number;
   /** Hooks for bootable images (system area, extra descriptors/regions, file-content patches). */
   boot?: BootHook;
+  /**
+   * Add a UDF file system describing the same file data (a bridge image, like `genisoimage -udf` and Windows
+   * media): true for UDF 1.02, or the revision. Default: no UDF.
+   */
+  udf?: boolean | UdfRevision;
+  /**
+   * Record symbolic links, devices, FIFOs and sockets in the UDF tree too (Linux reads them). Default false: like
+   * Joliet, UDF then holds files and directories only — 7-Zip refuses to open a UDF volume with any other kind.
+   */
+  udfSpecialFiles?: boolean;
+  /**
+   * Files of 4 GiB and more in the ISO 9660 (and Joliet, Rock Ridge) tree: 'multi-extent' (default: several
+   * records of 4 GiB − 2 KiB, ISO level 3 or 4), 'leave-out' (only UDF lists them) or 'limited-size' (one record
+   * with the size's low 32 bits, genisoimage's `-allow-limited-size`: ISO 9660 readers see a wrong size). The
+   * last two need `udf`; the data is stored once either way.
+   */
+  isoLargeFiles?: IsoLargeFiles;
+  /**
+   * The Windows media layout (oscdimg -u2): the file tree only in UDF, the ISO 9660 / Joliet / Rock Ridge trees
+   * hold one text file telling readers without UDF what the disc is. El Torito boot images are still the tree's
+   * files (the entries point at the extents UDF lists). Implies `udf` (1.02 unless given). Default: off.
+   */
+  udfOnly?: boolean | { readonly readmeName?: string; readonly readme?: string | Uint8Array };
 }
+
+/** The text oscdimg puts into the ISO 9660 side of a UDF-only image (the Windows media README.TXT). */
+export const UDF_ONLY_README = 'This disc contains a "UDF" file system and requires an operating system\r\nthat supports the ISO-13346 "UDF" file system specification.\r\n';
+
+export type IsoLargeFiles = 'multi-extent' | 'leave-out' | 'limited-size';
+
+/** UDF revisions the writer offers: 1.02 (Windows media, File Entries), 2.01 (NSR03), 2.50 (Extended File Entries and a metadata partition). */
+export type UdfRevision = '1.02' | '2.01' | '2.50';
+export const UDF_REVISIONS: readonly UdfRevision[] = ['1.02', '2.01', '2.50'];
 
 export interface ResolvedOptions {
   readonly isoLevel: IsoLevel;
@@ -82,6 +114,12 @@ export interface ResolvedOptions {
   readonly contentKeys: ReadonlyMap<TreeNode, string> | undefined;
   readonly paddingBlockCount: number;
   readonly boot: BootHook | undefined;
+  /** the UDF revision as recorded (0x0102, 0x0201, 0x0250), or undefined for no UDF */
+  readonly udfRevision: number | undefined;
+  readonly udfSpecialFiles: boolean;
+  readonly isoLargeFiles: IsoLargeFiles;
+  /** the ISO 9660 side's only file when the tree is in UDF only */
+  readonly udfOnly: { readonly name: string; readonly bytes: Uint8Array } | undefined;
 }
 
 export const DEFAULT_APPLICATION_ID = 'ISOKIT';
@@ -122,7 +160,34 @@ export function resolveOptions(o: BuildOptions, root: TreeNode): ResolvedOptions
     contentKeys: o.contentKeys,
     paddingBlockCount: padding,
     boot: o.boot,
+    udfRevision: udfRevisionOf(o.udf ?? (o.udfOnly ? true : undefined)),
+    udfOnly: udfOnlyOf(o.udfOnly),
+    udfSpecialFiles: o.udfSpecialFiles ?? false,
+    isoLargeFiles: largeFilesOf(o),
   };
+}
+
+function largeFilesOf(o: BuildOptions): IsoLargeFiles {
+  const v = o.isoLargeFiles ?? 'multi-extent';
+  if (v !== 'multi-extent' && v !== 'leave-out' && v !== 'limited-size') throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `isoLargeFiles must be multi-extent, leave-out or limited-size, got ${String(v)}`);
+  if (v !== 'multi-extent' && (o.udf === undefined || o.udf === false) && !o.udfOnly) throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `isoLargeFiles '${v}' needs UDF (the files are only complete there)`);
+  return v;
+}
+
+function udfOnlyOf(v: BuildOptions['udfOnly']): ResolvedOptions['udfOnly'] {
+  if (!v) return undefined;
+  const o = v === true ? {} : v;
+  const name = o.readmeName ?? 'README.TXT';
+  if (!name || name.includes('/')) throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `bad README name ${JSON.stringify(name)}`);
+  const text = o.readme ?? UDF_ONLY_README;
+  return { name, bytes: typeof text === 'string' ? new TextEncoder().encode(text) : text };
+}
+
+function udfRevisionOf(udf: BuildOptions['udf']): number | undefined {
+  if (udf === undefined || udf === false) return undefined;
+  const rev = udf === true ? '1.02' : udf;
+  if (!UDF_REVISIONS.includes(rev)) throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `UDF revision must be ${UDF_REVISIONS.join(', ')}, got ${String(rev)}`);
+  return parseInt(rev.replace('.', ''), 16);
 }
 
 function newestMtime(root: TreeNode): number | undefined {

@@ -8,13 +8,16 @@
  * whatever `BootHook.regions` adds before any of them (or at 'end').
  */
 import { ErrorCode, IsoKitError } from '../errors/index.js';
-import type { TreeNode } from '../model/index.js';
+import { formatUdfRevision } from '../formats/udf/index.js';
+import { bytesContent, type TreeNode } from '../model/index.js';
 import { planLayout } from './engine/index.js';
 import { fileDataRegion } from './files/file-data.js';
 import type { RegionSlot } from './hooks.js';
 import { iso9660Regions, prepareIso9660 } from './iso9660/group.js';
-import { resolveOptions, type BuildOptions } from './options.js';
+import { resolveOptions, type BuildOptions, type ResolvedOptions } from './options.js';
 import { buildTree, pathOf } from './tree.js';
+import { udfSlots } from './udf/group.js';
+import { prepareUdf } from './udf/state.js';
 import { BLOCK_SIZE, type ImageLayout, type ImageRegion } from './types.js';
 
 /** The image's own regions in order, with the slots of other groups inserted before their anchors. */
@@ -32,13 +35,27 @@ function regionList(own: readonly { name: string; region: ImageRegion | undefine
   return out;
 }
 
+/** The ISO 9660 side of a UDF-only image: the root and one text file. */
+function readmeTree(readme: NonNullable<ResolvedOptions['udfOnly']>, dateMs: number | undefined): TreeNode {
+  const t = dateMs !== undefined ? { mtimeMs: dateMs } : {};
+  return {
+    name: '', kind: 'dir', size: 0, mode: 0o40555, ...t,
+    children: [{ name: readme.name, kind: 'file', size: readme.bytes.length, content: bytesContent(readme.bytes), mode: 0o100444, ...t }],
+  };
+}
+
 /** Plan an image of `tree` (a 'dir' node). Throws INVALID_ARGUMENT/UNSUPPORTED for trees that cannot be written. */
 export function planImage(tree: TreeNode, options: BuildOptions = {}): ImageLayout {
   const o = resolveOptions(options, tree);
   const planTree = buildTree(tree, o);
-  const iso = prepareIso9660(planTree, o);
-  const own = iso9660Regions(iso, fileDataRegion(planTree, BLOCK_SIZE));
-  const slots = o.boot?.regions?.({ options: o, iso }) ?? [];
+  // a UDF-only image: the ISO 9660 group sees a tree of one README; its data is stored before the files (7-Zip
+  // looks for the end anchor through zeros after the last block UDF uses)
+  const isoTree = o.udfOnly ? buildTree(readmeTree(o.udfOnly, o.dateMs), o) : planTree;
+  const iso = prepareIso9660(isoTree, o);
+  const store = { data: isoTree === planTree ? planTree.data : [...isoTree.data, ...planTree.data] };
+  const own = iso9660Regions(iso, fileDataRegion(store, BLOCK_SIZE));
+  const udf = o.udfRevision !== undefined ? prepareUdf(planTree, o) : undefined;
+  const slots = [...(udf ? udfSlots(udf) : []), ...(o.boot?.regions?.({ options: o, iso }) ?? [])];
   const regions = regionList(own, slots);
   const planned = planLayout(regions, { blockSize: BLOCK_SIZE });
   if (planned.blockCount > 0xffffffff) throw new IsoKitError(ErrorCode.UNSUPPORTED, `${planned.blockCount} blocks do not fit the 32-bit volume space size`);
@@ -56,11 +73,13 @@ export function planImage(tree: TreeNode, options: BuildOptions = {}): ImageLayo
     },
     namesOf(node) {
       const e = planTree.byNode.get(node);
-      if (!e) return undefined;
+      if (!e || isoTree !== planTree) return undefined;
       const joliet = iso.jolietName[e.id];
       return { iso9660: iso.isoPath(e), ...(o.joliet && joliet ? { joliet } : {}), ...(o.rockRidge ? { rockridge: pathOf(e) } : {}) };
     },
     iso,
+    tree: planTree,
+    storedData: store.data,
   };
   return layout;
 }
@@ -84,6 +103,7 @@ export function describeLayout(layout: ImageLayout): Record<string, unknown> {
     isoLevel: layout.options.isoLevel,
     joliet: layout.options.joliet !== false,
     rockRidge: layout.options.rockRidge ? layout.options.rripVersion : false,
+    udf: layout.options.udfRevision !== undefined ? formatUdfRevision(layout.options.udfRevision) : false,
     volumeId: layout.options.volumeId,
     regions: layout.regions.map((r) => ({ name: r.name, lba: r.lba, blockCount: r.blockCount, byteOffset: r.lba * layout.blockSize, byteLength: r.blockCount * layout.blockSize })),
     findings: layout.findings,

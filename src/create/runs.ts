@@ -41,7 +41,7 @@ const overlaps = (patches: readonly Patch[], from: number, to: number): boolean 
 
 /** The file-data items, when they tile the region exactly (else the region is generated like any other). */
 function dataItemsOf(layout: ImageLayout, lba: number, blockCount: number): readonly BData[] | undefined {
-  const data = layout.iso.tree.data;
+  const data = layout.storedData;
   let at = lba;
   for (const d of data) {
     if (d.lba !== at && d.blockCount > 0) return undefined;

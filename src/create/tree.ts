@@ -241,7 +241,7 @@ function setupData(b: Builder, e: PlanEntry): void {
   const byteLength = node.content?.byteLength ?? node.size ?? 0;
   if (!Number.isSafeInteger(byteLength) || byteLength < 0) throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `${pathOf(e)}: invalid size ${byteLength}`);
   if (byteLength > 0 && !node.content) throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `${pathOf(e)}: ${byteLength} bytes but no content`);
-  if (byteLength > MAX_EXTENT_BYTES && b.o.isoLevel < 3) {
+  if (byteLength > MAX_EXTENT_BYTES && b.o.isoLevel < 3 && b.o.isoLargeFiles === 'multi-extent') {
     throw new IsoKitError(ErrorCode.UNSUPPORTED, `${pathOf(e)} is ${byteLength} bytes: files of 4 GiB and more need ISO level 3 or 4 (multi-extent)`);
   }
   const key = byteLength > 0 ? b.o.contentKeys?.get(node) : undefined;

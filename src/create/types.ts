@@ -7,6 +7,7 @@ import type { TreeNode } from '../model/index.js';
 import type { EmitContext, Layout, Region } from './engine/index.js';
 import type { ResolvedOptions } from './options.js';
 import type { IsoState } from './iso9660/state.js';
+import type { BData, PlanTree } from './tree.js';
 
 export type { Extent, FileChange, PlacedRegion, Placement, PlanContext } from './engine/index.js';
 
@@ -42,8 +43,12 @@ export interface ImageLayout extends Layout {
   locate(node: TreeNode): { lba: number; byteLength: number } | undefined;
   /** The ISO 9660 path ('/A/B.TXT;1'), Joliet and Rock Ridge names a node got. */
   namesOf(node: TreeNode): { iso9660: string; joliet?: string; rockridge?: string } | undefined;
-  /** @internal the ISO 9660 group's tables (and through them the plan tree) */
+  /** @internal the ISO 9660 group's tables (over the plan tree, or over the README tree of a UDF-only image) */
   readonly iso: IsoState;
+  /** @internal the plan tree of the image's files (UDF's too) */
+  readonly tree: PlanTree;
+  /** @internal every stored data item in layout order (the file-data region) */
+  readonly storedData: readonly BData[];
   /** @internal the regions with their emit functions */
   readonly regionList: readonly ImageRegion[];
 }

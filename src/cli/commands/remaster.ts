@@ -11,7 +11,8 @@ folder's contents are merged at DEST, a file replaces the file at DEST). Unchang
 byte ranges of IN (nothing is extracted). The El Torito entries (BIOS and UEFI) are replayed with their
 boot info tables regenerated, and the system area is re-created in the same style: the MBR boot code
 (isohybrid / GRUB2 hybrid), partition 1 over the ISO or a protective MBR + GPT, the partition offset and
-the appended partitions (copied from IN). Volume ids and namespaces (ISO level, Joliet, Rock Ridge) are kept.
+the appended partitions (copied from IN). Volume ids and namespaces (ISO level, Joliet, Rock Ridge, UDF) are kept;
+a Windows-shaped original (README-only ISO 9660, the tree in UDF) stays so.
 
 options:
   -o, --output FILE     the new image (written to .FILE.partial, renamed when complete)
@@ -52,7 +53,7 @@ function describe(r: RemasterFileReport, fmt: (n: number) => string): string {
   const p = r.plan;
   const ns = p.namespaces;
   const lines = [
-    `volume "${p.volume.volumeId}": ISO 9660 level ${ns.isoLevel}${ns.joliet ? `, Joliet${ns.joliet === 'long' ? ' (long)' : ''}` : ''}${ns.rockRidge ? `, Rock Ridge ${ns.rockRidge}` : ''}`,
+    `volume "${p.volume.volumeId}": ISO 9660 level ${ns.isoLevel}${ns.joliet ? `, Joliet${ns.joliet === 'long' ? ' (long)' : ''}` : ''}${ns.rockRidge ? `, Rock Ridge ${ns.rockRidge}` : ''}${ns.udf ? `, UDF ${ns.udf}${ns.udfOnly ? ' (the tree only in UDF, ISO 9660 holds a README)' : ''}` : ''}`,
   ];
   for (const e of p.edits) lines.push(`  ${{ add: '+', replace: '~', remove: '-' }[e.op]} ${e.path} (${e.kind}${e.files ? `, ${e.files} file${e.files === 1 ? '' : 's'}, ${fmt(e.byteLength)}` : ''})`);
   const c = r.layout.copiedFromOriginal;

@@ -76,6 +76,9 @@ interface State {
   joliet: boolean;
   jolietLong: boolean;
   jolietUtf16: boolean;
+  udf: boolean;
+  allowLimitedSize: boolean;
+  udfSymlinks: boolean;
   uid?: number;
   gid?: number;
   fileMode?: number;
@@ -154,6 +157,10 @@ function applySimple(st: State, name: string, spelled: string, args: readonly st
     case '-J': st.joliet = true; break;
     case '-joliet-long': st.jolietLong = true; break;
     case '-joliet-utf16': st.jolietUtf16 = true; break;
+    case '-udf': st.udf = true; break;
+    case '-allow-limited-size': st.allowLimitedSize = true; st.udf = true; break;
+    case '-udf-symlinks': st.udfSymlinks = true; break;
+    case '-no-udf-symlinks': st.udfSymlinks = false; break;
     case '-D': break; // deep directories stay in place anyway
     case '-uid': st.uid = intArg(a0, spelled); break;
     case '-gid': st.gid = intArg(a0, spelled); break;
@@ -229,7 +236,7 @@ function resolve(token: string, program: string): { spec: OptionSpec; spelled: s
 function newState(env: ParseEnv): State {
   return {
     env, boot: new BootBuilder(), pathspecs: [], graftPoints: false, excludes: [], hideIso: [], hideJoliet: [], follow: false, fullNames: false,
-    relax: [], rock: false, rational: false, joliet: false, jolietLong: false, jolietUtf16: false, volume: {}, sortWeights: [], padding: true, printSize: false,
+    relax: [], rock: false, rational: false, joliet: false, jolietLong: false, jolietUtf16: false, udf: false, allowLimitedSize: false, udfSymlinks: false, volume: {}, sortWeights: [], padding: true, printSize: false,
     quiet: false, verbose: false, ignored: [], warnings: [], help: false, version: false, printRequest: false, json: false,
   };
 }
@@ -313,6 +320,9 @@ function buildRequest(st: State): MkisofsRequest {
     joliet: st.joliet,
     jolietLong: st.jolietLong,
     jolietUtf16: st.jolietUtf16,
+    udf: st.udf,
+    allowLimitedSize: st.allowLimitedSize,
+    udfSymlinks: st.udfSymlinks,
     ...(st.uid !== undefined ? { uid: st.uid } : {}),
     ...(st.gid !== undefined ? { gid: st.gid } : {}),
     ...(st.fileMode !== undefined ? { fileMode: st.fileMode } : {}),

@@ -40,6 +40,7 @@ export function toBuildOptions(req: MkisofsRequest, dateMs: number, clampTimes: 
     isoLevel: req.isoLevel,
     joliet: req.joliet ? (req.jolietLong ? 'long' : true) : false,
     ...(req.jolietUtf16 ? { jolietUtf16: true } : {}),
+    ...(req.udf ? { udf: '1.02' as const, ...(req.allowLimitedSize ? { isoLargeFiles: 'limited-size' as const } : {}), ...(req.udfSymlinks ? { udfSpecialFiles: true } : {}) } : {}),
     rockRidge: req.rockRidge,
     ...(req.rripVersion ? { rripVersion: req.rripVersion } : {}),
     relocateDeepDirectories: req.relocateDeepDirectories,

@@ -159,6 +159,11 @@ export interface MkisofsRequest {
   readonly jolietLong: boolean;
   /** -joliet-utf16: characters outside the BMP as surrogate pairs (default UCS-2, `_` for each) */
   readonly jolietUtf16: boolean;
+  /** -udf: a UDF 1.02 bridge; -allow-limited-size: ISO 9660 records of large files keep the low 32 bits of the size */
+  readonly udf: boolean;
+  readonly allowLimitedSize: boolean;
+  /** -udf-symlinks: symbolic links, devices and FIFOs in UDF too */
+  readonly udfSymlinks: boolean;
   readonly uid?: number;
   readonly gid?: number;
   readonly fileMode?: number;

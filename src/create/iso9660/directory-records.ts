@@ -74,7 +74,8 @@ export function measureDirectory(s: IsoState, d: PlanDirEntry, kind: TreeKind): 
   };
   one(d, 'self', 1, 1);
   one(d, 'parent', 1, 1);
-  for (const c of kids) one(c, 'child', identifierOf(s, c, kind).length, c.data ? extentCount(c.data.byteLength) : 1);
+  const limited = s.options.isoLargeFiles === 'limited-size';
+  for (const c of kids) one(c, 'child', identifierOf(s, c, kind).length, c.data && !limited ? extentCount(c.data.byteLength) : 1);
   return Math.max(1, Math.ceil(pos / BLOCK_SIZE)) * BLOCK_SIZE;
 }
 
@@ -118,6 +119,11 @@ export function serializeDirectory(s: IsoState, d: PlanDirEntry, kind: TreeKind,
     const data = c.data;
     if (!data || data.byteLength === 0) {
       put(serializeDirectoryRecord(init(0, 0, entryMtime(c, o), hidden, id, su)));
+      continue;
+    }
+    if (o.isoLargeFiles === 'limited-size' && data.byteLength > MAX_EXTENT_BYTES) {
+      // genisoimage -allow-limited-size: one record of the size's low 32 bits (UDF has the real size)
+      put(serializeDirectoryRecord(init(map(data.lba), data.byteLength % 0x100000000, entryMtime(c, o), hidden, id, su)));
       continue;
     }
     const n = extentCount(data.byteLength);

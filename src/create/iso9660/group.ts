@@ -6,7 +6,7 @@
  */
 import { ErrorCode, IsoKitError } from '../../errors/index.js';
 import type { ResolvedOptions } from '../options.js';
-import { isPlanDir, type PlanDirEntry, type PlanTree } from '../tree.js';
+import { isPlanDir, MAX_EXTENT_BYTES, type PlanDirEntry, type PlanTree } from '../tree.js';
 import type { ImageRegion } from '../types.js';
 import { iso9660DirectoriesRegion } from './directories-iso9660.js';
 import { jolietDirectoriesRegion } from './directories-joliet.js';
@@ -24,7 +24,8 @@ import { volumeDescriptorsRegion } from './volume-descriptors.js';
 /** Unique ISO 9660 and Joliet identifiers for one directory's children, and both record orders. */
 function assignNames(s: IsoState, d: PlanDirEntry): void {
   const o = s.options;
-  const kids = d.dir.children;
+  // files of 4 GiB and more are only in UDF when asked for (isoLargeFiles 'leave-out')
+  const kids = o.isoLargeFiles === 'leave-out' ? d.dir.children.filter((k) => !k.data || k.data.byteLength <= MAX_EXTENT_BYTES) : d.dir.children;
   const iso = isoNames(kids.map((k) => ({ name: k.name, isDir: k.kind === 'dir', override: k.node.names?.iso9660 })), o.isoLevel, o.rockRidge ? LEVEL4_MAX_BYTES_WITH_SUSP : LEVEL4_MAX_BYTES);
   kids.forEach((k, i) => (s.isoName[k.id] = iso[i] as string));
   const view = s.dir(d);

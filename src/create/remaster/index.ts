@@ -18,19 +18,22 @@ import { inferEntries } from './infer-eltorito.js';
 import { inferSystemArea } from './infer-system-area.js';
 import { findBootNode, namespaceOptions } from './options.js';
 import type { RemasterEdits, RemasterOptions, RemasterPlan, RemasterReport } from './types.js';
+import { readOriginalUdf, type OriginalUdf } from './udf.js';
 
 export type * from './types.js';
 export { describeRemasterLayout, type RemasterLayoutSummary } from './summary.js';
 
-async function inferBoot(image: IsoImage, tree: TreeNode, warnings: string[]): Promise<{ spec?: BootSpec; boot: RemasterReport['boot'] }> {
-  const parts = findAppendedPartitions(image, fileDataEnd(image, image.tree));
+async function inferBoot(image: IsoImage, tree: TreeNode, warnings: string[], udf: OriginalUdf | undefined): Promise<{ spec?: BootSpec; boot: RemasterReport['boot'] }> {
+  const parts = findAppendedPartitions(image, Math.max(fileDataEnd(image, image.tree), udf ? fileDataEnd(image, udf.tree) : 0));
   const sa = await inferSystemArea(image, parts);
   warnings.push(...sa.warnings);
   if (!image.bootCatalog) {
     if (sa.spec?.kind === 'isohybrid' || sa.spec?.kind === 'grub2') throw new IsoKitError(ErrorCode.INTERNAL, 'hybrid MBR without El Torito');
     return { ...(sa.spec ? { spec: { entries: [], systemArea: sa.spec } } : {}), boot: { entries: [], systemArea: sa.report } };
   }
-  const inferred = inferEntries(image.bootCatalog, parts, sa.marked);
+  // boot images that are no ISO 9660 file (a Windows-shaped original) are files of the UDF tree
+  const info = udf ? { ...image.bootCatalog, images: image.bootCatalog.images.map((i) => (i.path ? i : { ...i, ...pathOf(udf, i.lba) })) } : image.bootCatalog;
+  const inferred = inferEntries(info, parts, sa.marked);
   for (const [i, e] of inferred.entries.entries()) {
     if (e.image.kind !== 'file') continue;
     const node = findBootNode(tree, e.image.path);
@@ -67,14 +70,23 @@ function fileCounts(tree: TreeNode, image: IsoImage, added: ReadonlySet<TreeNode
   return f;
 }
 
+function pathOf(udf: OriginalUdf, lba: number): { path?: string } {
+  const p = udf.pathAt(lba);
+  return p !== undefined ? { path: p } : {};
+}
+
 /** Plan a remaster of `image` (see module doc). Throws for edits that would break the boot records. */
 export async function planRemaster(image: IsoImage, edits: RemasterEdits = {}, options: RemasterOptions = {}): Promise<RemasterPlan> {
-  const tree = cloneTree(image.tree);
-  const ctx: EditContext = { caseInsensitive: image.namespace === 'iso9660', edits: [], added: new Set(), dropped: [] };
+  const early: string[] = [];
+  const udf = options.keepUdf === false ? undefined : await readOriginalUdf(image, early, options.signal);
+  // the tree edited: the UDF one when the ISO 9660 side is only a README, else what openImage chose
+  const fromUdf = udf?.udfOnly === true;
+  const tree = cloneTree(fromUdf ? udf.tree : image.tree);
+  const ctx: EditContext = { caseInsensitive: !fromUdf && image.namespace === 'iso9660', edits: [], added: new Set(), dropped: [] };
   for (const p of edits.remove ?? []) removePath(tree, p, ctx);
   for (const a of edits.add ?? []) addPath(tree, a, ctx);
   throwIfAborted(options.signal);
-  const warnings: string[] = [];
+  const warnings: string[] = [...early];
   const ns = await namespaceOptions(image, tree, options, warnings);
   const v = image.volume;
   const volume = {
@@ -86,11 +98,13 @@ export async function planRemaster(image: IsoImage, edits: RemasterEdits = {}, o
     systemId: options.systemId ?? v.systemId,
   };
   const dateMs = options.dateMs ?? v.modificationMs ?? v.creationMs;
-  const buildOptions: BuildOptions = { ...ns.build, ...volume, ...(dateMs !== undefined ? { dateMs } : {}), ...(options.clampTimes && dateMs !== undefined ? { clampTimes: true } : {}) };
+  const buildOptions: BuildOptions = {
+    ...ns.build, ...volume, ...(udf ? udf.build : {}), ...(dateMs !== undefined ? { dateMs } : {}), ...(options.clampTimes && dateMs !== undefined ? { clampTimes: true } : {}),
+  };
   let boot: RemasterReport['boot'] = { entries: [], systemArea: noSystemArea };
   let bootSpec: BootSpec | undefined;
   if (!options.noBoot) {
-    const b = await inferBoot(image, tree, warnings);
+    const b = await inferBoot(image, tree, warnings, udf);
     boot = b.boot;
     bootSpec = b.spec;
     const catalogPath = boot.catalog?.path;
@@ -103,7 +117,7 @@ export async function planRemaster(image: IsoImage, edits: RemasterEdits = {}, o
   const report: RemasterReport = {
     input: { byteLength: image.source.byteLength, blockCount: v.blockCount, volumeId: v.volumeId },
     volume,
-    namespaces: ns.report,
+    namespaces: { ...ns.report, udf: udf ? udf.revision : false, udfOnly: fromUdf },
     edits: ctx.edits,
     files: fileCounts(tree, image, ctx.added, ctx.dropped, boot.catalog?.path ? findBootNode(tree, boot.catalog.path) : undefined),
     boot,

@@ -39,6 +39,8 @@ export interface RemasterOptions {
   readonly isoLevel?: 1 | 2 | 3 | 4;
   /** drop the boot records: write a plain data image (default false) */
   readonly noBoot?: boolean;
+  /** write UDF again when the original has it (default true); false drops it (a Windows-shaped original then keeps only its README) */
+  readonly keepUdf?: boolean;
   readonly signal?: AbortSignal;
 }
 
@@ -86,7 +88,11 @@ export interface RemasterReport {
     readonly volumeId: string; readonly volumeSetId: string; readonly publisherId: string;
     readonly dataPreparerId: string; readonly applicationId: string; readonly systemId: string;
   };
-  readonly namespaces: { readonly isoLevel: number; readonly joliet: boolean | 'long'; readonly rockRidge: false | '1.10' | '1.12' };
+  readonly namespaces: {
+    readonly isoLevel: number; readonly joliet: boolean | 'long'; readonly rockRidge: false | '1.10' | '1.12';
+    /** the UDF revision written (the original had UDF), and whether the tree is only in UDF (the Windows layout) */
+    readonly udf?: '1.02' | '2.01' | '2.50' | false; readonly udfOnly?: boolean;
+  };
   readonly edits: readonly RemasterEditReport[];
   /** file counts in the new tree: kept (content = ranges of the original), added from the edits */
   readonly files: {
