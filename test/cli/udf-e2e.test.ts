@@ -164,6 +164,34 @@ test('extract of a hostile UDF image: FIDs named ".." and "a/b" renamed, a loop 
   assert.match(info.stdout, /UDF_EXTENT_OUTSIDE/);
 });
 
+test('cat of UDF files recorded every way: holes read as zeros, data embedded in the File Entry, an allocation extent chain', () => {
+  const pattern = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * seed + 3) & 255);
+  const holes = pattern(8 * 2048, 9);
+  const chain = pattern(24 * 2048, 5);
+  const root: UFile = {
+    name: '', children: [
+      { name: 'holes', data: holes, holes: [[2, 3]] },
+      { name: 'inline', data: pattern(40, 7), embedded: true },
+      { name: 'chain.bin', data: chain, extentBytes: 2048, adsPerExtent: 4 },
+    ],
+  };
+  writeFileSync(at('kinds.udf'), buildUdf(root, { revision: 0x0201 }).bytes);
+  const want = holes.slice();
+  want.fill(0, 2 * 2048, 5 * 2048); // blocks 2-4 are not-allocated extents: zeros
+  const cat = (p: string) => {
+    const r = runCli(['cat', at('kinds.udf'), p]);
+    ok(r, `cat ${p}`);
+    return r.stdoutBytes;
+  };
+  assert.equal(sha(cat('/holes')), sha(want));
+  assert.equal(sha(cat('/inline')), sha(pattern(40, 7)));
+  assert.equal(sha(cat('/chain.bin')), sha(chain));
+  const x = runCli(['extract', at('kinds.udf'), '-o', at('kinds-x')]);
+  ok(x, 'extract');
+  assert.equal(sha(readFileSync(at('kinds-x', 'holes'))), sha(want));
+  assert.equal(sha(readFileSync(at('kinds-x', 'chain.bin'))), sha(chain));
+});
+
 test('reading a UDF image over HTTP range requests: ls -R and cat equal the local file', async (t) => {
   if (!needTools(t, 'genisoimage')) return;
   const image = await recipeImage('udf-genisoimage');

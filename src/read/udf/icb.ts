@@ -6,7 +6,7 @@
  */
 import { FindingCode } from '../../errors/index.js';
 import {
-  AdForm, ExtentType, IcbFlag, IcbStrategy, TagIdentifier, adLength, forEachAllocationDescriptor, parseAllocationExtentDescriptor, parseIndirectEntry,
+  AdForm, ExtentType, FileType, IcbFlag, IcbStrategy, TagIdentifier, adLength, forEachAllocationDescriptor, parseAllocationExtentDescriptor, parseIndirectEntry,
   summarizeFileEntry, type FileEntrySummary,
 } from '../../formats/udf/index.js';
 import { partitionRanges, readExactly, readRanges, readSource, tagIdentifierAt, usableTag, type UdfContext } from './context.js';
@@ -85,7 +85,7 @@ export async function readFileEntry(ctx: UdfContext, ref: IcbRef): Promise<ReadE
  * The File Entries of `refs`, in the order of `refs`. ICBs that lie together are read together
  * (runs of up to 1 MiB, gaps up to 64 KiB); an unreadable ICB gives an IcbProblem for the caller to report.
  */
-export async function readFileEntries(ctx: UdfContext, refs: readonly IcbRef[]): Promise<(ReadEntry | IcbProblem)[]> {
+export async function readFileEntries(ctx: UdfContext, refs: readonly IcbRef[], opts: { lean?: boolean } = {}): Promise<(ReadEntry | IcbProblem)[]> {
   const bs = ctx.blockSize;
   const out: (ReadEntry | IcbProblem)[] = new Array(refs.length);
   const located: { i: number; at: number }[] = [];
@@ -123,7 +123,7 @@ export async function readFileEntries(ctx: UdfContext, refs: readonly IcbRef[]):
       out[i] = r;
       if (scratch && !isProblem(r)) owned.push(i);
     }
-    if (owned.length) ownBlocks(out, owned);
+    if (owned.length) ownBlocks(out, owned, opts.lean ?? false);
     for (const i of indirect) out[i] = await newestEntry(ctx, out[i] as ReadEntry);
     k = end;
   }
@@ -144,22 +144,26 @@ function runBuffer(ctx: UdfContext, byteLength: number): Uint8Array {
 
 /**
  * Give the entries `which` of `out` their own copy of the bytes they use (header, extended attributes,
- * allocation descriptors), all in one new buffer.
+ * allocation descriptors), all in one new buffer. `lean` (listing mode): a regular file without extended
+ * attributes keeps none (nothing reads its block: its allocation descriptors are not read).
  */
-function ownBlocks(out: (ReadEntry | IcbProblem)[], which: readonly number[]): void {
-  const used = (r: ReadEntry) => Math.min(r.block.length, r.fe.allocationDescriptorsOffset + r.fe.allocationDescriptorsLength);
+function ownBlocks(out: (ReadEntry | IcbProblem)[], which: readonly number[], lean: boolean): void {
+  const used = (r: ReadEntry) => lean && r.fe.fileType === FileType.FILE && r.fe.extendedAttributesLength === 0
+    ? 0 : Math.min(r.block.length, r.fe.allocationDescriptorsOffset + r.fe.allocationDescriptorsLength);
   let total = 0;
   for (const i of which) total += used(out[i] as ReadEntry);
   const packed = new Uint8Array(total);
   let at = 0;
   for (const i of which) {
-    const r = out[i] as ReadEntry;
+    // (the entry was made by parseEntryBlock just now, for this call: replacing its view is safe)
+    const r = out[i] as { -readonly [K in keyof ReadEntry]: ReadEntry[K] };
     const n = used(r);
-    packed.set(r.block.subarray(0, n), at);
-    out[i] = { fe: r.fe, block: packed.subarray(at, at + n), ref: r.ref, byteOffset: r.byteOffset };
+    if (n) packed.set(r.block.subarray(0, n), at);
+    r.block = n ? packed.subarray(at, at + n) : EMPTY;
     at += n;
   }
 }
+const EMPTY = new Uint8Array(0);
 
 /**
  * Strategy 4096 (UDF 2.3.5.1): the block after the direct entry may hold an Indirect Entry pointing at a

@@ -128,7 +128,7 @@ export class Volume implements UdfVolume {
     // File Entries a chunk at a time: a directory of a million entries does not hold a million entries' blocks
     for (let k = 0; k < fids.length; k += ENTRY_CHUNK) {
       const part = fids.slice(k, k + ENTRY_CHUNK);
-      await this.addNodes(h, part, await readFileEntries(ctx, part.map((f) => f.icb)), names, nodes, tree, lean);
+      await this.addNodes(h, part, await readFileEntries(ctx, part.map((f) => f.icb), { lean }), names, nodes, tree, lean);
     }
     return nodes;
   }
