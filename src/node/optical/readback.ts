@@ -159,14 +159,22 @@ class ImageBytes {
     return undefined;
   }
 
+  /** buffers of finished compares, reused (a fresh MiB per chunk costs its page faults every time) */
+  private readonly free: Buffer[] = [];
+
   async equals(index: number, data: Uint8Array): Promise<boolean> {
-    const img = Buffer.allocUnsafe(data.length);
-    for (let n = 0; n < data.length; ) {
-      const got = await preadAsync(this.fd, img, n, data.length - n, index * DIGEST_CHUNK + n);
-      if (!got) return false;
-      n += got;
+    const buf = this.free.pop() ?? Buffer.allocUnsafeSlow(DIGEST_CHUNK);
+    try {
+      const img = buf.subarray(0, data.length);
+      for (let n = 0; n < data.length; ) {
+        const got = await preadAsync(this.fd, img, n, data.length - n, index * DIGEST_CHUNK + n);
+        if (!got) return false;
+        n += got;
+      }
+      return sameBytes(img, data);
+    } finally {
+      this.free.push(buf);
     }
-    return sameBytes(img, data);
   }
 
   close(): void {
