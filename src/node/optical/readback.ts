@@ -262,15 +262,16 @@ async function readDirect(o: ReadbackOptions, reader: RipReader): Promise<Readba
 }
 
 async function readDirectWith(o: ReadbackOptions, reader: RipReader, c: Checker): Promise<ReadbackResult> {
-  const pool = new AlignedPool(DIGEST_CHUNK, 5);
+  const pool = new AlignedPool(DIGEST_CHUNK, 9);
   const base = o.startLba * BLOCK;
   const chunks = Math.ceil(c.total / DIGEST_CHUNK);
   const lenOf = (i: number) => Math.min(DIGEST_CHUNK, c.total - i * DIGEST_CHUNK);
-  // one read ahead: the device serves the next MiB while this one is hashed
+  // reads in flight: the device serves the next MiBs while earlier ones are compared (4 rather than 2: a
+  // thread-pool round trip per MiB costs more than the compare on a loaded machine)
   const reads: Promise<{ index: number; buf: Uint8Array; r: Awaited<ReturnType<typeof readChunk>> }>[] = [];
   let issued = 0;
   const issue = () => {
-    while (reads.length < 2 && issued < chunks) {
+    while (reads.length < 4 && issued < chunks) {
       const index = issued++;
       reads.push(pool.acquire().then(async (buf) => ({ index, buf, r: await readChunk(reader, buf, base + index * DIGEST_CHUNK, Math.ceil(lenOf(index) / BLOCK) * BLOCK, o.retries ?? 3) })));
     }
@@ -291,7 +292,7 @@ async function readDirectWith(o: ReadbackOptions, reader: RipReader, c: Checker)
       }
       checks.push(c.check(index, buf.subarray(0, len)).finally(() => pool.release(buf)));
       issue();
-      if (checks.length > 2) {
+      if (checks.length > 4) {
         const bad = await checks.shift();
         if (bad) return bad;
       }
