@@ -320,3 +320,39 @@ test('loop devices: a stick written to a device (partition table re-read, layout
     cleanup();
   }
 });
+
+test('read-back follows the stick\'s segments: a byte changed after the flush in the backup GPT (last MiB) is reported at its disk offset', async (t) => {
+  const iso = await fixture(t);
+  if (!iso) return;
+  const { openWindowsMedia } = await import('../../src/read/windows-media.js');
+  const { planWindowsStick } = await import('../../src/create/stick/index.js');
+  const { StickImageReader } = await import('../../src/node/write/windows.js');
+  const { writeToTargets } = await import('../../src/node/write/pipeline.js');
+  const { openFileSource } = await import('../../src/node/file-source.js');
+  const { dir, cleanup } = tmpDir('winstick-readback');
+  const source = await openFileSource(iso);
+  try {
+    const media = (await openWindowsMedia(source))!;
+    const stick = await planWindowsStick(media.root, { sectorCount: (200 * MIB) / 512, label: 'T' });
+    assert.equal(stick.segments.length, 2);
+    const target = path.join(dir, 'stick.img');
+    const damageAt = 200 * MIB - 512 - 100; // inside the backup GPT header's sector area, the last MiB
+    const reader = new StickImageReader(iso, stick);
+    const { results } = await writeToTargets(reader, [target], {
+      beforeVerify: async () => {
+        const fd = openSync(target, 'r+');
+        writeSync(fd, Buffer.from([0xee]), 0, 1, damageAt);
+        closeSync(fd);
+      },
+    });
+    await reader.close();
+    const r = results[0]!;
+    assert.equal(r.ok, false);
+    assert.equal(r.mismatch?.byteOffset, damageAt, JSON.stringify(r));
+    assert.equal(statSync(target).size, 200 * MIB);
+    assert.ok(statSync(target).blocks * 512 < 30 * MIB, 'the free clusters are holes');
+  } finally {
+    await source.close();
+    cleanup();
+  }
+});
