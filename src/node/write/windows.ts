@@ -152,6 +152,8 @@ export class StickImageReader implements ImageReader {
   }
   /** The emit's own chunks (fresh aligned buffers, no copy). */
   async nextChunk(): Promise<Uint8Array | undefined> {
+    // the emit reads synchronously: let finished writes start the next ones between chunks
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const r = await this.chunks.next();
     if (r.done) return undefined;
     this.produced += r.value.length;
