@@ -57,7 +57,7 @@ function cut(file: string, byteOffset: number, byteLength: number, out: string):
   }
 }
 
-const MTOOLS_ENV = { ...process.env, MTOOLS_SKIP_CHECK: '1', LC_ALL: 'C.UTF-8' };
+const MTOOLS_ENV = { ...process.env, MTOOLS_SKIP_CHECK: '1', LC_ALL: 'C.UTF-8', TZ: 'UTC' };
 
 interface SfdiskJson { partitiontable: { label: string; partitions: { node: string; start: number; size: number; type: string; name?: string; bootable?: boolean }[] } }
 
@@ -103,6 +103,12 @@ function checkStick(img: string, iso: string, dir: string, scheme: 'gpt' | 'mbr'
   sh('mcopy', ['-s', '-n', '-m', '-i', `${img}@@1M`, '::/*', viaMtools], { env: MTOOLS_ENV });
   const got = treeOf(viaMtools);
   const want = expect(udfReference(iso), got);
+  // file times come from the UDF tree (FAT: 2-second steps, stored as UTC here, read by mtools with TZ=UTC)
+  for (const rel of ['setup.exe', 'efi/boot/bootx64.efi', 'support/Grüße.txt']) {
+    const fatMs = statSync(path.join(viaMtools, rel)).mtimeMs;
+    const udfMs = statSync(path.join(reference!.dir, rel)).mtimeMs;
+    assert.ok(Math.abs(fatMs - udfMs) <= 2000, `${rel}: FAT ${new Date(fatMs).toISOString()} vs UDF ${new Date(udfMs).toISOString()}`);
+  }
   assert.deepEqual(new Map([...got].sort()), new Map([...want].sort()), 'mtools reads the same names and bytes as 7-Zip\'s UDF extraction');
   // 7-Zip's FAT reader on the partition
   const via7z = path.join(dir, `${path.basename(img)}.7z`);
@@ -128,6 +134,9 @@ test('write --mode auto: Windows install media → GPT + FAT32 stick image; layo
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /Windows install media \(bootmgr, bootmgr\.efi, efi\/boot\/bootx64\.efi, sources\/install\.wim\)/);
     assert.match(r.stderr, /legacy-BIOS boot of Windows media is not provided/);
+    const progress = r.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { type: string; phase?: string; bytes?: number; totalBytes?: number });
+    assert.ok(progress.some((p) => p.type === 'progress' && p.phase === 'writing' && p.totalBytes && p.bytes === p.totalBytes), 'progress up to the planned bytes');
+    assert.ok(progress.some((p) => p.type === 'progress' && p.phase === 'verifying'));
     const s = JSON.parse(r.stdout) as { ok: boolean; windows: { sticks: { byteLength: number; writtenByteLength: number; scheme: string }[] }; targets: { ok: boolean; verified: boolean; verifyMethod: string }[] };
     assert.equal(s.ok, true);
     assert.equal(s.targets[0]!.verified, true);
