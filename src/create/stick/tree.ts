@@ -41,6 +41,11 @@ export interface StickTree {
 const GIB = 2 ** 30;
 const sizeText = (n: number): string => (n >= GIB ? `${(n / GIB).toFixed(2)} GiB` : `${(n / 2 ** 20).toFixed(1)} MiB`);
 
+/** A source that can also read into a caller's buffer asynchronously (a local file in node). */
+export interface AsyncReadInto {
+  readInto(byteOffset: number, target: Uint8Array): Promise<number>;
+}
+
 /**
  * A file stored as ranges of a source that reads synchronously (a local ISO): read straight into the output
  * chunk at emit (one copy, no buffer per read) instead of through `stream`.
@@ -55,7 +60,10 @@ function readableRanges(content: Content): Content {
         if (position < base + r.byteLength) {
           const off = position - base;
           const n = Math.min(byteLength, r.byteLength - off);
-          return (r.source as SyncByteSource).readIntoSync(r.byteOffset + off, dest.subarray(destOffset, destOffset + n));
+          const src = r.source as SyncByteSource & Partial<AsyncReadInto>;
+          const target = dest.subarray(destOffset, destOffset + n);
+          // large reads off the calling thread when the source can (node: the thread pool), small ones at once
+          return src.readInto && n >= 1 << 20 ? src.readInto(r.byteOffset + off, target) : src.readIntoSync(r.byteOffset + off, target);
         }
         base += r.byteLength;
       }
