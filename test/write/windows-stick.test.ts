@@ -114,6 +114,8 @@ function checkStick(img: string, iso: string, dir: string, scheme: 'gpt' | 'mbr'
   const via7z = path.join(dir, `${path.basename(img)}.7z`);
   sh('7zz', ['x', '-tfat', '-y', `-o${via7z}`, part], { stdio: 'pipe' });
   assert.deepEqual(new Map([...treeOf(via7z)].sort()), new Map([...want].sort()), '7-Zip reads the same names and bytes');
+  const attrs = sh('mattrib', ['-i', `${img}@@1M`, '::/setup.exe', '::/sources/boot.wim'], { env: MTOOLS_ENV });
+  assert.doesNotMatch(attrs, /^\s*\S*\s+R/m, `no file is read-only: ${attrs}`);
   const label = sh('mlabel', ['-s', '-i', `${img}@@1M`, '::'], { env: MTOOLS_ENV });
   assert.match(label, /CCCOMA_X64F/, 'label from the ISO 9660 volume id');
   return got;

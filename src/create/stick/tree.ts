@@ -78,10 +78,15 @@ function readableRanges(content: Content): Content {
   return out;
 }
 
-/** Directories and file nodes copied (new objects, contents shared): the ISO's tree is never changed. */
+/**
+ * Directories and file nodes copied (new objects, contents shared): the ISO's tree is never changed. UDF
+ * permissions are dropped: a disc's files carry no write permission, which FAT would store as READ_ONLY on
+ * every file of the stick (the Media Creation Tool's and Rufus's sticks have none).
+ */
 function copyDirs(n: TreeNode): TreeNode {
-  if (n.kind !== 'dir') return n.content ? { ...n, content: readableRanges(n.content) } : n;
-  return { ...n, children: (n.children ?? []).map(copyDirs) };
+  const { mode: _mode, ...rest } = n;
+  if (n.kind !== 'dir') return n.content ? { ...rest, content: readableRanges(n.content) } : rest;
+  return { ...rest, children: (n.children ?? []).map(copyDirs) };
 }
 
 const byName = (dir: TreeNode, name: string): number => (dir.children ?? []).findIndex((k) => k.name.toLowerCase() === name.toLowerCase());
