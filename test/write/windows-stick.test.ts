@@ -57,7 +57,7 @@ function cut(file: string, byteOffset: number, byteLength: number, out: string):
   }
 }
 
-const MTOOLS_ENV = { ...process.env, MTOOLS_SKIP_CHECK: '1', LC_ALL: 'C.UTF-8' };
+const MTOOLS_ENV = { ...process.env, MTOOLS_SKIP_CHECK: '1', LC_ALL: 'C.UTF-8', TZ: 'UTC' };
 
 interface SfdiskJson { partitiontable: { label: string; partitions: { node: string; start: number; size: number; type: string; name?: string; bootable?: boolean }[] } }
 
@@ -103,11 +103,19 @@ function checkStick(img: string, iso: string, dir: string, scheme: 'gpt' | 'mbr'
   sh('mcopy', ['-s', '-n', '-m', '-i', `${img}@@1M`, '::/*', viaMtools], { env: MTOOLS_ENV });
   const got = treeOf(viaMtools);
   const want = expect(udfReference(iso), got);
+  // file times come from the UDF tree (FAT: 2-second steps, stored as UTC here, read by mtools with TZ=UTC)
+  for (const rel of ['setup.exe', 'efi/boot/bootx64.efi', 'support/Grüße.txt']) {
+    const fatMs = statSync(path.join(viaMtools, rel)).mtimeMs;
+    const udfMs = statSync(path.join(reference!.dir, rel)).mtimeMs;
+    assert.ok(Math.abs(fatMs - udfMs) <= 2000, `${rel}: FAT ${new Date(fatMs).toISOString()} vs UDF ${new Date(udfMs).toISOString()}`);
+  }
   assert.deepEqual(new Map([...got].sort()), new Map([...want].sort()), 'mtools reads the same names and bytes as 7-Zip\'s UDF extraction');
   // 7-Zip's FAT reader on the partition
   const via7z = path.join(dir, `${path.basename(img)}.7z`);
   sh('7zz', ['x', '-tfat', '-y', `-o${via7z}`, part], { stdio: 'pipe' });
   assert.deepEqual(new Map([...treeOf(via7z)].sort()), new Map([...want].sort()), '7-Zip reads the same names and bytes');
+  const attrs = sh('mattrib', ['-i', `${img}@@1M`, '::/setup.exe', '::/sources/boot.wim'], { env: MTOOLS_ENV });
+  assert.doesNotMatch(attrs, /^\s*\S*\s+R/m, `no file is read-only: ${attrs}`);
   const label = sh('mlabel', ['-s', '-i', `${img}@@1M`, '::'], { env: MTOOLS_ENV });
   assert.match(label, /CCCOMA_X64F/, 'label from the ISO 9660 volume id');
   return got;
@@ -128,6 +136,10 @@ test('write --mode auto: Windows install media → GPT + FAT32 stick image; layo
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /Windows install media \(bootmgr, bootmgr\.efi, efi\/boot\/bootx64\.efi, sources\/install\.wim\)/);
     assert.match(r.stderr, /legacy-BIOS boot of Windows media is not provided/);
+    const progress = r.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { type: string; phase?: string; bytes?: number; totalBytes?: number });
+    assert.ok(progress.some((p) => p.type === 'progress' && p.phase === 'writing'), 'writing progress');
+    assert.ok(progress.some((p) => p.type === 'progress' && p.phase === 'flushing' && p.totalBytes && p.bytes === p.totalBytes), 'all planned bytes written before the flush');
+    assert.ok(progress.some((p) => p.type === 'progress' && p.phase === 'verifying'));
     const s = JSON.parse(r.stdout) as { ok: boolean; windows: { sticks: { byteLength: number; writtenByteLength: number; scheme: string }[] }; targets: { ok: boolean; verified: boolean; verifyMethod: string }[] };
     assert.equal(s.ok, true);
     assert.equal(s.targets[0]!.verified, true);
@@ -317,6 +329,42 @@ test('loop devices: a stick written to a device (partition table re-read, layout
     } catch {
       /* not mounted */
     }
+    cleanup();
+  }
+});
+
+test('read-back follows the stick\'s segments: a byte changed after the flush in the backup GPT (last MiB) is reported at its disk offset', async (t) => {
+  const iso = await fixture(t);
+  if (!iso) return;
+  const { openWindowsMedia } = await import('../../src/read/windows-media.js');
+  const { planWindowsStick } = await import('../../src/create/stick/index.js');
+  const { StickImageReader } = await import('../../src/node/write/windows.js');
+  const { writeToTargets } = await import('../../src/node/write/pipeline.js');
+  const { openFileSource } = await import('../../src/node/file-source.js');
+  const { dir, cleanup } = tmpDir('winstick-readback');
+  const source = await openFileSource(iso);
+  try {
+    const media = (await openWindowsMedia(source))!;
+    const stick = await planWindowsStick(media.root, { sectorCount: (200 * MIB) / 512, label: 'T' });
+    assert.equal(stick.segments.length, 2);
+    const target = path.join(dir, 'stick.img');
+    const damageAt = 200 * MIB - 512 - 100; // inside the backup GPT header's sector area, the last MiB
+    const reader = new StickImageReader(iso, stick);
+    const { results } = await writeToTargets(reader, [target], {
+      beforeVerify: async () => {
+        const fd = openSync(target, 'r+');
+        writeSync(fd, Buffer.from([0xee]), 0, 1, damageAt);
+        closeSync(fd);
+      },
+    });
+    await reader.close();
+    const r = results[0]!;
+    assert.equal(r.ok, false);
+    assert.equal(r.mismatch?.byteOffset, damageAt, JSON.stringify(r));
+    assert.equal(statSync(target).size, 200 * MIB);
+    assert.ok(statSync(target).blocks * 512 < 30 * MIB, 'the free clusters are holes');
+  } finally {
+    await source.close();
     cleanup();
   }
 });

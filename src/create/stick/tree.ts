@@ -41,6 +41,11 @@ export interface StickTree {
 const GIB = 2 ** 30;
 const sizeText = (n: number): string => (n >= GIB ? `${(n / GIB).toFixed(2)} GiB` : `${(n / 2 ** 20).toFixed(1)} MiB`);
 
+/** A source that can also read into a caller's buffer asynchronously (a local file in node). */
+export interface AsyncReadInto {
+  readInto(byteOffset: number, target: Uint8Array): Promise<number>;
+}
+
 /**
  * A file stored as ranges of a source that reads synchronously (a local ISO): read straight into the output
  * chunk at emit (one copy, no buffer per read) instead of through `stream`.
@@ -55,7 +60,10 @@ function readableRanges(content: Content): Content {
         if (position < base + r.byteLength) {
           const off = position - base;
           const n = Math.min(byteLength, r.byteLength - off);
-          return (r.source as SyncByteSource).readIntoSync(r.byteOffset + off, dest.subarray(destOffset, destOffset + n));
+          const src = r.source as SyncByteSource & Partial<AsyncReadInto>;
+          const target = dest.subarray(destOffset, destOffset + n);
+          // large reads off the calling thread when the source can (node: the thread pool), small ones at once
+          return src.readInto && n >= 1 << 20 ? src.readInto(r.byteOffset + off, target) : src.readIntoSync(r.byteOffset + off, target);
         }
         base += r.byteLength;
       }
@@ -70,10 +78,15 @@ function readableRanges(content: Content): Content {
   return out;
 }
 
-/** Directories and file nodes copied (new objects, contents shared): the ISO's tree is never changed. */
+/**
+ * Directories and file nodes copied (new objects, contents shared): the ISO's tree is never changed. UDF
+ * permissions are dropped: a disc's files carry no write permission, which FAT would store as READ_ONLY on
+ * every file of the stick (the Media Creation Tool's and Rufus's sticks have none).
+ */
 function copyDirs(n: TreeNode): TreeNode {
-  if (n.kind !== 'dir') return n.content ? { ...n, content: readableRanges(n.content) } : n;
-  return { ...n, children: (n.children ?? []).map(copyDirs) };
+  const { mode: _mode, ...rest } = n;
+  if (n.kind !== 'dir') return n.content ? { ...rest, content: readableRanges(n.content) } : rest;
+  return { ...rest, children: (n.children ?? []).map(copyDirs) };
 }
 
 const byName = (dir: TreeNode, name: string): number => (dir.children ?? []).findIndex((k) => k.name.toLowerCase() === name.toLowerCase());

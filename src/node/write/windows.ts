@@ -8,7 +8,10 @@ import { planWindowsStick, win11BypassUnattend, type WindowsStickLayout, type Wi
 import { openWindowsMedia, type WindowsMedia } from '../../read/windows-media.js';
 import { alignedBuffer } from './aligned.js';
 import type { ImageReader, WriteSourceInfo } from './source.js';
-import { FileSource, openFileSource } from '../file-source.js';
+import { read as fsRead } from 'node:fs';
+import { FileSource, openImageFileSync } from '../file-source.js';
+import { ioError } from '../errors.js';
+import type { AsyncReadInto } from '../../create/stick/tree.js';
 
 /** Said in `write`'s output and in the README. */
 export const WINDOWS_BIOS_NOTE =
@@ -35,8 +38,28 @@ export interface OpenedWindowsMedia {
 }
 
 /** Open a local ISO's UDF tree and look for Windows install media (undefined: no UDF volume). */
+/** A FileSource whose large file reads during the emit run on the thread pool (AsyncReadInto), so writes go on meanwhile. */
+class ThreadedFileSource extends FileSource implements AsyncReadInto {
+  private readonly descriptor: number;
+  constructor(fd: number, byteLength: number, name: string) {
+    super(fd, byteLength, name);
+    this.descriptor = fd;
+  }
+  readInto(byteOffset: number, target: Uint8Array): Promise<number> {
+    const n = Math.max(0, Math.min(target.length, this.byteLength - byteOffset));
+    return new Promise((resolve, reject) => {
+      const step = (done: number): void => {
+        if (done >= n) return resolve(done);
+        fsRead(this.descriptor, target, done, n - done, byteOffset + done, (e, got) => (e ? reject(ioError(e, this.name, byteOffset + done)) : got === 0 ? resolve(done) : step(done + got)));
+      };
+      step(0);
+    });
+  }
+}
+
 export async function openWindowsIso(path: string, isoVolumeId: string | undefined, signal?: AbortSignal): Promise<OpenedWindowsMedia | undefined> {
-  const source = await openFileSource(path);
+  const { fd, byteLength } = openImageFileSync(path);
+  const source = new ThreadedFileSource(fd, byteLength, path);
   try {
     const media = await openWindowsMedia(source, signal ? { signal } : {});
     if (!media) {
@@ -152,6 +175,8 @@ export class StickImageReader implements ImageReader {
   }
   /** The emit's own chunks (fresh aligned buffers, no copy). */
   async nextChunk(): Promise<Uint8Array | undefined> {
+    // the emit reads synchronously: let finished writes start the next ones between chunks
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const r = await this.chunks.next();
     if (r.done) return undefined;
     this.produced += r.value.length;
