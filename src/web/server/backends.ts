@@ -12,8 +12,8 @@
 
 /** Flip when `writeImage` builds Windows sticks in --mode auto (issue 16). */
 export const WINDOWS_STICK = false;
-/** Flip when `createImageFile` takes `udf: true` (issue 15). */
-export const UDF_WRITER = false;
+/** `createImageFile` takes `udf: true` (issue 15): the create page offers UDF. */
+export const UDF_WRITER = true;
 
 export interface Capabilities {
   readonly opticalDrives: boolean;
