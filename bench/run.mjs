@@ -16,13 +16,14 @@ import { ensureImage, ensureWorkload, planWorkload, WORKLOADS } from './lib/work
 import { GNU_TIME, hasTool } from './lib/measure.mjs';
 import { renderGroup, renderMarkdown } from './lib/report.mjs';
 import * as create from './lib/suites/create.mjs';
+import * as createUdf from './lib/suites/create-udf.mjs';
 import * as list from './lib/suites/list.mjs';
 import * as extract from './lib/suites/extract.mjs';
 import * as hash from './lib/suites/hash.mjs';
 import * as write from './lib/suites/write.mjs';
 import * as optical from './lib/suites/optical.mjs';
 
-const SUITES = [create, list, extract, hash, write, optical];
+const SUITES = [create, createUdf, list, extract, hash, write, optical];
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const RESULT_SCHEMA_VERSION = 1;
 

@@ -105,7 +105,7 @@ function contentsOf(s: UdfState, e: PlanEntry): { form: AdForm; ea: Uint8Array; 
   return { form, ea: none, ads, size: d.byteLength, blocks: d.blockCount };
 }
 
-/** The File Entry (UDF 2.50: Extended File Entry) of `e`, padded to a block. */
+/** The File Entry (UDF 2.50: Extended File Entry) of `e` (the region pads it to a block). */
 export function fileEntry(s: UdfState, e: PlanEntry): Uint8Array {
   const o = s.options;
   const { form, ea, ads, size, blocks } = contentsOf(s, e);
@@ -123,18 +123,12 @@ export function fileEntry(s: UdfState, e: PlanEntry): Uint8Array {
     extendedAttributeIcb: NONE, streamDirectoryIcb: NONE, implementationIdentifier: ISOKIT_UDF_ID, uniqueId: s.uniqueId(e),
     extendedAttributes: ea, allocationDescriptors: ads,
   });
-  const b = new Uint8Array(BLOCK_SIZE);
-  b.set(fe);
-  return b;
+  return fe;
 }
 
-/** The ICB space's blocks in order (what `prepareUdf` placed), one array per structure. */
+/** The ICB space in order (what `prepareUdf` placed), one array per structure, each to be padded to whole blocks. */
 export function* icbSpace(s: UdfState, label: string): Generator<Uint8Array, void, undefined> {
-  for (const b of fileSetDescriptors(s, label)) {
-    const block = new Uint8Array(BLOCK_SIZE);
-    block.set(b);
-    yield block;
-  }
+  yield* fileSetDescriptors(s, label);
   const seen = new Uint8Array(s.icb.length);
   for (const d of s.tree.dirs) {
     yield fileEntry(s, d);
