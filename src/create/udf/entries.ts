@@ -27,7 +27,18 @@ const FILE_TYPE: Record<string, number> = {
 };
 const NONE: AllocationDescriptor = { byteLength: 0, extentType: 0, blockNumber: 0, partitionRef: 0 };
 
-export const udfTime = (ms: number | undefined): UdfTimestamp => (ms === undefined ? NO_TIMESTAMP : timestampFromMs(ms, 0));
+/** The last time converted: most entries of a tree share their times (a Date per timestamp shows in profiles). */
+let lastMs = NaN;
+let lastTime: UdfTimestamp = NO_TIMESTAMP;
+
+export function udfTime(ms: number | undefined): UdfTimestamp {
+  if (ms === undefined) return NO_TIMESTAMP;
+  if (ms !== lastMs) {
+    lastTime = timestampFromMs(ms, 0);
+    lastMs = ms;
+  }
+  return lastTime;
+}
 
 /** The long_ad of an entry's File Entry, with its unique id in the implementation use (UDF 2.3.4.3). */
 export function icbAd(s: UdfState, e: PlanEntry): AllocationDescriptor {
