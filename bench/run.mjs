@@ -21,9 +21,11 @@ import * as list from './lib/suites/list.mjs';
 import * as extract from './lib/suites/extract.mjs';
 import * as hash from './lib/suites/hash.mjs';
 import * as write from './lib/suites/write.mjs';
+import * as windowsStick from './lib/suites/windows-stick.mjs';
 import * as optical from './lib/suites/optical.mjs';
+import * as udf from './lib/suites/udf.mjs';
 
-const SUITES = [create, createUdf, list, extract, hash, write, optical];
+const SUITES = [create, createUdf, list, extract, hash, write, windowsStick, optical, udf];
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const RESULT_SCHEMA_VERSION = 1;
 
@@ -116,11 +118,11 @@ export async function main(argv) {
   const isokit = detectIsokit(ROOT, o.isokit);
   if (!hasTool(GNU_TIME)) log(`note: ${GNU_TIME} missing (Debian package "time"): wall times only, no peak RSS`);
   if (!hasTool('xorriso')) { console.error('bench: xorriso is needed to build the workload images (apt-get install xorriso)'); return 1; }
-  const target = o.only.includes('extract') ? chooseExtractTarget(o, log) : { mode: 'n/a', root: path.join(o.work, 'extract') };
+  const target = o.only.includes('extract') || o.only.includes('udf') ? chooseExtractTarget(o, log) : { mode: 'n/a', root: path.join(o.work, 'extract') };
   const wlCache = new Map();
   const imgCache = new Map();
   const ctx = {
-    scale: o.scale, pairs: o.pairs, pairsGiven: !!o.pairsGiven, warmup: o.warmup, outDir, log, isokit,
+    scale: o.scale, pairs: o.pairs, pairsGiven: !!o.pairsGiven, warmup: o.warmup, outDir, log, isokit, work: o.work,
     extractMode: target.mode, extractRoot: target.root,
     pickWorkloads: (names) => names.filter((n) => o.workloads.includes(n)),
     workload: (n) => { if (!wlCache.has(n)) wlCache.set(n, ensureWorkload(o.work, n, o.scale, log)); return wlCache.get(n); },

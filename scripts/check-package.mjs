@@ -3,7 +3,7 @@
 //   1. `npm pack` (of the current dist/: run `npm run build` first; a dist/ older than src/ is refused)
 //   2. install the tarball into an empty temporary project (its dependencies come from the npm registry)
 //   3. `npx isokit --help`, and `isokit create` + `isokit ls -l` from the installed copy (bundle, code cache
-//      and WebAssembly found relative to where the package landed)
+//      and web assets found relative to where the package landed)
 //   4. `import('isokit')` and `import('isokit/node')` from that project, with their main exports
 //   5. the `isokit` entry bundles for a browser (esbuild --platform=browser) and pulls in no `node:*` module
 //   6. publint and @arethetypeswrong/cli on the tarball: no problems (ESM only by design: a CommonJS caller

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Size check: no source file over 600 lines, no function over 80 lines (src/ and wasm/). Prints offenders.
+// Size check: no source file over 600 lines, no function over 80 lines (src/). Prints offenders.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -23,6 +23,8 @@ export * from './read/fat/index.js';
 export * from './verify/index.js';
 export * from './create/remaster/index.js';
 export * from './create/fat/index.js';
+export * from './create/stick/index.js';
+export * from './read/windows-media.js';
 export * as wim from './formats/wim/index.js';
 /** UDF: the ECMA-167 / OSTA UDF structures and the volume reader, as the `udf` namespace (no clash with ISO 9660 names). */
 export * as udf from './read/udf/index.js';

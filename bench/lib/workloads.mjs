@@ -6,7 +6,7 @@ import { Buffer } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import {
   closeSync, existsSync, fchmodSync, futimesSync, mkdirSync, openSync, readFileSync, rmSync,
-  statSync, utimesSync, chmodSync, readdirSync, writeFileSync, writeSync, renameSync,
+  statSync, utimesSync, chmodSync, readdirSync, writeFileSync, writeSync, renameSync, realpathSync,
 } from 'node:fs';
 import path from 'node:path';
 import { XorShift128, seedOf } from './prng.mjs';
@@ -189,4 +189,28 @@ export function countTree(dir) {
   };
   walk(dir);
   return { files, bytes };
+}
+
+/**
+ * Build (once) the UDF image of a workload with `genisoimage -udf` (UDF 1.02 beside ISO 9660 + Rock Ridge
+ * + Joliet, as the issue-14 UDF workloads ask), into WORK/images/NAME-sSCALE-udf.iso.
+ */
+export function ensureUdfImage(work, name, scale, srcDir, log = () => {}) {
+  const imgDir = path.join(work, 'images');
+  mkdirSync(imgDir, { recursive: true });
+  const img = path.join(imgDir, `${name}-${scaleTag(scale)}-udf.iso`);
+  const stampFile = `${img}.json`;
+  const stamp = readStamp(stampFile);
+  if (stamp && stamp.generatorVersion === GENERATOR_VERSION && existsSync(img) && statSync(img).size === stamp.byteLength) return img;
+  log(`building image ${path.basename(img)} with genisoimage -udf …`);
+  const tmp = `${img}.partial`;
+  rmSync(tmp, { force: true });
+  const r = spawnSync('genisoimage', ['-quiet', '-input-charset', 'utf-8', '-udf', '-R', '-J', '-joliet-long', '-V', 'ISOKIT_BENCH', '-o', tmp, realpathSync(srcDir)], {
+    stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SOURCE_DATE_EPOCH: String(BASE_MTIME_S) },
+  });
+  // (the real path: genisoimage stores a symlinked source folder as a symlink)
+  if (r.error || r.status !== 0) throw new Error(`genisoimage could not build ${img}: ${r.error?.message ?? String(r.stderr).trim().split('\n').pop()}`);
+  renameSync(tmp, img);
+  writeFileSync(stampFile, JSON.stringify({ generatorVersion: GENERATOR_VERSION, byteLength: statSync(img).size }) + '\n');
+  return img;
 }

@@ -167,6 +167,8 @@ export const FindingCode = {
   UDF_EXTENDED_ATTRIBUTES: 'UDF_EXTENDED_ATTRIBUTES',
   /** named streams (and the system stream directory) were skipped */
   UDF_NAMED_STREAMS: 'UDF_NAMED_STREAMS',
+  /** the image has a UDF volume that cannot be read (its tree is not offered; another namespace is used) */
+  UDF_UNREADABLE: 'UDF_UNREADABLE',
   // FAT
   /** the backup boot sector (BPB_BkBootSec) differs from sector 0 */
   FAT_BACKUP_BOOT_MISMATCH: 'FAT_BACKUP_BOOT_MISMATCH',

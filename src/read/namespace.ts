@@ -25,4 +25,9 @@ export interface DirectoryReader {
   readDirectory(dir: TreeNode, opts?: ReadDirectoryOptions): Promise<TreeNode[]>;
   /** Hint: these directories are read next, in this order (a reader over a slow source may ask ahead). */
   prefetch?(dirs: readonly TreeNode[]): void;
+  /**
+   * The whole tree below `root`, when the reader has its own way of reading it (UDF: a directory listed by
+   * several entries is read once, files sharing a File Entry get one link group). `readTree` uses it.
+   */
+  readTree?(): Promise<TreeNode>;
 }

@@ -1,8 +1,8 @@
 /**
  * `openImage`: detect what the source holds → its namespaces → one directory reader per namespace (the reader
  * seam, namespace.ts) → the tree of the chosen namespace, plus the El Torito boot catalog and the partition
- * tables. Detection does not need an ISO 9660 PVD: an ISO 9660 volume (with Joliet / Rock Ridge), a UDF
- * volume (when a UDF reader is registered), a FAT volume, or a disk image whose partition holds FAT each reach
+ * tables. Detection does not need an ISO 9660 PVD: an ISO 9660 volume (with Joliet / Rock Ridge and a UDF
+ * bridge), a UDF-only volume, a FAT volume, or a disk image whose partition holds FAT each reach
  * their own reader. Damaged-but-readable input gives findings; only what cannot be read past throws.
  */
 import { ErrorCode, Findings, IsoKitError, asIsoKitError, FindingCode } from '../errors/index.js';
@@ -19,6 +19,8 @@ import type { IsoTreeReader } from './iso9660/reader.js';
 import type { DirectoryReader } from './namespace.js';
 import { readPartitionTables, type PartitionTables } from './partitions.js';
 import { readTree, readerError } from './traverse.js';
+import type { UdfVolumeInfo } from './udf/info.js';
+import { udfNamespace, type UdfNamespace } from './udf/reader.js';
 import type { IsoImage, NamespaceChoice, NamespacesInfo, OpenImageOptions, SessionInfo, VolumeInfo } from './types.js';
 
 const NAMESPACE_NAMES: Record<Namespace, string> = { rockridge: 'Rock Ridge', joliet: 'Joliet', iso9660: 'ISO 9660', udf: 'UDF', fat: 'FAT' };
@@ -34,6 +36,8 @@ interface Detected {
   /** each namespace's reader factory (`findings`: where its findings go, default the image's) */
   readonly readers: Map<Namespace, (findings?: Findings) => Promise<DirectoryReader>>;
   readonly fatLabel?: string;
+  /** the UDF volume's identification, when it is readable */
+  readonly udf?: UdfVolumeInfo;
 }
 
 /** Open an image (ISO 9660 with Joliet / Rock Ridge / El Torito / hybrid partition tables, UDF, FAT). */
@@ -86,6 +90,7 @@ async function openImageInner(source: ByteSource, options: OpenImageOptions): Pr
       throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, 'this image was opened with deferTree: read it with walkImage() or openTree()');
     },
     ...(bootCatalog ? { bootCatalog } : {}),
+    ...(found.udf ? { udf: found.udf } : {}),
     partitions,
     sessions: sessions ?? [{ startLba: 0, blockCount: volume.blockCount }],
     get findings() {
@@ -137,6 +142,8 @@ async function detect(source: ByteSource, findings: Findings, options: OpenImage
   const signal = options.signal;
   const iso = await detectIso(source, findings, options);
   if (iso) return iso;
+  const udf = await detectUdfOnly(source, findings, options);
+  if (udf) return udf;
   const fat = await detectFat(source, findings, signal);
   if (fat) return fat;
   if (source.byteLength < (FIRST_VOLUME_DESCRIPTOR_LBA + 1) * SECTOR_SIZE) {
@@ -147,12 +154,6 @@ async function detect(source: ByteSource, findings: Findings, options: OpenImage
       { structure: 'VolumeDescriptor' },
     );
   }
-  const set = source.byteLength >= (FIRST_VOLUME_DESCRIPTOR_LBA + 1) * SECTOR_SIZE ? await readDescriptorSet(source, new Findings(), signal) : undefined;
-  if (set?.udfSeen) {
-    throw new IsoKitError(ErrorCode.UNSUPPORTED, `${source.name} is a UDF-only image (no ISO 9660 primary volume descriptor); UDF reading is not supported yet`, {
-      byteOffset: FIRST_VOLUME_DESCRIPTOR_LBA * SECTOR_SIZE, structure: 'PrimaryVolumeDescriptor',
-    });
-  }
   throw new IsoKitError(ErrorCode.NOT_ISO, `${source.name} is not an ISO 9660, UDF or FAT image (no primary volume descriptor "CD001" at LBA 16, no FAT boot sector)`, {
     byteOffset: FIRST_VOLUME_DESCRIPTOR_LBA * SECTOR_SIZE, structure: 'PrimaryVolumeDescriptor',
   });
@@ -160,9 +161,12 @@ async function detect(source: ByteSource, findings: Findings, options: OpenImage
 
 async function detectIso(source: ByteSource, findings: Findings, options: OpenImageOptions): Promise<Detected | undefined> {
   if (source.byteLength < (FIRST_VOLUME_DESCRIPTOR_LBA + 1) * SECTOR_SIZE) return undefined;
-  const set = await readDescriptorSet(source, findings, options.signal);
+  // findings about the descriptor set are the image's only when it is an ISO 9660 one (not a UDF-only VRS)
+  const setFindings = new Findings();
+  const set = await readDescriptorSet(source, setFindings, options.signal);
   const pvd = set.pvd;
   if (!pvd) return undefined;
+  for (const x of setFindings.toArray()) findings.add(x);
   if (pvd.logicalBlockSize !== SECTOR_SIZE) {
     findings.warn(FindingCode.BLOCK_SIZE, `logical block size ${pvd.logicalBlockSize} is not ${SECTOR_SIZE}; reading with ${SECTOR_SIZE}`, pvd.byteOffset + 128, 'PrimaryVolumeDescriptor');
   }
@@ -177,12 +181,32 @@ async function detectIso(source: ByteSource, findings: Findings, options: OpenIm
     ...(set.enhanced.length ? { iso9660_1999: true as const } : {}),
     ...(jolietSvd?.joliet ? { joliet: { level: jolietSvd.joliet } } : {}),
     ...(rootRr ? { rockridge: { version: rripVersionOf(ext?.id), ...(ext ? { extensionId: ext.id } : {}) } } : {}),
-    ...(set.udfSeen ? { udf: { seen: true as const } } : {}),
   };
   const readers = new Map<Namespace, (f?: Findings) => Promise<DirectoryReader>>();
   const isoNs: IsoNamespace[] = ['iso9660', ...(namespaces.joliet ? ['joliet' as const] : []), ...(rootRr ? ['rockridge' as const] : [])];
   for (const ns of isoNs) readers.set(ns, async (f?: Findings): Promise<IsoTreeReader> => isoReader(ns, set, rootRr, source, f ?? findings, options.signal));
-  return { set, pvd, rootRr, namespaces, readers };
+  // a bridge image: its UDF volume (an unreadable one is a finding, and the ISO 9660 namespaces stay)
+  const udf = set.udfSeen ? await udfNamespace(source, findings, { signal: options.signal, strict: options.strict }) : undefined;
+  if (set.udfSeen) namespaces.udf = udfNamespaceInfo(udf);
+  if (udf?.info) readers.set('udf', udf.reader);
+  return { set, pvd, rootRr, namespaces, readers, ...(udf?.info ? { udf: udf.info } : {}) };
+}
+
+const udfNamespaceInfo = (udf: UdfNamespace | undefined): NonNullable<NamespacesInfo['udf']> =>
+  udf?.info ? { seen: true, readable: true, ...(udf.info.revision ? { revision: udf.info.revision } : {}) } : { seen: true };
+
+/** A UDF volume without an ISO 9660 PVD (a UDF-only disc): its errors are the image's. */
+async function detectUdfOnly(source: ByteSource, findings: Findings, options: OpenImageOptions): Promise<Detected | undefined> {
+  if (source.byteLength < (FIRST_VOLUME_DESCRIPTOR_LBA + 1) * SECTOR_SIZE) return undefined;
+  const udf = await udfNamespace(source, findings, { signal: options.signal, required: true });
+  if (!udf?.info) return undefined;
+  const set = await readDescriptorSet(source, new Findings(), options.signal);
+  return {
+    set, pvd: undefined, rootRr: undefined,
+    namespaces: { udf: udfNamespaceInfo(udf) },
+    readers: new Map([['udf', udf.reader]]),
+    udf: udf.info,
+  };
 }
 
 /** A FAT volume at byte 0, or in the first FAT partition of an MBR/GPT disk image. */
@@ -257,6 +281,7 @@ async function readBoot(source: ByteSource, set: DescriptorSet, root: TreeNode |
 
 function volumeInfo(found: Detected, source: ByteSource, jolietVolumeId: string | undefined): VolumeInfo {
   const pvd = found.pvd;
+  if (!pvd && found.udf) return udfVolumeInfo(found.udf, source);
   if (!pvd) {
     const blockCount = Math.floor(source.byteLength / SECTOR_SIZE);
     return {
@@ -283,6 +308,17 @@ function volumeInfo(found: Detected, source: ByteSource, jolietVolumeId: string 
     blockSize: SECTOR_SIZE,
     byteLength: pvd.volumeSpaceBlockCount * SECTOR_SIZE,
     ...(jolietVolumeId !== undefined && jolietVolumeId !== pvd.volumeId ? { jolietVolumeId } : {}),
+  };
+}
+
+/** A UDF-only image: the UDF volume's identification (the logical volume id is what systems show as its label). */
+function udfVolumeInfo(udf: UdfVolumeInfo, source: ByteSource): VolumeInfo {
+  const blockCount = Math.floor(source.byteLength / udf.blockSize);
+  return {
+    systemId: '', volumeId: udf.logicalVolumeId, volumeSetId: udf.volumeSetId, publisherId: '', dataPreparerId: '', applicationId: udf.applicationId,
+    copyrightFileId: '', abstractFileId: '', bibliographicFileId: '',
+    ...(udf.recordingMs !== undefined ? { creationMs: udf.recordingMs } : {}),
+    blockCount, blockSize: udf.blockSize, byteLength: blockCount * udf.blockSize,
   };
 }
 

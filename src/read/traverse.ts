@@ -36,6 +36,7 @@ export function readerError(e: unknown, what: string): IsoKitError {
 
 /** The whole tree below `reader.root` (each directory node gets its `children`). */
 export async function readTree(reader: DirectoryReader, opts: { signal?: AbortSignal } = {}): Promise<TreeNode> {
+  if (reader.readTree) return reader.readTree();
   let frontier: TreeNode[] = [reader.root];
   while (frontier.length) {
     throwIfAborted(opts.signal);

@@ -5,6 +5,7 @@ import type { Namespace, TreeNode } from '../model/index.js';
 import type { BootCatalogInfo } from './boot.js';
 import type { DirectoryReader } from './namespace.js';
 import type { PartitionTables } from './partitions.js';
+import type { UdfVolumeInfo } from './udf/info.js';
 
 export type NamespaceChoice = 'auto' | Namespace;
 
@@ -89,6 +90,8 @@ export interface IsoImage {
   /** the tree of `namespace` (throws INVALID_ARGUMENT when opened with `deferTree`) */
   readonly tree: TreeNode;
   readonly bootCatalog?: BootCatalogInfo;
+  /** the UDF volume (revision, ids, partitions, integrity, counts), when the image has a readable one */
+  readonly udf?: UdfVolumeInfo;
   readonly partitions: PartitionTables;
   /** sessions of a multi-session image (oldest first); the newest is what `tree` shows */
   readonly sessions: SessionInfo[];

@@ -4,12 +4,15 @@
  * both-endian fields and size against the source, L vs M path tables against the directories, every extent
  * inside the volume, file extents that partly overlap (identical extents are hard links / dedup: fine),
  * SUSP CE areas inside the image, and Rock Ridge directory link counts (1 = "not counted", as xorriso writes, is accepted).
+ * A UDF volume's tree is read too (on a bridge image as well): the UDF reader's findings cover its descriptors
+ * (tag checksum, CRC and location), anchors, integrity descriptor, FIDs, allocation extents and loops.
  */
 import { Findings, IsoKitError, asIsoKitError, type Finding, FindingCode } from '../errors/index.js';
 import { readU16BE, readU16LE, readU32BE, readU32LE } from '../bytes/index.js';
 import { throwIfAborted, type ByteSource } from '../io/index.js';
 import { DirFlag, parsePathTable, parseDirectoryRecord, type DirectoryRecord } from '../formats/iso9660/index.js';
-import { openImage } from '../read/index.js';
+import { openImage, type IsoImage } from '../read/index.js';
+import { walkTree } from '../model/index.js';
 
 const BLOCK = 2048;
 const MAX_DIRS = 200_000;
@@ -224,37 +227,69 @@ export async function checkImage(source: ByteSource, opts: { signal?: AbortSigna
   let volumeBytes: number | undefined;
   try {
     const image = await openImage(source, opts.signal ? { signal: opts.signal } : {});
+    // the UDF structures (tags, CRCs, locations, LVID, anchors, FIDs, extents) are checked by reading its tree
+    const udf = image.namespaces.udf?.readable ? await udfCounts(image).catch((e: unknown) => unreadable(e, f)) : undefined;
     for (const x of image.findings) f.add(x);
     volumeBytes = image.volume.byteLength;
-    if (volumeBytes > source.byteLength) {
-      // reported at the Volume Space Size field (BP 81) of the PVD the volume was read from: inside the image
-      const pvdLba = image.descriptors.find((x) => x.kind === 'primary')?.lba ?? 16;
-      f.error(FindingCode.IMAGE_TRUNCATED, `the volume is ${volumeBytes} bytes (Volume Space Size) but the image has ${source.byteLength}`, pvdLba * BLOCK + 80, 'PrimaryVolumeDescriptor');
+    if (!image.namespaces.iso9660) {
+      // a UDF-only (or FAT) image: no ISO 9660 descriptors, path tables or directory records to check
+      if (udf) ({ directories, files } = udf);
+    } else {
+      ({ directories, files } = await checkIso9660(source, image, volumeBytes, f, opts.signal));
     }
-    const descriptors = await readDescriptors(source, f);
-    const extents: Extent[] = [];
-    for (const d of descriptors) {
-      const label = d.kind === 'primary' ? 'ISO 9660' : 'Joliet/SVD';
-      checkDescriptorEndian(d.sector, d.byteOffset, d.kind === 'primary' ? 'PrimaryVolumeDescriptor' : 'SupplementaryVolumeDescriptor', f);
-      const root = parseDirectoryRecord(d.sector, 156, d.byteOffset + 156, new Findings());
-      if (!root) continue;
-      const walked = await walkHierarchy(source, root, volumeBytes, label, f, extents, opts.signal);
-      if (d.kind === 'primary') {
-        directories = walked.dirLbas.size;
-        files = walked.files;
-      }
-      await checkPathTables(source, d, walked.dirLbas, label, f);
-    }
-    checkExtents(extents, volumeBytes, source.byteLength, f);
   } catch (e) {
-    const err = e instanceof IsoKitError ? e : asIsoKitError(e);
-    if (err.code === 'ABORTED') throw err;
-    f.error(err.code, err.message, err.byteOffset, err.structure);
+    unreadable(e, f);
   }
   const findings = dedupe(f.toArray());
   const errors = findings.filter((x) => x.severity === 'error').length;
   const warnings = findings.filter((x) => x.severity === 'warning').length;
   return { ok: errors === 0, errors, warnings, findings, ...(volumeBytes !== undefined ? { volumeByteLength: volumeBytes } : {}), directories, files };
+}
+
+/** What stopped reading, as an error finding (an abort is thrown on). */
+function unreadable(e: unknown, f: Findings): undefined {
+  const err = e instanceof IsoKitError ? e : asIsoKitError(e);
+  if (err.code === 'ABORTED') throw err;
+  f.error(err.code, err.message, err.byteOffset, err.structure);
+  return undefined;
+}
+
+/** The ISO 9660 structures: descriptors, both hierarchies, path tables, extents. Its directory and file counts. */
+async function checkIso9660(source: ByteSource, image: IsoImage, volumeBytes: number, f: Findings, signal: AbortSignal | undefined): Promise<{ directories: number; files: number }> {
+  let directories = 0;
+  let files = 0;
+  if (volumeBytes > source.byteLength) {
+    // reported at the Volume Space Size field (BP 81) of the PVD the volume was read from: inside the image
+    const pvdLba = image.descriptors.find((x) => x.kind === 'primary')?.lba ?? 16;
+    f.error(FindingCode.IMAGE_TRUNCATED, `the volume is ${volumeBytes} bytes (Volume Space Size) but the image has ${source.byteLength}`, pvdLba * BLOCK + 80, 'PrimaryVolumeDescriptor');
+  }
+  const descriptors = await readDescriptors(source, f);
+  const extents: Extent[] = [];
+  for (const d of descriptors) {
+    const label = d.kind === 'primary' ? 'ISO 9660' : 'Joliet/SVD';
+    checkDescriptorEndian(d.sector, d.byteOffset, d.kind === 'primary' ? 'PrimaryVolumeDescriptor' : 'SupplementaryVolumeDescriptor', f);
+    const root = parseDirectoryRecord(d.sector, 156, d.byteOffset + 156, new Findings());
+    if (!root) continue;
+    const walked = await walkHierarchy(source, root, volumeBytes, label, f, extents, signal);
+    if (d.kind === 'primary') {
+      directories = walked.dirLbas.size;
+      files = walked.files;
+    }
+    await checkPathTables(source, d, walked.dirLbas, label, f);
+  }
+  checkExtents(extents, volumeBytes, source.byteLength, f);
+  return { directories, files };
+}
+
+/** Read the UDF tree (its findings go to the image's); its directory and file counts. */
+async function udfCounts(image: IsoImage): Promise<{ directories: number; files: number }> {
+  const root = image.namespace === 'udf' ? image.tree : await image.openTree('udf');
+  let directories = 0, files = 0;
+  for (const { node } of walkTree(root)) {
+    if (node.kind === 'dir') directories++;
+    else files++;
+  }
+  return { directories, files };
 }
 
 function dedupe(list: Finding[]): Finding[] {

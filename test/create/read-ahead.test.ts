@@ -135,7 +135,7 @@ test('read-ahead: a source that can no longer be read fails with a one-line erro
   }
 });
 
-test('read-ahead: onThreadsStarted is called once, when the reader threads are up', async () => {
+test('read-ahead: onThreadsStarted is called when the reader threads are up (again for a thread slower than the 1 s wait)', async () => {
   const { dir, cleanup } = tmpDir('read-ahead-started');
   try {
     const src = path.join(dir, 'src');
@@ -144,7 +144,8 @@ test('read-ahead: onThreadsStarted is called once, when the reader threads are u
     const layout = await plan(src); // planned once: reading the files may update their atimes (Rock Ridge TF)
     const plain = await emit(layout);
     const ahead = await emit(layout, readAheadSource({ ...small, onThreadsStarted: () => calls++ }));
-    assert.equal(calls, 1);
+    // once after the wait; on a loaded machine a thread that came up after the 1 s wait calls it again
+    assert.ok(calls >= 1 && calls <= 1 + small.workers, `${calls} calls`);
     assert.equal(ahead.sha, plain.sha);
   } finally {
     cleanup();

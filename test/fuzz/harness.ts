@@ -14,8 +14,8 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { Worker } from 'node:worker_threads';
-import { mapImage, mutateFor, rng } from './mutate.js';
-import { READERS, type FuzzReader } from './readers.js';
+import { rng } from './mutate.js';
+import { mutateCase, READERS, type FuzzReader } from './readers.js';
 import { isSeedName, seedImage, type SeedName } from './seeds.js';
 
 export const REGRESSIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'regressions');
@@ -114,7 +114,7 @@ async function caseBytes(c: FuzzCase, readers: Map<string, FuzzReader>): Promise
   if (c.bytes) return c.bytes;
   const original = new Uint8Array(readFileSync(await seedImage(c.seedImage as SeedName)));
   const reader = readers.get(c.reader) as FuzzReader;
-  const m = mutateFor(original, mapImage(original), (reader.hot?.(original) ?? []), rng(c.seed));
+  const m = await mutateCase(reader, original, rng(c.seed));
   return original.slice(0, m.byteLength);
 }
 

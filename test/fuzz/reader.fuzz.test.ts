@@ -1,6 +1,7 @@
 /**
  * Reader fuzzing through the harness (harness.ts): every registered reader (readers.ts: ISO 9660, Joliet,
- * Rock Ridge, the structural check, El Torito, MBR/GPT, isomd5sum, MD5 tags) on mutated seed images, each case
+ * Rock Ridge, the structural check, El Torito, MBR/GPT, isomd5sum, MD5 tags, UDF through openImage and check,
+ * with UDF mutations of tags, lengths, allocation descriptors and FIDs) on mutated seed images, each case
  * in a worker thread that is terminated when the case overruns its time limit. A case must return or throw an
  * IsoKitError that is not INTERNAL, report every byte offset inside the image, and finish in time.
  *

@@ -6,7 +6,8 @@
  *   { name: 'udf', seeds: ['udf-basic'], read: async (source, r) => ({ findings: (await openUdf(source)).findings }) }
  *
  * A reader returns the findings (and any other byte offsets it reports) so the harness can check that they
- * lie inside the image; it may throw an IsoKitError (not INTERNAL). Everything else is a failure.
+ * lie inside the image; it may throw an IsoKitError (not INTERNAL). Everything else is a failure. A reader
+ * of another format brings its own `mutator` (UDF: udf-mutate.ts) instead of the ISO 9660 one (mutate.ts).
  */
 import type { Finding } from '../../src/errors/index.js';
 import { ErrorCode, FindingCode, Findings, IsoKitError } from '../../src/errors/index.js';
@@ -16,7 +17,9 @@ import { createNodeHasher } from '../../src/node/hash-file.js';
 import { listImage, LongRows, openImage, ShortRows, walkImageBatches, type NamespaceChoice } from '../../src/read/index.js';
 import { readPartitionTables } from '../../src/read/partitions.js';
 import { checkImage, checkIsoMd5, verifyMd5Tags } from '../../src/verify/index.js';
-import type { SeedName } from './seeds.js';
+import { mapImage, mutateFor, type Mutation } from './mutate.js';
+import { UDF_SEEDS, type SeedName } from './seeds.js';
+import { mapUdfImage, mutateUdf, type UdfImageMap } from './udf-mutate.js';
 
 export interface ReadResult {
   readonly findings?: readonly Finding[];
@@ -35,7 +38,35 @@ export interface FuzzReader {
   readonly hot?: (seed: Uint8Array) => [number, number][];
   /** read `source` as a command would (`r`: this case's random numbers, for choices such as which files) */
   read(source: ByteSource, r: () => number): Promise<ReadResult>;
+  /** mutations of its own: `prepare` maps a seed once (per worker), `mutate` applies one in place */
+  readonly mutator?: FuzzMutator;
 }
+
+export interface FuzzMutator {
+  prepare(seed: Uint8Array): Promise<unknown>;
+  mutate(seed: Uint8Array, prepared: unknown, r: () => number): Mutation;
+}
+
+/** A case's mutation of `seed` (its reader's mutator, else the ISO 9660 one with the reader's hot ranges). */
+export async function mutateCase(reader: FuzzReader, seed: Uint8Array, r: () => number, cache: Map<string, Promise<unknown>> = new Map()): Promise<Mutation> {
+  const key = reader.mutator ? `mutator:${reader.name}` : 'iso';
+  let prepared = cache.get(key);
+  if (!prepared) cache.set(key, (prepared = reader.mutator ? reader.mutator.prepare(seed) : Promise.resolve(mapImage(seed))));
+  if (reader.mutator) return reader.mutator.mutate(seed, await prepared, r);
+  let hot = cache.get(`hot:${reader.name}`) as Promise<[number, number][]> | undefined;
+  if (!hot) cache.set(`hot:${reader.name}`, (hot = Promise.resolve(reader.hot?.(seed) ?? [])));
+  return mutateFor(seed, (await prepared) as ReturnType<typeof mapImage>, await hot, r);
+}
+
+/** UDF seeds: descriptor tags and fields, lengths, allocation descriptors, FIDs (udf-mutate.ts). */
+const UDF_MUTATOR: FuzzMutator = {
+  async prepare(seed) {
+    // the block size the seed's anchors are found with (2048, or 512 for the built 512-byte seed)
+    const at = (bs: number) => 256 * bs + 1 < seed.length && seed[256 * bs] === 2 && seed[256 * bs + 1] === 0;
+    return mapUdfImage(seed, at(2048) ? 2048 : 512);
+  },
+  mutate: (seed, prepared, r) => mutateUdf(seed, prepared as UdfImageMap, r),
+};
 
 const ISO_SEEDS: SeedName[] = ['xorriso-rr', 'genisoimage-rr', 'zisofs', 'eltorito', 'iso-level1', 'iso-level4', 'genisoimage-joliet', 'multisession', 'genisoimage-long-symlinks'];
 
@@ -86,6 +117,28 @@ function around(b: Uint8Array, text: string): [number, number][] {
   return out;
 }
 
+/**
+ * `ls -R -l --namespace udf`, `ls --json` / extract's walk, or the whole tree with some contents (`cat`),
+ * chosen per case, on the UDF namespace (a bridge's or a UDF-only image's).
+ */
+async function readUdf(source: ByteSource, r: () => number): Promise<ReadResult> {
+  const how = r();
+  const image = await openImage(source, { namespace: 'udf', deferTree: how < 0.66 });
+  if (how < 0.33) {
+    const rows = new LongRows();
+    for await (const _ of listImage(image, rows, { path: '/', recursive: true }));
+    for (const _ of rows.chunks());
+  } else if (how < 0.66) {
+    for await (const _ of walkImageBatches(image, { linkGroups: true }));
+  } else {
+    let n = 0;
+    for (const _ of walkTree(image.tree)) n++;
+    if (n < 1) throw new Error('a tree without its root');
+    await readSome(image.tree, r);
+  }
+  return { findings: image.findings };
+}
+
 export const READERS: readonly FuzzReader[] = [
   treeReader('iso9660', 'iso9660'),
   treeReader('joliet', 'joliet'),
@@ -131,6 +184,16 @@ export const READERS: readonly FuzzReader[] = [
   {
     name: 'check',
     seeds: ['xorriso-rr', 'genisoimage-rr', 'eltorito', 'multisession', 'isokit-hybrid'],
+    async read(source) {
+      return { findings: (await checkImage(source)).findings };
+    },
+  },
+  { name: 'udf', seeds: UDF_SEEDS, mutator: UDF_MUTATOR, read: readUdf },
+  {
+    // `isokit check` of a UDF image (its whole UDF tree, and the ISO 9660 checks on a bridge)
+    name: 'udf-check',
+    seeds: UDF_SEEDS,
+    mutator: UDF_MUTATOR,
     async read(source) {
       return { findings: (await checkImage(source)).findings };
     },

@@ -8,15 +8,50 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import * as path from 'node:path';
 import { createImageFile } from '../../src/node/create.js';
 import { implantIsoMd5File } from '../../src/node/verify-file.js';
-import { fixtureImage, FIXTURES, FIXTURE_DIR, type FixtureName } from '../helpers/fixtures.js';
+import { fixtureImage, FIXTURES, FIXTURE_DIR, RECIPES, recipeImage, type FixtureName } from '../helpers/fixtures.js';
 import { sh } from '../helpers/index.js';
+import { buildUdf, type BuildOptions, type UFile } from '../helpers/udf-builder.js';
 
 /** Seeds made here, beside the recipes (value: what it holds, and the tools it needs). */
 const BUILT = {
   'isokit-hybrid': { what: 'isokit: El Torito BIOS + EFI, isohybrid MBR + GPT, appended ESP', tools: [] as string[] },
   isomd5: { what: 'xorriso-rr with an implanted isomd5sum', tools: ['xorriso'] },
   'md5-tags': { what: 'xorriso --md5: superblock, tree and session tags, file MD5s', tools: ['xorriso'] },
+  // UDF: built with the reader's serializers (no tool), and by genisoimage -udf / mkudffs
+  'udf-type1': { what: 'UDF 1.02 type 1 partition: AED chain, embedded data, holes, symlink, hard link, device', tools: [] as string[] },
+  'udf-efe-512': { what: 'UDF 2.01 Extended File Entries, 512-byte blocks', tools: [] as string[] },
+  'udf-metadata': { what: 'UDF 2.50 metadata partition with its mirror', tools: [] as string[] },
+  'udf-vat': { what: 'UDF 2.01 virtual partition (VAT), write-once', tools: [] as string[] },
+  'udf-sparable': { what: 'UDF 2.01 sparable partition with a moved packet', tools: [] as string[] },
+  'udf-bridge': { what: 'genisoimage -udf -R -J bridge (recipe udf-genisoimage)', tools: ['genisoimage'] },
+  'udf-mkudffs-cdr': { what: 'mkudffs --media-type=cdr (VAT)', tools: ['mkudffs'] },
 } as const;
+
+const UDF_BUILT: Partial<Record<keyof typeof BUILT, BuildOptions>> = {
+  'udf-type1': {},
+  'udf-efe-512': { revision: 0x0201, blockSize: 512 },
+  'udf-metadata': { revision: 0x0250, partition: 'metadata' },
+  'udf-vat': { revision: 0x0201, partition: 'virtual', tailAnchors: [] },
+  'udf-sparable': { revision: 0x0201, partition: 'sparable', sparedPackets: [0] },
+};
+/** The UDF seeds (their mutants come from the UDF mutator, udf-mutate.ts). */
+export const UDF_SEEDS: readonly SeedName[] = [...(Object.keys(UDF_BUILT) as SeedName[]), 'udf-bridge', 'udf-mkudffs-cdr'];
+
+const pattern = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * seed + 3) & 255);
+/** The tree of the built UDF seeds: every way a file's data can be recorded, links, a device. */
+function udfTree(): UFile {
+  const shared: UFile = { name: 'shared', data: pattern(3000, 3) };
+  return {
+    name: '', children: [
+      { name: 'a.txt', data: pattern(100, 1) },
+      { name: 'chain.bin', data: pattern(24 * 2048, 5), extentBytes: 2048, adsPerExtent: 4 },
+      { name: 'inline', data: pattern(40, 7), embedded: true },
+      { name: 'holes', data: pattern(8 * 2048, 9), holes: [[2, 3]] },
+      { name: 'd', children: [{ name: 'x', data: pattern(10, 2) }, shared, { name: 'l', kind: 'symlink', target: '../a.txt' }, { name: 'h', linkTo: shared }, { name: 'e', embedded: true, children: [{ name: 'y', data: pattern(5, 4) }] }] },
+      { name: 'dev', kind: 'chardev', device: { major: 1, minor: 5 } },
+    ],
+  };
+}
 export type SeedName = FixtureName | keyof typeof BUILT;
 
 /** Tools the recipes use. */
@@ -70,7 +105,11 @@ async function hybrid(out: string): Promise<void> {
 async function build(name: SeedName): Promise<string> {
   if (!(name in BUILT)) return fixtureImage(name as FixtureName);
   const out = path.join(work(), `${name}.iso`);
-  if (name === 'isokit-hybrid') await hybrid(out);
+  const udf = UDF_BUILT[name as keyof typeof BUILT];
+  if (udf) writeFileSync(out, buildUdf(udfTree(), udf).bytes);
+  else if (name === 'udf-bridge') return recipeImage('udf-genisoimage');
+  else if (name === 'udf-mkudffs-cdr') sh('sh', [path.join(RECIPES, 'udf-mkudffs.sh'), out], { env: { ...process.env, MEDIA: 'cdr', BLOCKS: '2000' } });
+  else if (name === 'isokit-hybrid') await hybrid(out);
   else if (name === 'isomd5') {
     copyFileSync(await fixtureImage('xorriso-rr'), out);
     await implantIsoMd5File(out);

@@ -7,14 +7,14 @@ import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { ErrorCode, IsoKitError } from '../../src/errors/index.js';
 import { MemorySource } from '../../src/io/index.js';
-import { mapImage, mutateFor, rng, type ImageMap } from './mutate.js';
-import { readerNamed, type FuzzReader } from './readers.js';
+import { rng } from './mutate.js';
+import { mutateCase, readerNamed, type FuzzReader } from './readers.js';
 import type { CaseOutcome, CaseRequest } from './harness.js';
 
 interface Seed {
   bytes: Uint8Array;
-  map: ImageMap;
-  hot: Map<string, [number, number][]>;
+  /** what the mutators prepared from it (mutateCase) */
+  prepared: Map<string, Promise<unknown>>;
 }
 const seeds = new Map<string, Seed>();
 
@@ -22,19 +22,10 @@ function seedFor(path: string): Seed {
   let s = seeds.get(path);
   if (!s) {
     const bytes = new Uint8Array(readFileSync(path));
-    s = { bytes, map: mapImage(bytes), hot: new Map() };
+    s = { bytes, prepared: new Map() };
     seeds.set(path, s);
   }
   return s;
-}
-
-function hotOf(seed: Seed, reader: FuzzReader): [number, number][] {
-  let h = seed.hot.get(reader.name);
-  if (!h) {
-    h = reader.hot?.(seed.bytes) ?? [];
-    seed.hot.set(reader.name, h);
-  }
-  return h;
 }
 
 /** Offsets a reader reported that do not lie inside the input (0 ≤ offset < byteLength). */
@@ -73,7 +64,7 @@ parentPort?.on('message', (req: CaseRequest) => {
     else {
       const seed = seedFor(req.seedPath as string);
       const r = rng(req.seed);
-      const m = mutateFor(seed.bytes, seed.map, hotOf(seed, reader), r);
+      const m = await mutateCase(reader, seed.bytes, r, seed.prepared);
       try {
         out = { ...(await runCase(reader, seed.bytes.subarray(0, m.byteLength), r)), mutation: m.kind };
       } finally {

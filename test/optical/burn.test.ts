@@ -76,6 +76,33 @@ test('read-back: a byte flipped in the pseudo-disc after burning is reported wit
   }
 });
 
+test('read-back compares bytes with an unchanged image, and the digests taken before the burn once the image changed', async (t) => {
+  if (!needTools(t, 'xorriso')) return;
+  const { dir, cleanup } = tmpDir('changed');
+  try {
+    const iso = makeIso(dir, 'changed', 3000);
+    const disc = path.join(dir, 'disc.img');
+    assert.equal((await burnImage({ image: iso, drive: `stdio:${disc}`, yes: true, verify: false })).ok, true);
+    const digests = await digestImage(iso);
+    assert.equal(digests.mtimeMs, statSync(iso).mtimeMs);
+    assert.equal((await verifyReadback({ device: disc, imagePath: iso, digests, startLba: 0, method: 'direct' })).ok, true);
+    // the image is edited after the burn: a byte compare would now fail; the disc still matches the digests
+    const fd = openSync(iso, 'r+');
+    writeSync(fd, Buffer.from([0xee]), 0, 1, 2000 * 2048 + 5);
+    closeSync(fd);
+    const r = await verifyReadback({ device: disc, imagePath: iso, digests, startLba: 0, method: 'direct' });
+    assert.equal(r.ok, true, r.message);
+    // and a disc that differs from what was burned is still caught through the digests
+    const dfd = openSync(disc, 'r+');
+    writeSync(dfd, Buffer.from([0x5a]), 0, 1, 700 * 2048 + 9);
+    closeSync(dfd);
+    const bad = await verifyReadback({ device: disc, imagePath: iso, digests, startLba: 0, method: 'direct' });
+    assert.deepEqual([bad.ok, bad.problem], [false, 'differs']);
+  } finally {
+    cleanup();
+  }
+});
+
 test('read-back with direct reads and retries: an unreadable block is named, a block that fails twice is read', async (t) => {
   if (!needTools(t, 'xorriso', 'nbdkit', 'nbdfuse', 'fusermount3')) return;
   const { dir, cleanup } = tmpDir('rb');

@@ -1,4 +1,4 @@
-// create (issue 3): isokit create vs genisoimage / xorriso -as mkisofs / bsdtar on distro-like and many-small.
+// create (issues 3, 13): isokit create vs genisoimage / xorriso -as mkisofs / bsdtar on distro-like, many-small, one-big.
 import { rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { anchor, byId, fastest, isokitTool, ratioGoal, refFor, rssGoal } from '../common.mjs';
@@ -6,7 +6,7 @@ import { interleave } from '../measure.mjs';
 
 export const name = 'create';
 export const issue = 3;
-export const workloads = ['distro-like', 'many-small'];
+export const workloads = ['distro-like', 'many-small', 'one-big'];
 
 export function run(ctx) {
   const groups = [];

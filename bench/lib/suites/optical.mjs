@@ -99,7 +99,7 @@ function verify(ctx, img) {
   ], { pairs: ctx.pairs, warmup: ctx.warmup, outDir: ctx.outDir, log: ctx.log, tagPrefix: 'optical-verify' });
   const burn = byId(tools, 'isokit-burn');
   const phase = {
-    id: 'isokit-verify', label: 'isokit burn: read-back verification (SHA-256 per MiB)', kind: 'isokit', status: burn.status === 'ok' && ms.length ? 'ok' : burn.status, reason: burn.reason,
+    id: 'isokit-verify', label: 'isokit burn: read-back verification (compared with the image)', kind: 'isokit', status: burn.status === 'ok' && ms.length ? 'ok' : burn.status, reason: burn.reason,
     runs: ms.map((s) => ({ wallS: +s.toFixed(4), rssKiB: null })), medianS: ms.length ? +median(ms).toFixed(4) : null, peakRssMiB: null,
   };
   const all = [phase, ...tools];

@@ -3,10 +3,13 @@ import { Exit, UsageError, type CliContext } from '../context.js';
 import { NAMESPACE_OPTION, parseNamespace } from '../render/namespace.js';
 
 export const summary = 'write a file from an image to standard output';
-export const usage = `usage: isokit cat IMAGE PATH [--namespace rr|joliet|iso9660]
+export const usage = `usage: isokit cat IMAGE PATH [--namespace rr|joliet|iso9660|udf]
 
 Write the bytes of the file PATH inside IMAGE to standard output (symbolic links inside the image are
 followed). IMAGE is a file, a block device or an http(s) URL.
+
+  --namespace NS   rr (Rock Ridge), joliet, iso9660 or udf
+                   (default: Rock Ridge, else UDF, else Joliet, else ISO 9660)
 `;
 
 export async function run(argv: string[], ctx: CliContext): Promise<number> {

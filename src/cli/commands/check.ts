@@ -2,13 +2,15 @@ import { parseCommandArgs } from '../args.js';
 import { Exit, UsageError, type CliContext } from '../context.js';
 import { printJson } from '../output.js';
 
-export const summary = 'structural check of an image (descriptors, extents, path tables, boot, partitions)';
+export const summary = 'structural check of an image (descriptors, extents, path tables, boot, partitions, UDF)';
 export const usage = `usage: isokit check IMAGE [--json]
 
 Checks the structures of IMAGE: volume descriptors (both-endian fields, size against the file), path tables
 against the directories, every extent inside the volume, partly overlapping file extents (shared extents of
 hard links are fine), Rock Ridge continuation areas and link counts, El Torito catalog checksum and boot
-image bounds, MBR/GPT (CRCs, backup header, entries inside the image).
+image bounds, MBR/GPT (CRCs, backup header, entries inside the image), and a UDF volume (also beside ISO
+9660): descriptor tags (checksum, CRC, location), anchors, descriptor sequences, the integrity descriptor,
+File Identifier Descriptors, allocation extents inside their partition, directory loops.
 Findings have a severity, a byte offset and the structure. Exit 3 when any finding is an error.`;
 
 export async function run(argv: string[], ctx: CliContext): Promise<number> {

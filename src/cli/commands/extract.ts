@@ -11,9 +11,11 @@ IMAGE is a file, a block device or an http(s) URL (read with range requests).
 
 Rock Ridge metadata is restored: permission bits, modification times (folders after their contents),
 symbolic links (created as they are, never followed), hard links (as links), and owners when run as root.
+From UDF the same, as its File Entries record them (permissions, times, owners, symlinks, hard links).
 
   -o, --output DIR     where to extract (required unless only --boot-images is given)
-  --namespace NS       rr (Rock Ridge), joliet or iso9660 (default: Rock Ridge, else Joliet, else ISO 9660)
+  --namespace NS       rr (Rock Ridge), joliet, iso9660 or udf
+                       (default: Rock Ridge, else UDF, else Joliet, else ISO 9660)
   --overwrite          replace existing files (atomically); without it an existing file is an error
   --no-permissions     do not restore permission bits (the umask decides)
   --devices            create device nodes and FIFOs (runs the mknod / mkfifo commands; usually needs root)

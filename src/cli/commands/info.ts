@@ -3,14 +3,16 @@ import { Exit, UsageError, type CliContext } from '../context.js';
 import { NAMESPACE_OPTION, parseNamespace } from '../render/namespace.js';
 
 export const summary = 'show what an image contains: volume, namespaces, boot entries, partitions, findings';
-export const usage = `usage: isokit info IMAGE [--json] [--namespace rr|joliet|iso9660]
+export const usage = `usage: isokit info IMAGE [--json] [--namespace rr|joliet|iso9660|udf]
 
 Show the volume identification and dates, size, the namespaces present (ISO 9660 level, Joliet, Rock Ridge,
-ISO 9660:1999, UDF) and the one used, El Torito boot entries, partition tables (MBR, GPT, APM), sessions,
-and findings (damage or oddities that did not stop reading: severity, code, byte offset, structure).
+ISO 9660:1999, UDF) and the one used, the UDF volume (revision, volume and logical volume ids, partitions,
+integrity open/closed, file and directory counts), El Torito boot entries, partition tables (MBR, GPT, APM),
+sessions, and findings (damage or oddities that did not stop reading: severity, code, byte offset, structure).
 IMAGE is a file, a block device or an http(s) URL.
 
-  --namespace NS   the namespace to read the tree from (default: Rock Ridge, else Joliet, else ISO 9660)
+  --namespace NS   rr, joliet, iso9660 or udf: the namespace to read the tree from
+                   (default: Rock Ridge, else UDF, else Joliet, else ISO 9660)
   --json           the same as one JSON object (dates as ISO 8601 strings)
 `;
 

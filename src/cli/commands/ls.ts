@@ -3,7 +3,7 @@ import { Exit, UsageError, type CliContext } from '../context.js';
 import { NAMESPACE_OPTION, parseNamespace } from '../render/namespace.js';
 
 export const summary = 'list the files in an image';
-export const usage = `usage: isokit ls IMAGE [PATH] [-l] [-R] [--json] [--namespace rr|joliet|iso9660]
+export const usage = `usage: isokit ls IMAGE [PATH] [-l] [-R] [--json] [--namespace rr|joliet|iso9660|udf]
 
 List the directory PATH of IMAGE (default: the root). A PATH that is a file lists that file.
 IMAGE is a file, a block device or an http(s) URL (read with range requests).
@@ -11,7 +11,8 @@ IMAGE is a file, a block device or an http(s) URL (read with range requests).
   -l, --long          mode, links, uid, gid, size, mtime (UTC), name, "-> target" for symlinks,
                       "major, minor" for device nodes
   -R, --recursive     everything below PATH, with paths relative to PATH
-  --namespace NS      rr (Rock Ridge), joliet or iso9660 (default: Rock Ridge, else Joliet, else ISO 9660)
+  --namespace NS      rr (Rock Ridge), joliet, iso9660 or udf
+                      (default: Rock Ridge, else UDF, else Joliet, else ISO 9660)
   --json              {"path","entries":[{path,type,mode,nlink,uid,gid,size,mtime,target,extents,…}],
                       "findings":[{severity,code,message,byteOffset,structure}]}
 

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { parseCommandArgs } from '../args.js';
 import { Exit, UsageError, type CliContext } from '../context.js';
 import { formatBytes, formatDuration, printJson } from '../output.js';
@@ -5,7 +7,8 @@ import type { WritePlan, WriteSummary, WriteProgress } from '../../node/write/in
 
 export const summary = 'write an image to USB sticks, disks or disk-image files';
 export const usage = `usage: isokit write IMAGE TARGET… [--yes] [--verify|--no-verify] [--unmount] [--force]
-                    [--mode auto|raw] [--expect DIGEST] [--json]
+                    [--mode auto|raw|windows] [--expect DIGEST] [--json]
+                    [--scheme gpt|mbr] [--size SIZE] [--split-size SIZE] [--unattend FILE | --win11-bypass]
 
 Write IMAGE (a file, .gz/.xz/.zst/.bz2 decompressed on the fly, or an http(s) URL) to every TARGET at
 once: block devices (see: isokit drives) or regular files (disk images; created when missing). One source
@@ -20,11 +23,24 @@ first; a mismatch stops the write unless --force.
   --no-verify     skip the read-back comparison (default: --verify)
   --unmount       unmount the target's file systems first (umount)
   --force         write to non-removable disks; write despite a checksum mismatch
-  --mode auto     inspect the image: hybrid ISO / disk image → raw copy; El-Torito-only ISO (Windows
-                  install media) → stop with an explanation; plain data ISO → warn  (default)
+  --mode auto     inspect the image: Windows install media → build a Windows stick (below); hybrid ISO /
+                  disk image → raw copy; other El-Torito-only ISO → stop with an explanation; plain
+                  data ISO → warn  (default)
+  --mode windows  build a Windows stick (refused when IMAGE is not Windows install media)
   --mode raw      copy the image as it is, whatever it is
   --expect D      known digest of IMAGE (or the download): sha256:HEX or bare hex; checked while writing
   --json          progress as JSON lines on stderr ({"type":"progress",…}), the summary on stdout
+
+Windows sticks (a local Windows install .iso): GPT with one Basic Data partition from 1 MiB to the end of
+the stick, FAT32, the ISO's files copied from its UDF tree; boots through UEFI (legacy BIOS: not provided).
+  --scheme mbr    MBR with one active FAT32 (0x0C) partition instead of GPT
+  --size SIZE     size of a disk-image file target (e.g. 8G, 7500M; default: the files + 64 MiB free)
+  --split-size S  split sources/install.wim into install.swm, install2.swm, … of at most S when it is
+                  larger (default: only when it is 4 GiB or more, into parts of 4094 MiB)
+  --unattend FILE copy FILE to the stick's root as autounattend.xml
+  --win11-bypass  write an autounattend.xml that skips Windows 11's TPM, Secure Boot and RAM checks
+                  (LabConfig BypassTPMCheck, BypassSecureBootCheck, BypassRAMCheck) and the online
+                  account (OOBE BypassNRO)
 
 Exit status: 0 all targets written (and verified), 1 a target failed or was refused, 3 a verification
 failed. Writing devices needs root: rerun with sudo when told so.
@@ -60,7 +76,8 @@ async function confirmOnTty(ctx: CliContext, plan: WritePlan): Promise<boolean> 
   const out = ctx.stderr;
   const src = plan.source;
   const size = src.byteLength !== undefined ? `${formatBytes(src.byteLength)}${src.byteLengthExact ? '' : ' (at least)'}` : 'size unknown until written';
-  out.write(`\nimage:  ${src.name}${src.compression ? ` (${src.compression})` : ''}, ${size}\n        ${plan.inspection.message}\n        ${plan.integrity.message}\n`);
+  const what = plan.windows ? `${plan.windows.summary}: a FAT32 stick is built from its files\n        ${plan.windows.bootNote}` : plan.inspection.message;
+  out.write(`\nimage:  ${src.name}${src.compression ? ` (${src.compression})` : ''}, ${size}\n        ${what}\n        ${plan.integrity.message}\n`);
   out.write(`\nALL DATA ON THESE TARGETS WILL BE ERASED:\n`);
   for (const t of plan.targets) out.write(`  ${t.description}\n`);
   const names = plan.targets.map((t) => t.path.replace(/^\/dev\//, ''));
@@ -100,7 +117,9 @@ class TtyProgress {
 }
 
 function renderSummary(ctx: CliContext, s: WriteSummary): void {
-  const lines = [`${formatBytes(s.imageByteLength)} (${s.imageByteLength} bytes) from ${s.source.name} in ${formatDuration(s.durationMs / 1000)}`];
+  const lines = s.windows
+    ? [`Windows stick${s.targets.length > 1 ? 's' : ''} from ${s.source.name} in ${formatDuration(s.durationMs / 1000)} (${s.windows.sticks.map((k) => `${formatBytes(k.writtenByteLength)} written of a ${formatBytes(k.byteLength)} disk`).join('; ')})`]
+    : [`${formatBytes(s.imageByteLength)} (${s.imageByteLength} bytes) from ${s.source.name} in ${formatDuration(s.durationMs / 1000)}`];
   for (const t of s.targets) {
     if (t.ok) {
       const how = t.verified ? `verified (${t.verifyMethod === 'compare' ? 'byte comparison with the image' : 'SHA-256 per MiB'})` : 'not verified (--no-verify)';
@@ -113,6 +132,37 @@ function renderSummary(ctx: CliContext, s: WriteSummary): void {
   ctx.stdout.write(lines.join('\n') + '\n');
 }
 
+/** "8G", "7500M", "4094MiB", "123456" (bytes) → bytes (binary units). */
+export function parseByteSize(text: string, what: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(?:([kmgt])(?:i?b)?|b)?$/i.exec(text.trim());
+  if (!m) throw new UsageError(`${what}: "${text}" is not a size (e.g. 8G, 7500M, 4094MiB or bytes)`);
+  const scale = { k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 }[(m[2] ?? '').toLowerCase() as 'k'] ?? 1;
+  const n = Math.round(Number(m[1]) * scale);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`${what}: "${text}" is out of range`);
+  return n;
+}
+
+function windowsOptions(values: Record<string, string | boolean | undefined>, ctxCwd: string): import('../../node/write/index.js').WindowsStickRequest {
+  const scheme = values.scheme as string | undefined;
+  if (scheme !== undefined && scheme !== 'gpt' && scheme !== 'mbr') throw new UsageError(`--scheme must be gpt or mbr, got "${scheme}"`);
+  if (values.unattend && values['win11-bypass']) throw new UsageError('--unattend and --win11-bypass both write autounattend.xml: give one');
+  let unattend: Uint8Array | undefined;
+  if (typeof values.unattend === 'string') {
+    try {
+      unattend = new Uint8Array(readFileSync(resolvePath(ctxCwd, values.unattend)));
+    } catch (e) {
+      throw new UsageError(`--unattend ${values.unattend}: ${(e as Error).message}`);
+    }
+  }
+  return {
+    ...(scheme ? { scheme } : {}),
+    ...(typeof values.size === 'string' ? { imageByteLength: parseByteSize(values.size, '--size') } : {}),
+    ...(typeof values['split-size'] === 'string' ? { splitByteLength: parseByteSize(values['split-size'], '--split-size') } : {}),
+    ...(unattend ? { unattend } : {}),
+    ...(values['win11-bypass'] ? { win11Bypass: true } : {}),
+  };
+}
+
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
     yes: { type: 'boolean', short: 'y' },
@@ -122,11 +172,18 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
     force: { type: 'boolean' },
     mode: { type: 'string' },
     expect: { type: 'string' },
+    scheme: { type: 'string' },
+    size: { type: 'string' },
+    'split-size': { type: 'string' },
+    unattend: { type: 'string' },
+    'win11-bypass': { type: 'boolean' },
   });
   if (positionals.length < 2) throw new UsageError('write needs IMAGE and at least one TARGET (see: isokit write --help)');
   if (values.verify && values['no-verify']) throw new UsageError('--verify and --no-verify contradict each other');
   const mode = values.mode ?? 'auto';
-  if (mode !== 'auto' && mode !== 'raw') throw new UsageError(`--mode must be auto or raw, got "${mode}"`);
+  if (mode !== 'auto' && mode !== 'raw' && mode !== 'windows') throw new UsageError(`--mode must be auto, raw or windows, got "${mode}"`);
+  const windows = windowsOptions(values, process.cwd());
+  if (mode === 'raw' && Object.keys(windows).length) throw new UsageError('--scheme, --size, --split-size, --unattend and --win11-bypass apply to Windows sticks, not to --mode raw');
   const [image, ...targets] = positionals as [string, ...string[]];
   const json = !!values.json;
   const { writeImage } = await import('../../node/write/index.js');
@@ -140,6 +197,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
       image,
       targets,
       mode,
+      windows,
       verify: !values['no-verify'],
       ...(values.force ? { force: true } : {}),
       ...(values.unmount ? { unmount: true } : {}),

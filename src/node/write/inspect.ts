@@ -103,7 +103,7 @@ async function sharedPartitionKinds(head: Uint8Array): Promise<string[] | undefi
 const STOP_MESSAGE =
   'This ISO boots only through El Torito (the CD/DVD boot mechanism) and has no MBR or GPT in its system area — typical of Windows install media. ' +
   'Firmware boots a USB stick through its MBR or GPT, never through El Torito, so a raw copy would not boot from USB. ' +
-  'Use a tool that builds a FAT32 stick from the ISO\'s files (e.g. Rufus, WoeUSB); isokit will get such a FAT32 copy mode in a later release. ' +
+  'isokit builds such a FAT32 stick from the files of Windows install media given as a local, uncompressed .iso (`--mode windows`; this image was not recognised as one). ' +
   'To write the raw copy anyway (e.g. for a virtual machine or an optical-drive emulator), pass --mode raw.';
 
 /** Inspect the first MiB of an image (pure: no I/O besides the optional shared reader). */

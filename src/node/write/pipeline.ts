@@ -12,7 +12,7 @@ import { DeviceSink, withByteOffset, type DeviceSinkOptions } from '../device-si
 import { AlignedPool, alignedBuffer, alignDown } from './aligned.js';
 import { errorSummary, TargetMeter, type TargetResult, type WriteProgressCallback } from './progress.js';
 import { verifyTargets, type ReadbackTarget } from './readback.js';
-import type { ImageReader } from './source.js';
+import { targetPieces, type ImageReader } from './source.js';
 
 export const DEFAULT_CHUNK = 4 << 20;
 export const HOLD_BACK = 1 << 20;
@@ -75,14 +75,14 @@ function fail(t: Live, e: unknown, phase: TargetResult['phase']): void {
 }
 
 /** Queue a write on one target; the chunk's reference is dropped when it is done (or skipped). */
-function queueWrite(t: Live, byteOffset: number, bytes: Uint8Array, release: () => void): void {
+function queueWrite(t: Live, byteOffset: number, bytes: Uint8Array, release: () => void, imageEnd = byteOffset + bytes.length): void {
   t.tail = t.tail.then(async () => {
     try {
       if (t.error || !t.sink || bytes.length === 0) return;
       const direct = alignDown(bytes.length, 4096);
       if (direct) await t.sink.writeAt(byteOffset, bytes.subarray(0, direct));
       if (direct < bytes.length) await t.sink.writeAt(byteOffset + direct, bytes.subarray(direct));
-      t.written = Math.max(t.written, byteOffset + bytes.length);
+      t.written = Math.max(t.written, imageEnd);
       t.meter?.update(t.written);
     } catch (e) {
       fail(t, e, 'writing');
@@ -106,19 +106,39 @@ function openTargets(paths: string[], opts: WriteTargetsOptions, totalBytes: num
   });
 }
 
-/** Stream the image to every target. */
-async function writePhase(reader: ImageReader, targets: Live[], opts: WriteTargetsOptions, digests: BlockDigests | undefined): Promise<number> {
-  const chunk = opts.chunkByteLength ?? DEFAULT_CHUNK;
-  const pool = new AlignedPool(chunk, 4 + 2 * targets.length);
-  const held = alignedBuffer(HOLD_BACK);
-  let heldLength = 0;
-  // Zero the first MiB first: an interrupted write leaves no stale partition table behind.
-  const zeros = alignedBuffer(Math.min(HOLD_BACK, reader.info.byteLength ?? HOLD_BACK));
-  for (const t of targets) queueWrite(t, 0, zeros, () => undefined);
-  let offset = 0;
-  while (true) {
-    if (opts.signal?.aborted) throw new IsoKitError(ErrorCode.ABORTED, 'aborted', { cause: opts.signal.reason });
-    if (targets.every((t) => t.error)) break;
+interface SourceChunk {
+  readonly data: Uint8Array;
+  /** call when every target is done with it */
+  readonly done: () => void;
+  /** no more chunks after this one */
+  readonly last: boolean;
+}
+
+/**
+ * The image's chunks: filled into the pool's buffers, or — a reader that makes its own buffers (`nextChunk`) —
+ * taken as they come, at most `limit` in flight (the pool's backpressure).
+ */
+function chunkSource(reader: ImageReader, pool: AlignedPool, limit: number): () => Promise<SourceChunk | undefined> {
+  if (reader.nextChunk) {
+    const nextChunk = reader.nextChunk.bind(reader);
+    let inFlight = 0;
+    let wake: (() => void) | undefined;
+    const release = reader.releaseChunk?.bind(reader);
+    return async () => {
+      while (inFlight >= limit) await new Promise<void>((r) => (wake = r));
+      const data = await nextChunk();
+      if (!data) return undefined;
+      inFlight++;
+      const done = () => {
+        inFlight--;
+        release?.(data);
+        wake?.();
+        wake = undefined;
+      };
+      return { data, done, last: false };
+    };
+  }
+  return async () => {
     const buf = await pool.acquire();
     let n: number;
     try {
@@ -129,9 +149,30 @@ async function writePhase(reader: ImageReader, targets: Live[], opts: WriteTarge
     }
     if (n === 0) {
       pool.release(buf);
-      break;
+      return undefined;
     }
-    const data = buf.subarray(0, n);
+    return { data: buf.subarray(0, n), done: () => pool.release(buf), last: n < pool.chunkByteLength };
+  };
+}
+
+/** Stream the image to every target. */
+async function writePhase(reader: ImageReader, targets: Live[], opts: WriteTargetsOptions, digests: BlockDigests | undefined): Promise<number> {
+  const chunk = opts.chunkByteLength ?? DEFAULT_CHUNK;
+  const pool = new AlignedPool(chunk, 4 + 2 * targets.length);
+  const held = alignedBuffer(HOLD_BACK);
+  let heldLength = 0;
+  // Zero the first MiB first: an interrupted write leaves no stale partition table behind.
+  const zeros = alignedBuffer(Math.min(HOLD_BACK, reader.info.byteLength ?? HOLD_BACK));
+  for (const t of targets) queueWrite(t, 0, zeros, () => undefined);
+  let offset = 0;
+  const next = chunkSource(reader, pool, 4 + 2 * targets.length);
+  while (true) {
+    if (opts.signal?.aborted) throw new IsoKitError(ErrorCode.ABORTED, 'aborted', { cause: opts.signal.reason });
+    if (targets.every((t) => t.error)) break;
+    const got = await next();
+    if (!got) break;
+    const { data, done, last } = got;
+    const n = data.length;
     digests?.add(data);
     let start = 0;
     if (offset < HOLD_BACK) {
@@ -139,13 +180,15 @@ async function writePhase(reader: ImageReader, targets: Live[], opts: WriteTarge
       held.set(data.subarray(0, start), offset);
       heldLength = offset + start;
     }
-    let refs = targets.length;
+    const pieces = targetPieces(reader.disk?.segments, offset + start, n - start);
+    let refs = targets.length * pieces.length;
     const release = () => {
-      if (--refs === 0) pool.release(buf);
+      if (--refs === 0) done();
     };
-    for (const t of targets) queueWrite(t, offset + start, data.subarray(start), release);
+    if (!refs) done();
+    for (const [at, from, len] of pieces) for (const t of targets) queueWrite(t, at, data.subarray(start + from, start + from + len), release, offset + start + from + len);
     offset += n;
-    if (n < pool.chunkByteLength) break;
+    if (last) break;
   }
   await Promise.all(targets.map((t) => t.tail));
   digests?.close();
@@ -161,12 +204,12 @@ async function writePhase(reader: ImageReader, targets: Live[], opts: WriteTarge
   return offset;
 }
 
-async function flushPhase(t: Live, imageByteLength: number, opts: WriteTargetsOptions): Promise<void> {
+async function flushPhase(t: Live, reader: ImageReader, imageByteLength: number, opts: WriteTargetsOptions): Promise<void> {
   if (t.error || !t.sink) return;
   t.phase = 'flushing';
   try {
     opts.onProgress?.({ phase: 'flushing', target: t.path, bytes: t.written, totalBytes: imageByteLength });
-    await t.sink.truncate(imageByteLength);
+    await t.sink.truncate(reader.disk?.byteLength ?? imageByteLength);
     await t.sink.close();
     if (!t.sink.direct) t.notes.push('O_DIRECT not supported by this target: buffered writes, then fsync');
     if (t.sink.retriesUsed) t.notes.push(`${t.sink.retriesUsed} transient write error(s) retried`);
@@ -197,13 +240,13 @@ export async function writeToTargets(reader: ImageReader, paths: string[], opts:
     }
     throw e;
   }
-  await Promise.all(targets.map((t) => flushPhase(t, imageByteLength, opts)));
+  await Promise.all(targets.map((t) => flushPhase(t, reader, imageByteLength, opts)));
   const verifyOk = targets.filter((t) => !t.error);
   let verified = new Map<string, Pick<TargetResult, 'verified' | 'mismatch' | 'verifyMethod' | 'verifyMs'> & { error?: IsoKitError }>();
   await opts.beforeVerify?.();
   if (opts.verify !== false && verifyOk.length) {
     const rb: ReadbackTarget[] = verifyOk.map((t) => ({ path: t.path }));
-    verified = await verifyTargets(rb, { reader, imageByteLength, ...(digests ? { digests: digests.list, digestBlock: DIGEST_BLOCK } : {}), ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+    verified = await verifyTargets(rb, { reader, imageByteLength, ...(reader.disk ? { segments: reader.disk.segments } : {}), ...(digests ? { digests: digests.list, digestBlock: DIGEST_BLOCK } : {}), ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
   }
   const results = targets.map((t): TargetResult => {
     const v = verified.get(t.path);

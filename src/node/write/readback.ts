@@ -16,7 +16,7 @@ import { ErrorCode, IsoKitError, asIsoKitError } from '../../errors/index.js';
 import { errnoText, withByteOffset } from '../device-sink.js';
 import { AlignedPool, alignUp } from './aligned.js';
 import { TargetMeter, type TargetResult, type WriteProgressCallback } from './progress.js';
-import type { ImageReader } from './source.js';
+import type { ImageReader, ImageSegment } from './source.js';
 import { flushBuffers } from './targets.js';
 
 export interface ReadbackTarget {
@@ -29,6 +29,8 @@ export interface VerifyTargetsOptions {
   /** SHA-256 per `digestBlock` bytes (streamed sources); without them the source is re-read */
   digests?: Uint8Array[];
   digestBlock?: number;
+  /** the runs of the targets the image's bytes went to (ImageReader.disk); default: one run from 0 */
+  segments?: readonly ImageSegment[];
   chunkByteLength?: number;
   signal?: AbortSignal;
   onProgress?: WriteProgressCallback;
@@ -52,6 +54,8 @@ interface Reading {
 /** One chunk read (or being read) from every live target and, in compare mode, from the image. */
 interface Slot {
   pos: number;
+  /** where the chunk is on the targets */
+  at: number;
   len: number;
   slot: 0 | 1;
   live: Reading[];
@@ -159,9 +163,9 @@ function finish(r: Reading, verified: boolean, method: 'compare' | 'digest', mis
 }
 
 /** Start reading one chunk from every live target (and from the image in compare mode) into buffer `slot`. */
-function startSlot(readings: Reading[], pos: number, len: number, slot: 0 | 1, opts: VerifyTargetsOptions, srcBufs: [Uint8Array, Uint8Array] | undefined): Slot {
+function startSlot(readings: Reading[], pos: number, at: number, len: number, slot: 0 | 1, opts: VerifyTargetsOptions, srcBufs: [Uint8Array, Uint8Array] | undefined): Slot {
   const live = readings.filter((r) => !r.result);
-  const reads = live.map((r) => readChunk(r, r.bufs[slot], pos, len).then((got) => ({ r, got }), (e: unknown) => ({ r, e })));
+  const reads = live.map((r) => readChunk(r, r.bufs[slot], at, len).then((got) => ({ r, got }), (e: unknown) => ({ r, e })));
   let source: Promise<Uint8Array> | undefined;
   if (srcBufs) {
     const buf = srcBufs[slot].subarray(0, len);
@@ -171,7 +175,7 @@ function startSlot(readings: Reading[], pos: number, len: number, slot: 0 | 1, o
     });
     source.catch(() => undefined); // observed when the slot is checked
   }
-  return { pos, len, slot, live, reads, ...(source ? { source } : {}) };
+  return { pos, at, len, slot, live, reads, ...(source ? { source } : {}) };
 }
 
 /** Wait for a slot's reads, then compare its chunk for every target that is still live. */
@@ -185,29 +189,30 @@ async function finishSlot(s: Slot, opts: VerifyTargetsOptions, block: number): P
     }
   }
   const reference = s.source ? await s.source : undefined;
-  await checkChunk(s.live.filter((r) => !r.result), s.pos, s.len, opts, reference, block);
+  await checkChunk(s.live.filter((r) => !r.result), s, opts, reference, block);
   for (const r of s.live) r.meter.update(s.pos + s.len, s.pos + s.len === opts.imageByteLength);
 }
 
 /** Compare one chunk for every live target (against the image's bytes, or the stored digests). */
-async function checkChunk(live: Reading[], pos: number, len: number, opts: VerifyTargetsOptions, source: Uint8Array | undefined, block: number): Promise<void> {
+async function checkChunk(live: Reading[], s: Pick<Slot, 'pos' | 'at' | 'len'>, opts: VerifyTargetsOptions, source: Uint8Array | undefined, block: number): Promise<void> {
+  const { pos, at, len } = s;
   const method = source ? 'compare' : 'digest';
   let reference = source;
   for (const r of live) {
     const data = r.buf.subarray(0, r.got);
     if (r.got < len) {
-      finish(r, false, method, { byteOffset: pos + r.got, byteLength: len - r.got });
+      finish(r, false, method, { byteOffset: at + r.got, byteLength: len - r.got });
       continue;
     }
     if (reference) {
       if (bytesEqual(data, reference)) continue;
       const d = firstDifference(data, reference) as { start: number; end: number };
-      finish(r, false, method, { byteOffset: pos + d.start, byteLength: d.end - d.start });
+      finish(r, false, method, { byteOffset: at + d.start, byteLength: d.end - d.start });
       continue;
     }
     // digest mode: hash the first target; later ones are compared with it byte-wise
     const m = digestMismatch(data, pos, opts.digests ?? [], block);
-    if (m) finish(r, false, method, m);
+    if (m) finish(r, false, method, { byteOffset: at + m.byteOffset - pos, byteLength: m.byteLength });
     else reference = data;
   }
 }
@@ -236,15 +241,28 @@ export async function verifyTargets(targets: ReadbackTarget[], opts: VerifyTarge
   }
   const srcBufs: [Uint8Array, Uint8Array] | undefined = useCompare ? [await pool.acquire(), await pool.acquire()] : undefined;
   const step = pool.chunkByteLength;
-  const slotAt = (pos: number, slot: 0 | 1): Slot | undefined =>
-    pos < opts.imageByteLength && readings.some((r) => !r.result) ? startSlot(readings, pos, Math.min(step, opts.imageByteLength - pos), slot, opts, srcBufs) : undefined;
+  const segments = opts.segments ?? [{ byteOffset: 0, byteLength: opts.imageByteLength }];
+  /** image offset → [target offset, bytes left in its run] */
+  const onTarget = (pos: number): [number, number] => {
+    let base = 0;
+    for (const sg of segments) {
+      if (pos < base + sg.byteLength) return [sg.byteOffset + pos - base, base + sg.byteLength - pos];
+      base += sg.byteLength;
+    }
+    return [pos, opts.imageByteLength - pos];
+  };
+  const slotAt = (pos: number, slot: 0 | 1): Slot | undefined => {
+    if (pos >= opts.imageByteLength || !readings.some((r) => !r.result)) return undefined;
+    const [at, left] = onTarget(pos);
+    return startSlot(readings, pos, at, Math.min(step, opts.imageByteLength - pos, left), slot, opts, srcBufs);
+  };
   // Double buffering: chunk N+1 is read from the targets (and the image) while chunk N is compared.
   let current = slotAt(0, 0);
   try {
     while (current) {
       if (opts.signal?.aborted) throw new IsoKitError(ErrorCode.ABORTED, 'aborted', { cause: opts.signal.reason });
       await Promise.all(current.reads);
-      const next = slotAt(current.pos + step, current.slot === 0 ? 1 : 0);
+      const next = slotAt(current.pos + current.len, current.slot === 0 ? 1 : 0);
       try {
         await finishSlot(current, opts, block);
       } catch (e) {

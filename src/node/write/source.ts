@@ -47,6 +47,27 @@ export interface WriteSourceInfo {
   readonly rereadable: boolean;
 }
 
+/** A run of a target that an image's bytes fill. */
+export interface ImageSegment {
+  readonly byteOffset: number;
+  readonly byteLength: number;
+}
+
+/** Pieces of the image bytes [imageOffset, imageOffset + byteLength) on the target: [target offset, offset in the range, length]. */
+export function targetPieces(segments: readonly ImageSegment[] | undefined, imageOffset: number, byteLength: number): [number, number, number][] {
+  if (!segments) return [[imageOffset, 0, byteLength]];
+  const out: [number, number, number][] = [];
+  let base = 0;
+  for (const s of segments) {
+    const from = Math.max(imageOffset, base);
+    const to = Math.min(imageOffset + byteLength, base + s.byteLength);
+    if (from < to) out.push([s.byteOffset + from - base, from - imageOffset, to - from]);
+    base += s.byteLength;
+    if (base >= imageOffset + byteLength) break;
+  }
+  return out;
+}
+
 export interface ImageReader {
   readonly info: WriteSourceInfo;
   /** the first bytes of the image (up to 1 MiB; all of it when smaller) */
@@ -55,10 +76,23 @@ export interface ImageReader {
   readonly bytesRead: number;
   /** fill `buf` with the next image bytes; returns how many (less than buf.length only at the end) */
   fill(buf: Uint8Array): Promise<number>;
+  /**
+   * Alternative to `fill` for readers that make their own buffers (no copy): the next bytes in a new buffer
+   * the caller keeps, or undefined at the end. Used instead of `fill` when present.
+   */
+  nextChunk?(): Promise<Uint8Array | undefined>;
+  /** told when every target is done with a chunk from `nextChunk` (the reader may reuse its buffer) */
+  releaseChunk?(chunk: Uint8Array): void;
   /** after the end: checks the on-the-fly digest (throws VERIFY_FAILED on a mismatch) and returns it */
   finish(): { algorithm: string; hex: string } | undefined;
   /** rereadable sources: read `buf.length` bytes at `byteOffset` */
   readAt?(byteOffset: number, buf: Uint8Array): Promise<number>;
+  /**
+   * When the image is a disk with runs that need not be written (a Windows stick's free clusters): the
+   * disk's size and the runs the image's bytes fill, in order (the first starts at 0 and is ≥ 1 MiB).
+   * Offsets of `fill`/`readAt` count the image's bytes; targets get them at the runs' offsets.
+   */
+  readonly disk?: { readonly byteLength: number; readonly segments: readonly ImageSegment[] };
   close(): Promise<void>;
 }
 

@@ -6,7 +6,7 @@
  */
 import { FindingCode } from '../../errors/index.js';
 import {
-  AdForm, ExtentType, IcbFlag, IcbStrategy, TagIdentifier, adLength, forEachAllocationDescriptor, parseAllocationExtentDescriptor, parseIndirectEntry,
+  AdForm, ExtentType, FileType, IcbFlag, IcbStrategy, TagIdentifier, adLength, forEachAllocationDescriptor, parseAllocationExtentDescriptor, parseIndirectEntry,
   summarizeFileEntry, type FileEntrySummary,
 } from '../../formats/udf/index.js';
 import { partitionRanges, readExactly, readRanges, readSource, tagIdentifierAt, usableTag, type UdfContext } from './context.js';
@@ -85,7 +85,7 @@ export async function readFileEntry(ctx: UdfContext, ref: IcbRef): Promise<ReadE
  * The File Entries of `refs`, in the order of `refs`. ICBs that lie together are read together
  * (runs of up to 1 MiB, gaps up to 64 KiB); an unreadable ICB gives an IcbProblem for the caller to report.
  */
-export async function readFileEntries(ctx: UdfContext, refs: readonly IcbRef[]): Promise<(ReadEntry | IcbProblem)[]> {
+export async function readFileEntries(ctx: UdfContext, refs: readonly IcbRef[], opts: { lean?: boolean } = {}): Promise<(ReadEntry | IcbProblem)[]> {
   const bs = ctx.blockSize;
   const out: (ReadEntry | IcbProblem)[] = new Array(refs.length);
   const located: { i: number; at: number }[] = [];
@@ -106,7 +106,11 @@ export async function readFileEntries(ctx: UdfContext, refs: readonly IcbRef[]):
       end++;
     }
     const runEnd = (located[end - 1] as { at: number }).at + bs;
-    const run = await readSource(ctx, first.at, runEnd - first.at);
+    const scratch = ctx.sync ? runBuffer(ctx, runEnd - first.at) : undefined;
+    const run = scratch && ctx.sync ? scratch.subarray(0, ctx.sync.readIntoSync(first.at, scratch.subarray(0, runEnd - first.at))) : await readSource(ctx, first.at, runEnd - first.at);
+    // (no await from the read to the end of this loop: the shared run buffer is not overwritten meanwhile)
+    const indirect: number[] = [];
+    const owned: number[] = [];
     for (let j = k; j < end; j++) {
       const { i, at } = located[j] as { i: number; at: number };
       const o = at - first.at;
@@ -115,14 +119,51 @@ export async function readFileEntries(ctx: UdfContext, refs: readonly IcbRef[]):
         : { problem: `File Entry at byte ${at} lies past the end of ${ctx.source.name}`, byteOffset: at };
       // strategy 4096: the next block may hold an Indirect Entry (usually it is the next file's entry, in this run)
       const after = run.subarray(o + bs, o + 2 * bs);
-      out[i] = !isProblem(r) && r.fe.strategyType === IcbStrategy.DIRECT_THEN_INDIRECT && (after.length < bs || tagIdentifierAt(after, 0) === TagIdentifier.INDIRECT_ENTRY)
-        ? await newestEntry(ctx, r)
-        : r;
+      if (!isProblem(r) && r.fe.strategyType === IcbStrategy.DIRECT_THEN_INDIRECT && (after.length < bs || tagIdentifierAt(after, 0) === TagIdentifier.INDIRECT_ENTRY)) indirect.push(i);
+      out[i] = r;
+      if (scratch && !isProblem(r)) owned.push(i);
     }
+    if (owned.length) ownBlocks(out, owned, opts.lean ?? false);
+    for (const i of indirect) out[i] = await newestEntry(ctx, out[i] as ReadEntry);
     k = end;
   }
   return out;
 }
+
+/**
+ * The run buffer of a volume (File Entries are read into it, then each entry's used bytes are copied out):
+ * a 100,000-file directory tree reads 200 MB of entry blocks, and fresh buffers for them would keep the
+ * garbage collector busy and the entries' runs alive.
+ */
+const runBuffers = new WeakMap<UdfContext, Uint8Array>();
+function runBuffer(ctx: UdfContext, byteLength: number): Uint8Array {
+  let b = runBuffers.get(ctx);
+  if (!b || b.length < byteLength) runBuffers.set(ctx, (b = new Uint8Array(Math.max(byteLength, 64 * 1024))));
+  return b;
+}
+
+/**
+ * Give the entries `which` of `out` their own copy of the bytes they use (header, extended attributes,
+ * allocation descriptors), all in one new buffer. `lean` (listing mode): a regular file without extended
+ * attributes keeps none (nothing reads its block: its allocation descriptors are not read).
+ */
+function ownBlocks(out: (ReadEntry | IcbProblem)[], which: readonly number[], lean: boolean): void {
+  const used = (r: ReadEntry) => lean && r.fe.fileType === FileType.FILE && r.fe.extendedAttributesLength === 0
+    ? 0 : Math.min(r.block.length, r.fe.allocationDescriptorsOffset + r.fe.allocationDescriptorsLength);
+  let total = 0;
+  for (const i of which) total += used(out[i] as ReadEntry);
+  const packed = new Uint8Array(total);
+  let at = 0;
+  for (const i of which) {
+    // (the entry was made by parseEntryBlock just now, for this call: replacing its view is safe)
+    const r = out[i] as { -readonly [K in keyof ReadEntry]: ReadEntry[K] };
+    const n = used(r);
+    if (n) packed.set(r.block.subarray(0, n), at);
+    r.block = n ? packed.subarray(at, at + n) : EMPTY;
+    at += n;
+  }
+}
+const EMPTY = new Uint8Array(0);
 
 /**
  * Strategy 4096 (UDF 2.3.5.1): the block after the direct entry may hold an Indirect Entry pointing at a

@@ -136,15 +136,24 @@ function addRange(ranges: SourceRange[], source: SourceRange['source'], byteOffs
 
 /**
  * The node of a directory entry: one object literal per shape (kind, times known), so that the common
- * fields are in-object properties — a large tree keeps one node per file.
+ * fields are in-object properties — a large tree keeps one node per file. Without `data` (listing mode) a
+ * file gets no content and no extents; `lean` leaves out `names` and a directory's extents.
  */
-export function newNode(ctx: UdfContext, name: string, kind: NodeKind, entry: ReadEntry, data: FileData): TreeNode {
+export function newNode(ctx: UdfContext, name: string, kind: NodeKind, entry: ReadEntry, data: FileData | undefined, lean = false): TreeNode {
   const fe = entry.fe;
   const mode = modeFromPermissions(fe.permissions, fe.icbFlags) | typeBits(kind);
-  const names = { udf: name };
   const { modificationMs: m, accessMs: a, attributeMs: c } = fe;
   const timed = m !== undefined && a !== undefined && c !== undefined;
   let node: TreeNode;
+  if (!data || (lean && kind !== 'dir')) {
+    const size = kind === 'file' ? fe.informationLength : 0;
+    node = timed
+      ? { name, kind, size, mode, nlink: fe.linkCount, ino: fe.uniqueId, mtimeMs: m, atimeMs: a, ctimeMs: c }
+      : { name, kind, size, mode, nlink: fe.linkCount, ino: fe.uniqueId };
+    if (kind === 'dir') node.children = [];
+    return finishNode(node, fe, timed);
+  }
+  const names = { udf: name };
   if (kind === 'file') {
     const { ranges, extents } = fileContent(ctx, name, entry, data);
     const content = rangesContent(ranges);
@@ -152,6 +161,10 @@ export function newNode(ctx: UdfContext, name: string, kind: NodeKind, entry: Re
     node = timed
       ? { name, names, kind, size, mode, nlink: fe.linkCount, ino: fe.uniqueId, mtimeMs: m, atimeMs: a, ctimeMs: c, content, extents }
       : { name, names, kind, size, mode, nlink: fe.linkCount, ino: fe.uniqueId, content, extents };
+  } else if (kind === 'dir' && lean) {
+    node = timed
+      ? { name, kind, size: 0, mode, nlink: fe.linkCount, ino: fe.uniqueId, mtimeMs: m, atimeMs: a, ctimeMs: c, children: [] }
+      : { name, kind, size: 0, mode, nlink: fe.linkCount, ino: fe.uniqueId, children: [] };
   } else if (kind === 'dir') {
     const extents = directoryExtents(ctx, data);
     node = timed
@@ -162,6 +175,10 @@ export function newNode(ctx: UdfContext, name: string, kind: NodeKind, entry: Re
       ? { name, names, kind, size: 0, mode, nlink: fe.linkCount, ino: fe.uniqueId, mtimeMs: m, atimeMs: a, ctimeMs: c }
       : { name, names, kind, size: 0, mode, nlink: fe.linkCount, ino: fe.uniqueId };
   }
+  return finishNode(node, fe, timed);
+}
+
+function finishNode(node: TreeNode, fe: FileEntrySummary, timed: boolean): TreeNode {
   if (!timed) setTimes(node, fe);
   if (fe.creationMs !== undefined) node.birthtimeMs = fe.creationMs;
   if (fe.uid !== ID_NOT_RECORDED) node.uid = fe.uid;

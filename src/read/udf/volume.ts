@@ -24,7 +24,7 @@ export interface UdfVolume {
    * The entries of one directory of this volume (the root, or a directory node this volume returned), with
    * their subdirectories unread (`children: []`). Hard links get a `linkGroup` when their link count is > 1.
    */
-  readDirectory(dir: TreeNode): Promise<TreeNode[]>;
+  readDirectory(dir: TreeNode, opts?: { lean?: boolean }): Promise<TreeNode[]>;
   /**
    * The whole tree below the root, children filled (read once, then the same object). Files that share
    * one File Entry carry the same `linkGroup` (`udf:<partition reference>:<block>`).
@@ -81,9 +81,10 @@ export class Volume implements UdfVolume {
     this.handles.set(root, rootHandle);
   }
 
-  async readDirectory(dir: TreeNode): Promise<TreeNode[]> {
+  /** `lean`: listing mode — files without content, extents and `names` (their allocation descriptors are not read). */
+  async readDirectory(dir: TreeNode, opts: { lean?: boolean } = {}): Promise<TreeNode[]> {
     const h = this.handles.get(dir);
-    if (h) return this.entriesOf(h, undefined);
+    if (h) return this.entriesOf(h, undefined, opts.lean ?? false);
     if (this.empty.has(dir)) return [];
     throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `"${dir.name}" is not a directory of this UDF volume`);
   }
@@ -117,7 +118,7 @@ export class Volume implements UdfVolume {
   }
 
   /** The nodes of one directory; with `tree` (readTree), directories listed elsewhere are caught and ICBs counted. */
-  private async entriesOf(h: DirHandle, tree: TreeState | undefined): Promise<TreeNode[]> {
+  private async entriesOf(h: DirHandle, tree: TreeState | undefined, lean = false): Promise<TreeNode[]> {
     const ctx = this.ctx;
     throwIfAborted(ctx.signal);
     const dirData = await readDirectoryData(ctx, h.data, h.byteLength, h.ref, h.feByteOffset);
@@ -127,13 +128,13 @@ export class Volume implements UdfVolume {
     // File Entries a chunk at a time: a directory of a million entries does not hold a million entries' blocks
     for (let k = 0; k < fids.length; k += ENTRY_CHUNK) {
       const part = fids.slice(k, k + ENTRY_CHUNK);
-      await this.addNodes(h, part, await readFileEntries(ctx, part.map((f) => f.icb)), names, nodes, tree);
+      await this.addNodes(h, part, await readFileEntries(ctx, part.map((f) => f.icb), { lean }), names, nodes, tree, lean);
     }
     return nodes;
   }
 
   /** The nodes of `fids` (their File Entries in `reads`), appended to `nodes`. */
-  private async addNodes(h: DirHandle, fids: FidEntry[], reads: (ReadEntry | IcbProblem)[], names: Set<string>, nodes: TreeNode[], tree: TreeState | undefined): Promise<void> {
+  private async addNodes(h: DirHandle, fids: FidEntry[], reads: (ReadEntry | IcbProblem)[], names: Set<string>, nodes: TreeNode[], tree: TreeState | undefined, lean: boolean): Promise<void> {
     const ctx = this.ctx;
     const links: { node: TreeNode; entry: ReadEntry; data: FileData }[] = [];
     for (let i = 0; i < fids.length; i++) {
@@ -145,9 +146,18 @@ export class Volume implements UdfVolume {
       }
       const kind = this.kindOf(fid, read, names);
       if (!kind) continue;
+      if (lean && kind.kind === 'file') {
+        // a listing shows no content: the allocation descriptors are not read
+        const node = newNode(ctx, kind.name, 'file', read, undefined);
+        if (fid.characteristics & FileCharacteristic.HIDDEN) node.hidden = true;
+        if (read.fe.linkCount > 1) node.linkGroup = linkKeyOf(read);
+        noteExtras(ctx, node, read);
+        nodes.push(node);
+        continue;
+      }
       const pending = fileDataOf(ctx, read);
       const data = pending instanceof Promise ? await pending : pending;
-      const node = newNode(ctx, kind.name, kind.kind, read, data);
+      const node = newNode(ctx, kind.name, kind.kind, read, data, lean);
       if (fid.characteristics & FileCharacteristic.HIDDEN) node.hidden = true;
       if (kind.kind !== 'dir' && read.fe.linkCount > 1) node.linkGroup = linkKeyOf(read);
       noteExtras(ctx, node, read);

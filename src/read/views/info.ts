@@ -4,6 +4,7 @@ import type { IsoImage } from '../index.js';
 import type { Namespace } from '../../model/index.js';
 import type { BootImageInfo } from '../boot.js';
 import type { PartitionTables } from '../partitions.js';
+import type { UdfVolumeInfo } from '../udf/info.js';
 import { formatBytes } from './units.js';
 import { isoDate } from './date.js';
 
@@ -55,6 +56,7 @@ export function infoJson(image: IsoImage, imageName: string): Record<string, unk
     },
     namespaces: image.namespaces,
     namespace: image.namespace,
+    udf: image.udf ? { ...image.udf, recordingMs: undefined, recording: isoDate(image.udf.recordingMs) } : undefined,
     descriptors: image.descriptors,
     boot: image.bootCatalog
       ? { catalogLba: image.bootCatalog.catalogLba, catalogPath: image.bootCatalog.catalogPath, images: image.bootCatalog.images.map(bootJson) }
@@ -70,10 +72,11 @@ function dateLine(ms: number | undefined): string {
   return s ? s.replace('T', ' ').replace(/\.000Z$/, ' UTC').replace(/Z$/, ' UTC') : '-';
 }
 
-/** The namespaces an image reports, in the order they are offered (the tree can be read from each). */
+/** The namespaces an image reports, in the order they are offered (the tree can be read from each; UDF only when readable). */
 export function imageNamespaces(image: Pick<IsoImage, 'namespaces'>): Namespace[] {
   const n = image.namespaces;
-  return [...(n.rockridge ? ['rockridge' as const] : []), ...(n.joliet ? ['joliet' as const] : []), 'iso9660' as const, ...(n.udf ? ['udf' as const] : [])];
+  const all: [Namespace, unknown][] = [['rockridge', n.rockridge], ['joliet', n.joliet], ['iso9660', n.iso9660], ['udf', n.udf?.readable], ['fat', n.fat]];
+  return all.filter(([, there]) => there).map(([ns]) => ns);
 }
 
 export function namespacesLine(image: IsoImage): string {
@@ -87,6 +90,23 @@ export function namespacesLine(image: IsoImage): string {
   if (n.udf) parts.push(n.udf.revision ? `UDF ${n.udf.revision}` : 'UDF');
   if (n.fat) parts.push(`${n.fat.type}${n.fat.label ? ` "${n.fat.label}"` : ''}${n.fat.partitionByteOffset ? ` (partition at byte ${n.fat.partitionByteOffset})` : ''}`);
   return parts.join(', ');
+}
+
+/** The UDF volume's lines of the text report (revision, ids, partitions, integrity, counts). */
+export function udfLines(u: UdfVolumeInfo): string[] {
+  const row = (k: string, v: string) => `${(k + ':').padEnd(18)}${v}`;
+  const counts = u.fileCount !== undefined || u.directoryCount !== undefined ? `; ${u.fileCount ?? '?'} files, ${u.directoryCount ?? '?'} directories` : '';
+  const maps = u.partitionMaps.map((m) => m.kind);
+  const lines = [
+    row('UDF', `revision ${u.revision ?? 'unknown'}${u.nsr ? ` (NSR0${u.nsr})` : ''}, block size ${u.blockSize}, ${u.descriptorSequence} descriptor sequence${u.metadataMirrorUsed ? ', metadata mirror used' : ''}`),
+    row('UDF volume id', JSON.stringify(u.volumeId)),
+    row('UDF LV id', `${JSON.stringify(u.logicalVolumeId)}${u.fileSetId ? ` (file set ${JSON.stringify(u.fileSetId)})` : ''}`),
+    row('UDF integrity', `${u.integrity}${counts}`),
+    row('UDF written by', [u.implementationId, u.lastWriterId && u.lastWriterId !== u.implementationId ? `last ${u.lastWriterId}` : ''].filter(Boolean).join(', ') || '-'),
+  ];
+  for (const p of u.partitions) lines.push(`  UDF partition ${p.number}: start sector ${p.startSector}, ${p.blockCount} blocks, ${p.accessType}, ${p.contents}`);
+  if (maps.length) lines.push(`  UDF partition maps: ${maps.join(', ')}`);
+  return lines;
 }
 
 export function bootLines(images: readonly BootImageInfo[]): string[] {
@@ -156,6 +176,7 @@ export function formatInfo(image: IsoImage, imageName: string): string {
     ['Partition tables', image.partitions.kinds.join(', ') || 'none'],
   ];
   const lines = rows.map(([k, val]) => `${(k + ':').padEnd(18)}${val || '-'}`);
+  if (image.udf) lines.splice(lines.length - 3, 0, ...udfLines(image.udf));
   const parts = partitionLines(image.partitions);
   if (parts.length) lines.push(...parts);
   const boot = image.bootCatalog?.images ?? [];

@@ -36,6 +36,12 @@ async function nodeAt(app: App, id: string, ns: string | undefined, p: string): 
 }
 
 export function imageRoutes(router: Router, app: App): void {
+  treeRoutes(router, app);
+  checkRoutes(router, app);
+}
+
+/** What an image is and what its trees hold: inspect, open, ls, preview, raw download, extract. */
+function treeRoutes(router: Router, app: App): void {
   router.post('/api/image/inspect', async ({ fields }) => {
     const file = resolveExisting(app.roots, fields.str('path'));
     const st = statSync(file);
@@ -97,6 +103,10 @@ export function imageRoutes(router: Router, app: App): void {
     };
   });
 
+}
+
+/** The checks of an image file: hashes, verification against checksum files and keyrings, structure. */
+function checkRoutes(router: Router, app: App): void {
   router.post('/api/hash', async ({ fields }) => {
     const file = resolveExisting(app.roots, fields.str('path'));
     const algorithms = parseAlgorithmList(fields.optStr('algorithms') ?? 'sha256');

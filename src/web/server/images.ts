@@ -41,7 +41,7 @@ export class ImageSessions {
   tree(id: string, ns: string | undefined): Promise<TreeNode> {
     const s = this.get(id);
     const want = (ns ?? s.image.namespace) as Namespace;
-    if (!['rockridge', 'joliet', 'iso9660', 'udf'].includes(want)) throw new ApiError(400, 'BAD_FIELD', `unknown namespace "${want}"`);
+    if (!['rockridge', 'joliet', 'iso9660', 'udf', 'fat'].includes(want)) throw new ApiError(400, 'BAD_FIELD', `unknown namespace "${want}"`);
     let t = s.trees.get(want);
     if (!t) {
       t = s.image.openTree(want);

@@ -43,7 +43,7 @@ test('image kinds and checksum status are shown before anything is chosen', asyn
   await expect(page.locator('[data-kind]')).toHaveAttribute('data-kind', 'eltorito-only-iso');
   await expect(page.locator('.facts')).toContainText('Windows-style install media');
   const caps = await page.evaluate(async () => ((await (await fetch('/api/session', { headers: { 'X-Isokit': '1' } })).json()) as { capabilities: { windowsStick: boolean } }).capabilities);
-  await expect(page.locator('.facts')).toContainText(caps.windowsStick ? 'builds a bootable GPT + FAT32 stick' : 'cannot make a Windows USB stick yet');
+  await expect(page.locator('.facts')).toContainText(caps.windowsStick ? 'no UDF file system, so not Windows install media' : 'cannot make a Windows USB stick yet');
   // the SHA256SUMS beside it is found by name (the review says it does not list this image)
   await expect(page.locator('.facts')).toContainText('SHA256SUMS — checked in the review');
   await shot(page, P, 'image-eltorito-only');

@@ -8,7 +8,7 @@ import { get, post, startJob } from '../api.js';
 import { PathChooser } from '../browser.js';
 import { CheckField, ErrorBox, Facts, JobPanel, Step, TextField, formatBytes, useAction, useJob } from '../components.js';
 
-interface Inspection { kind: string; decision: string; message: string; volumeId?: string }
+interface Inspection { kind: string; decision: string; message: string; volumeId?: string; udf?: boolean }
 interface Inspected { path: string; byteLength: number; inspection: Inspection; referenceFiles: string[] }
 interface Drive { path: string; name: string; byteLength: number; vendor?: string; model?: string; serial?: string; bus: string; removable: boolean; readOnly: boolean; mountpoints: string[]; explanation: string }
 interface Target { kind: 'device' | 'file'; path: string; byteLength?: number; model?: string; serial?: string }
@@ -38,7 +38,9 @@ function ImageStep({ image, onImage, windowsStick }: { image: Inspected | undefi
           ['Kind', <span class={`kind ${image.inspection.kind}`} data-kind={image.inspection.kind}>{KIND_LABEL[image.inspection.kind] ?? image.inspection.kind}</span>],
           ['What isokit will do', image.inspection.message],
           ['Windows stick', image.inspection.kind === 'eltorito-only-iso'
-            ? (windowsStick ? 'isokit builds a bootable GPT + FAT32 stick from these files' : 'this build of isokit cannot make a Windows USB stick yet (it needs the Windows stick mode of write)')
+            ? (!windowsStick ? 'this build of isokit cannot make a Windows USB stick yet (it needs the Windows stick mode of write)'
+              : image.inspection.udf ? 'if its UDF tree is Windows install media, isokit builds a bootable GPT + FAT32 stick from these files (UEFI boot)'
+              : 'no UDF file system, so not Windows install media: isokit cannot build a Windows stick from it')
             : undefined],
           ['Size', `${formatBytes(image.byteLength)} (${image.byteLength.toLocaleString('en')} bytes)`],
           ['Volume', image.inspection.volumeId],
