@@ -12,10 +12,10 @@ import { test } from 'node:test';
 import { Findings, MemorySource, type TreeNode } from '../../src/index.js';
 import type { BuildOptions, UdfRevision } from '../../src/create/index.js';
 import { openUdfVolume } from '../../src/read/udf/index.js';
-import { needTools, tmpDir } from '../helpers/index.js';
+import { IN_CI, needTools, tmpDir } from '../helpers/index.js';
 import { diffSnapshots, snapshotTree } from '../helpers/xorriso-compare.js';
 import { buildBytes, dir, file, isoinfoPaths, restrict, rockRidgeReadersAgree, symlink, T0 } from './helpers.js';
-import { expectedUdfPaths, partitionProblems, pycdlibUdfPaths, sevenZipUdfAgrees, udfinfo } from './udf-helpers.js';
+import { expectedUdfPaths, hasPycdlib, partitionProblems, pycdlibUdfPaths, sevenZipUdfAgrees, udfinfo } from './udf-helpers.js';
 
 const REVISIONS: UdfRevision[] = ['1.02', '2.01', '2.50'];
 const bytes = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * seed + (i >> 9)) & 255);
@@ -65,7 +65,10 @@ for (const rev of REVISIONS) {
       assert.equal(info.fields.get('label'), 'UDFTEST');
       assert.deepEqual(await partitionProblems(img, info), []);
       // pycdlib 1.12 mis-reads an LVD with a second (type 2) partition map: it reads the 1.02 and 2.01 volumes
-      if (rev !== '2.50') assert.deepEqual(pycdlibUdfPaths(image), expectedUdfPaths(tree));
+      if (!hasPycdlib()) {
+        if (IN_CI) throw new Error('python3-pycdlib missing under CI');
+        t.diagnostic('python3-pycdlib missing: pycdlib check skipped');
+      } else if (rev !== '2.50') assert.deepEqual(pycdlibUdfPaths(image), expectedUdfPaths(tree));
       // isokit's own UDF reader: files and directories with modes, owners and times
       const volume = await openUdfVolume(new MemorySource(img), new Findings());
       const want = await onlyFilesAndDirs(tree)();
