@@ -16,6 +16,7 @@ import { ensureImage, ensureWorkload, planWorkload, WORKLOADS } from './lib/work
 import { GNU_TIME, hasTool } from './lib/measure.mjs';
 import { renderGroup, renderMarkdown } from './lib/report.mjs';
 import * as create from './lib/suites/create.mjs';
+import * as createUdf from './lib/suites/create-udf.mjs';
 import * as list from './lib/suites/list.mjs';
 import * as extract from './lib/suites/extract.mjs';
 import * as hash from './lib/suites/hash.mjs';
@@ -24,7 +25,7 @@ import * as windowsStick from './lib/suites/windows-stick.mjs';
 import * as optical from './lib/suites/optical.mjs';
 import * as udf from './lib/suites/udf.mjs';
 
-const SUITES = [create, list, extract, hash, write, windowsStick, optical, udf];
+const SUITES = [create, createUdf, list, extract, hash, write, windowsStick, optical, udf];
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const RESULT_SCHEMA_VERSION = 1;
 

@@ -13,7 +13,7 @@ import { bytesContent, type TreeNode } from '../model/index.js';
 import { planLayout } from './engine/index.js';
 import { fileDataRegion } from './files/file-data.js';
 import type { RegionSlot } from './hooks.js';
-import { iso9660Regions, prepareIso9660 } from './iso9660/group.js';
+import { iso9660Regions, prepareIso9660, sortDataByWeight } from './iso9660/group.js';
 import { resolveOptions, type BuildOptions, type ResolvedOptions } from './options.js';
 import { buildTree, pathOf } from './tree.js';
 import { udfSlots } from './udf/group.js';
@@ -52,6 +52,7 @@ export function planImage(tree: TreeNode, options: BuildOptions = {}): ImageLayo
   // looks for the end anchor through zeros after the last block UDF uses)
   const isoTree = o.udfOnly ? buildTree(readmeTree(o.udfOnly, o.dateMs), o) : planTree;
   const iso = prepareIso9660(isoTree, o);
+  if (isoTree !== planTree) sortDataByWeight(planTree);
   const store = { data: isoTree === planTree ? planTree.data : [...isoTree.data, ...planTree.data] };
   const own = iso9660Regions(iso, fileDataRegion(store, BLOCK_SIZE));
   const udf = o.udfRevision !== undefined ? prepareUdf(planTree, o) : undefined;

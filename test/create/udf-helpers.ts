@@ -56,6 +56,9 @@ export function udfinfo(image: string): UdfinfoReport {
   return { fields, areas, stderr: r.stderr, status: r.status ?? -1 };
 }
 
+/** Debian's python3-pycdlib is importable (CI installs it: .ci/run PKGS). */
+export const hasPycdlib = (): boolean => spawnSync('/usr/bin/python3', ['-c', 'import pycdlib'], { stdio: 'ignore' }).status === 0;
+
 /** pycdlib (Debian's python3-pycdlib) walks the UDF tree: '/'-joined paths of files and directories. */
 export function pycdlibUdfPaths(image: string): string[] {
   const script = [

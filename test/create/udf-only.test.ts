@@ -22,10 +22,13 @@ const BOOT_CHECK = path.join(BOOT, 'boot-check');
 /** The image's ISO 9660 tree as xorriso lists it. */
 const xorrisoPaths = (image: string): string[] => sh('xorriso', ['-indev', image, '-find', '/']).split('\n').filter((l) => l.startsWith("'")).map((l) => l.slice(1, -1));
 
-test('udfOnly: ISO 9660 and Joliet hold only the README, UDF the tree; a chosen README text; data stored once', async (t) => {
+test('udfOnly: ISO 9660 and Joliet hold only the README, UDF the tree; a chosen README text; data stored once, in sort-weight order', async (t) => {
   if (!needTools(t, 'xorriso', 'isoinfo', '7zz', 'udfinfo')) return;
-  const tree = dir('WIN', [file('setup.exe', 'MZ setup'), dir('sources', [file('install.wim', new Uint8Array(100_000).fill(3)), file('boot.wim', 'boot')])]);
-  const { bytes } = await buildBytes(tree, { udfOnly: { readme: 'Use a UDF reader.\r\n' } });
+  const bootWim = file('boot.wim', 'boot', { sortWeight: 10 });
+  const setup = file('setup.exe', 'MZ setup');
+  const tree = dir('WIN', [setup, dir('sources', [file('install.wim', new Uint8Array(100_000).fill(3)), bootWim])]);
+  const { bytes, layout } = await buildBytes(tree, { udfOnly: { readme: 'Use a UDF reader.\r\n' } });
+  assert.ok((layout.locate(bootWim)?.lba ?? 0) < (layout.locate(setup)?.lba ?? 0), 'sort weights order the UDF files\' data');
   const image = path.join(tmp.dir, 'lib.iso');
   writeFileSync(image, bytes);
   assert.deepEqual(xorrisoPaths(image), ['/', '/README.TXT']);

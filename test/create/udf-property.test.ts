@@ -31,7 +31,7 @@ const specArb: fc.Arbitrary<Spec> = fc.letrec((tie) => ({
   ),
 })).node;
 
-function toTree(specs: Spec[], depth: number): TreeNode {
+function toTree(specs: Spec[], depth: number, wide: number): TreeNode {
   let hardIndex = 0;
   const build = (s: Spec[]): TreeNode[] => {
     const seen = new Set<string>();
@@ -48,7 +48,8 @@ function toTree(specs: Spec[], depth: number): TreeNode {
   };
   let deep: TreeNode = file('bottom', 'deep');
   for (let i = depth; i > 0; i--) deep = dir(`d${i}`, [deep]);
-  const root = dir('P', [...build(specs), dir('deep', [deep])]);
+  // a directory of `wide` files: its FIDs take several blocks
+  const root = dir('P', [...build(specs), dir('deep', [deep]), dir('wide', Array.from({ length: wide }, (_, i) => file(`f${i}-${'n'.repeat(i % 40)}`, String(i))))]);
   const count = new Map<string, TreeNode[]>();
   const visit = (n: TreeNode) => {
     if (n.linkGroup) count.set(n.linkGroup, [...(count.get(n.linkGroup) ?? []), n]);
@@ -62,9 +63,9 @@ function toTree(specs: Spec[], depth: number): TreeNode {
 test('random trees → create with UDF (1.02 / 2.01 / 2.50, bridge or UDF-only) → isokit UDF reader → the same tree', async () => {
   await fc.assert(
     fc.asyncProperty(
-      fc.array(specArb, { maxLength: 8 }), fc.integer({ min: 0, max: 12 }), fc.constantFrom<UdfRevision>('1.02', '2.01', '2.50'), fc.boolean(), fc.boolean(),
-      async (specs, depth, rev, special, udfOnly) => {
-        const tree = toTree(specs, depth);
+      fc.array(specArb, { maxLength: 8 }), fc.integer({ min: 0, max: 12 }), fc.integer({ min: 0, max: 200 }), fc.constantFrom<UdfRevision>('1.02', '2.01', '2.50'), fc.boolean(), fc.boolean(),
+      async (specs, depth, wide, rev, special, udfOnly) => {
+        const tree = toTree(specs, depth, wide);
         const { bytes, layout } = await buildBytes(tree, { udf: rev, udfSpecialFiles: special, ...(udfOnly ? { udfOnly: true } : {}) });
         assert.equal(bytes.length, layout.byteLength);
         const findings = new Findings();

@@ -12,10 +12,10 @@ import { test } from 'node:test';
 import { Findings, MemorySource, type TreeNode } from '../../src/index.js';
 import type { BuildOptions, UdfRevision } from '../../src/create/index.js';
 import { openUdfVolume } from '../../src/read/udf/index.js';
-import { needTools, tmpDir } from '../helpers/index.js';
+import { IN_CI, needTools, tmpDir } from '../helpers/index.js';
 import { diffSnapshots, snapshotTree } from '../helpers/xorriso-compare.js';
 import { buildBytes, dir, file, isoinfoPaths, restrict, rockRidgeReadersAgree, symlink, T0 } from './helpers.js';
-import { expectedUdfPaths, partitionProblems, pycdlibUdfPaths, sevenZipUdfAgrees, udfinfo } from './udf-helpers.js';
+import { expectedUdfPaths, hasPycdlib, partitionProblems, pycdlibUdfPaths, sevenZipUdfAgrees, udfinfo } from './udf-helpers.js';
 
 const REVISIONS: UdfRevision[] = ['1.02', '2.01', '2.50'];
 const bytes = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * seed + (i >> 9)) & 255);
@@ -36,6 +36,7 @@ function sampleTree(): TreeNode {
     { name: 'fifo', kind: 'fifo', size: 0, mode: 0o10644, uid: 0, gid: 0, mtimeMs: T0 },
     { name: 'null', kind: 'chardev', size: 0, mode: 0o20666, uid: 0, gid: 0, mtimeMs: T0, device: { major: 1, minor: 3 } },
     deep,
+    dir('many', Array.from({ length: 300 }, (_, i) => file(`entry number ${i} with a longer name.txt`, `${i}\n`))),
   ]);
 }
 
@@ -59,12 +60,15 @@ for (const rev of REVISIONS) {
       assert.equal(info.stderr.trim(), '');
       assert.equal(info.fields.get('udfrev'), rev);
       assert.equal(info.fields.get('integrity'), 'closed');
-      assert.equal(info.fields.get('numdirs'), '12'); // root, sub, emptydir, d1-d9
-      assert.equal(info.fields.get('numfiles'), '8'); // hard1 and hard2 are one file
+      assert.equal(info.fields.get('numdirs'), '13'); // root, sub, emptydir, many, d1-d9
+      assert.equal(info.fields.get('numfiles'), '308'); // hard1 and hard2 are one file
       assert.equal(info.fields.get('label'), 'UDFTEST');
       assert.deepEqual(await partitionProblems(img, info), []);
       // pycdlib 1.12 mis-reads an LVD with a second (type 2) partition map: it reads the 1.02 and 2.01 volumes
-      if (rev !== '2.50') assert.deepEqual(pycdlibUdfPaths(image), expectedUdfPaths(tree));
+      if (!hasPycdlib()) {
+        if (IN_CI) throw new Error('python3-pycdlib missing under CI');
+        t.diagnostic('python3-pycdlib missing: pycdlib check skipped');
+      } else if (rev !== '2.50') assert.deepEqual(pycdlibUdfPaths(image), expectedUdfPaths(tree));
       // isokit's own UDF reader: files and directories with modes, owners and times
       const volume = await openUdfVolume(new MemorySource(img), new Findings());
       const want = await onlyFilesAndDirs(tree)();
@@ -87,7 +91,7 @@ test('udfSpecialFiles: symbolic links, devices, FIFOs and hard links come back t
     assert.deepEqual(findings.list.filter((f) => f.severity !== 'info'), [], rev);
     const got = await snapshotTree(await volume.readTree());
     assert.deepEqual(diffSnapshots(await snapshotTree(tree), got, { dirMtime: true }), [], rev);
-    assert.equal(volume.info.fileCount, 12, `${rev}: files counted once per File Entry`);
+    assert.equal(volume.info.fileCount, 312, `${rev}: files counted once per File Entry`);
   }
 });
 

@@ -81,3 +81,20 @@ test('remaster a UDF 2.01 bridge: the revision is kept, the added file is in the
   assert.equal(udf.get('docs/new.txt'), sha(readFileSync(add)));
   assert.deepEqual(xorrisoPaths(out), ['/', '/docs', '/docs/a.txt', '/docs/new.txt']);
 });
+
+test('remaster a Windows-shaped image without Rock Ridge (Joliet + ISO 9660 + UDF, as Microsoft writes them): it stays README-only', (t) => {
+  if (!needTools(t, 'xorriso', '7zz', 'isoinfo')) return;
+  const src = path.join(tmp.dir, 'win-norr');
+  mkdirSync(path.join(src, 'sources'), { recursive: true });
+  writeFileSync(path.join(src, 'setup.exe'), 'MZ');
+  writeFileSync(path.join(src, 'sources/install.wim'), Buffer.alloc(50_000, 5));
+  const orig = path.join(tmp.dir, 'win-norr.iso');
+  assert.equal(runCli(['create', src, '-o', orig, '--udf-only', '--no-rock-ridge', '--date', '0']).status, 0);
+  const xml = path.join(tmp.dir, 'auto2.xml');
+  writeFileSync(xml, XML);
+  const out = path.join(tmp.dir, 'win-norr-out.iso');
+  const r = runCli(['remaster', orig, '-o', out, '--add', `/autounattend.xml=${xml}`]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(sh('isoinfo', ['-i', out, '-J', '-f']).split('\n').filter(Boolean), ['/README.TXT']);
+  assert.deepEqual([...udfTree(out, 'x-norr').keys()].sort(), ['autounattend.xml', 'setup.exe', 'sources', 'sources/install.wim']);
+});

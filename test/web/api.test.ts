@@ -64,6 +64,18 @@ test('create: exact size before writing, the written image reads back in xorriso
   assert.equal(exists.status, 409);
 });
 
+test('create with UDF: the image has a UDF 1.02 bridge that 7-Zip and udfinfo read', async (t) => {
+  if (!needTools(t, '7zz', 'udfinfo')) return;
+  const req = { sources: [src], label: 'UI_UDF', joliet: true, rockRidge: true, udf: true };
+  const out = path.join(dir, 'made-udf.iso');
+  const result = ok(await api.job('/api/create/start', { ...req, output: out }));
+  assert.equal(statSync(out).size, result.byteLength);
+  assert.match(sh('udfinfo', [out], { stdio: 'pipe' }), /udfrev=1\.02/);
+  const x = path.join(dir, 'made-udf-x');
+  sh('7zz', ['x', '-y', '-tudf', `-o${x}`, out], { stdio: 'pipe' });
+  assert.deepEqual(readFileSync(path.join(x, 'docs/deep/data.bin')), readFileSync(path.join(src, 'docs/deep/data.bin')));
+});
+
 test('open an xorriso image: info, each namespace, preview, download, extract chosen and all, hash, check', async (t) => {
   if (!needTools(t, 'xorriso', 'sha256sum')) return;
   const iso = path.join(dir, 'xorriso.iso');

@@ -63,13 +63,16 @@ function orderDirectories(s: IsoState, tree: PlanTree, o: ResolvedOptions): void
     s.jolietDirs = dirOrder(s, true);
     s.jolietDirs.forEach((d, i) => (s.dir(d).jolietPathTableNumber = i + 1));
   }
-  // sort weight (higher first), stable: otherwise breadth-first source order
-  if (tree.data.some((d) => d.first.node.sortWeight)) {
-    tree.data = tree.data
-      .map((d, i) => ({ d, i }))
-      .sort((a, b) => (b.d.first.node.sortWeight ?? 0) - (a.d.first.node.sortWeight ?? 0) || a.i - b.i)
-      .map((x) => x.d);
-  }
+  sortDataByWeight(tree);
+}
+
+/** Sort weight (higher first), stable: otherwise breadth-first source order. */
+export function sortDataByWeight(tree: PlanTree): void {
+  if (!tree.data.some((d) => d.first.node.sortWeight)) return;
+  tree.data = tree.data
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => (b.d.first.node.sortWeight ?? 0) - (a.d.first.node.sortWeight ?? 0) || a.i - b.i)
+    .map((x) => x.d);
 }
 
 /** Everything the group decides before placement: its tables over `tree`. */

@@ -57,11 +57,14 @@ export async function readOriginalUdf(image: IsoImage, warnings: string[], signa
   }
   const revision = writtenRevision(recorded);
   if (recorded && recorded !== revision) warnings.push(`UDF ${recorded} is written as UDF ${revision}`);
-  const iso = counts(image.tree), udf = counts(tree);
+  // the ISO 9660 side as the richest ISO namespace shows it (openImage prefers UDF to Joliet: Windows media)
+  const isoNs = (['rockridge', 'joliet', 'iso9660'] as const).find((n) => image.namespaces[n]);
+  const isoTree = !isoNs ? undefined : image.namespace === isoNs ? image.tree : await image.openTree(isoNs);
+  const iso = isoTree ? counts(isoTree) : { files: 0, dirs: 0 }, udf = counts(tree);
   const udfOnly = iso.dirs === 0 && iso.files <= 2 && udf.files + udf.dirs > iso.files;
   let build: BuildOptions = { udf: revision };
   if (udfOnly) {
-    const readme = image.tree.children?.find((c) => c.kind === 'file' && c.size <= 65536 && c.content);
+    const readme = isoTree?.children?.find((c) => c.kind === 'file' && c.size <= 65536 && c.content);
     build = { ...build, udfOnly: readme?.content ? { readmeName: readme.name, readme: await collect(readme.content.stream()) } : true };
   }
   const byLba = new Map<number, string>();

@@ -27,7 +27,18 @@ const FILE_TYPE: Record<string, number> = {
 };
 const NONE: AllocationDescriptor = { byteLength: 0, extentType: 0, blockNumber: 0, partitionRef: 0 };
 
-export const udfTime = (ms: number | undefined): UdfTimestamp => (ms === undefined ? NO_TIMESTAMP : timestampFromMs(ms, 0));
+/** The last time converted: most entries of a tree share their times (a Date per timestamp shows in profiles). */
+let lastMs = NaN;
+let lastTime: UdfTimestamp = NO_TIMESTAMP;
+
+export function udfTime(ms: number | undefined): UdfTimestamp {
+  if (ms === undefined) return NO_TIMESTAMP;
+  if (ms !== lastMs) {
+    lastTime = timestampFromMs(ms, 0);
+    lastMs = ms;
+  }
+  return lastTime;
+}
 
 /** The long_ad of an entry's File Entry, with its unique id in the implementation use (UDF 2.3.4.3). */
 export function icbAd(s: UdfState, e: PlanEntry): AllocationDescriptor {
@@ -105,7 +116,7 @@ function contentsOf(s: UdfState, e: PlanEntry): { form: AdForm; ea: Uint8Array; 
   return { form, ea: none, ads, size: d.byteLength, blocks: d.blockCount };
 }
 
-/** The File Entry (UDF 2.50: Extended File Entry) of `e`, padded to a block. */
+/** The File Entry (UDF 2.50: Extended File Entry) of `e` (the region pads it to a block). */
 export function fileEntry(s: UdfState, e: PlanEntry): Uint8Array {
   const o = s.options;
   const { form, ea, ads, size, blocks } = contentsOf(s, e);
@@ -123,18 +134,12 @@ export function fileEntry(s: UdfState, e: PlanEntry): Uint8Array {
     extendedAttributeIcb: NONE, streamDirectoryIcb: NONE, implementationIdentifier: ISOKIT_UDF_ID, uniqueId: s.uniqueId(e),
     extendedAttributes: ea, allocationDescriptors: ads,
   });
-  const b = new Uint8Array(BLOCK_SIZE);
-  b.set(fe);
-  return b;
+  return fe;
 }
 
-/** The ICB space's blocks in order (what `prepareUdf` placed), one array per structure. */
+/** The ICB space in order (what `prepareUdf` placed), one array per structure, each to be padded to whole blocks. */
 export function* icbSpace(s: UdfState, label: string): Generator<Uint8Array, void, undefined> {
-  for (const b of fileSetDescriptors(s, label)) {
-    const block = new Uint8Array(BLOCK_SIZE);
-    block.set(b);
-    yield block;
-  }
+  yield* fileSetDescriptors(s, label);
   const seen = new Uint8Array(s.icb.length);
   for (const d of s.tree.dirs) {
     yield fileEntry(s, d);

@@ -31,15 +31,12 @@ import type { UdfState } from './state.js';
 const VDS_BLOCKS = 16;
 const NIL: AllocationDescriptor = { byteLength: 0, extentType: 0, blockNumber: 0 };
 
-/** One structure per block (512-byte descriptors zero-padded). */
+/** Structures each padded with zeros to whole blocks (512-byte descriptors to one; directories may take several). */
 function* blocks(out: ChunkWriter, list: Iterable<Uint8Array>): Generator<Uint8Array, void, undefined> {
   for (const b of list) {
-    if (b.length === BLOCK_SIZE) yield* out.put(b);
-    else {
-      const block = new Uint8Array(BLOCK_SIZE);
-      block.set(b.subarray(0, BLOCK_SIZE));
-      yield* out.put(block);
-    }
+    yield* out.put(b);
+    const rest = (BLOCK_SIZE - (b.length % BLOCK_SIZE)) % BLOCK_SIZE;
+    if (rest || b.length === 0) yield* out.zeros(rest || BLOCK_SIZE);
   }
 }
 

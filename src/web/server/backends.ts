@@ -13,8 +13,8 @@
 
 /** `writeImage` builds Windows sticks in --mode auto (issue 16). */
 export const WINDOWS_STICK = true;
-/** Flip when `createImageFile` takes `udf: true` (issue 15). */
-export const UDF_WRITER = false;
+/** `createImageFile` takes `udf: true` (issue 15): the create page offers UDF. */
+export const UDF_WRITER = true;
 
 export interface Capabilities {
   readonly opticalDrives: boolean;

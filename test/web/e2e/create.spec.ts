@@ -2,7 +2,7 @@
  * Create an image in `isokit ui`: folders, label, the exact size before writing (it must be the written file's
  * size), progress, the verification the page reports; the image is then read back with xorriso (files, bytes,
  * label). A second image with boot options (ISOLINUX + isohybrid MBR) is described by xorriso as BIOS-bootable
- * from CD and stick. UDF is offered only when the build has a UDF writer.
+ * from CD and stick. UDF is offered (this build writes it): the first image has it, and 7-Zip reads its UDF tree.
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { IN_CI } from '../../helpers/index.js';
 import { choosePath, shot, uiSuite } from './fixtures.js';
 
 const P = 'create';
-const s = uiSuite('e2e-create', ['xorriso'], async (dir) => {
+const s = uiSuite('e2e-create', ['xorriso', '7zz'], async (dir) => {
   mkdirSync(path.join(dir, 'photos', 'summer 2024'), { recursive: true });
   mkdirSync(path.join(dir, 'notes'));
   mkdirSync(path.join(dir, 'out'));
@@ -28,8 +28,9 @@ test('create from two folders: exact size first, then written, verified, and rea
   await choosePath(page, 'create-add', s.dir, 'notes', 'folder', false);
   await expect(page.locator('.sources li')).toHaveCount(2);
   await page.getByLabel('Label (volume name)').fill('HOLIDAY_2024');
-  await expect(page.getByLabel('UDF')).toBeDisabled();
-  await expect(page.locator('#create-udf-hint')).toContainText('Not available in this build');
+  const udf = page.getByRole('checkbox', { name: 'UDF', exact: true });
+  await expect(udf).toBeEnabled();
+  await udf.check();
   await page.getByRole('button', { name: 'Calculate the exact size' }).click();
   const size = page.locator('.size[data-bytes]');
   await expect(size).toContainText('3 files, 1 folder');
@@ -50,6 +51,11 @@ test('create from two folders: exact size first, then written, verified, and rea
   expect(readFileSync(path.join(x, 'Überblick.txt'), 'utf8')).toBe('Grüße\n');
   expect(readFileSync(path.join(x, 'index.html'), 'utf8')).toBe('<h1>photos</h1>\n');
   expect(execFileSync('xorriso', ['-indev', iso, '-pvd_info'], { stdio: ['ignore', 'pipe', 'pipe'] }).toString()).toMatch(/Volume Id\s*:\s*HOLIDAY_2024/);
+  // UDF was asked for: 7-Zip reads the same files from the UDF tree
+  const u = path.join(s.dir, '7z-udf-out');
+  execFileSync('7zz', ['x', '-y', '-tudf', `-o${u}`, iso], { stdio: 'pipe' });
+  expect(readFileSync(path.join(u, 'summer 2024', 'beach.jpg')).equals(readFileSync(path.join(s.dir, 'photos', 'summer 2024', 'beach.jpg')))).toBe(true);
+  expect(readFileSync(path.join(u, 'Überblick.txt'), 'utf8')).toBe('Grüße\n');
 });
 
 test('create a bootable hybrid image with the boot options: xorriso reports the El Torito entry and the isohybrid MBR', async ({ page }) => {
