@@ -57,11 +57,16 @@ export async function readOriginalUdf(image: IsoImage, warnings: string[], signa
   }
   const revision = writtenRevision(recorded);
   if (recorded && recorded !== revision) warnings.push(`UDF ${recorded} is written as UDF ${revision}`);
-  const iso = counts(image.tree), udf = counts(tree);
+  // the ISO 9660 side (openImage shows the UDF tree of an original without Rock Ridge: a real Windows ISO)
+  const isoTree = image.namespace === 'udf' && image.namespaces.iso9660 ? await image.openTree(image.namespaces.joliet ? 'joliet' : 'iso9660') : image.tree;
+  const iso = counts(isoTree), udf = counts(tree);
   const udfOnly = iso.dirs === 0 && iso.files <= 2 && udf.files + udf.dirs > iso.files;
   let build: BuildOptions = { udf: revision };
   if (udfOnly) {
-    const readme = image.tree.children?.find((c) => c.kind === 'file' && c.size <= 65536 && c.content);
+    // the README, not the boot catalog (BOOT.CAT sorts first)
+    const catalog = image.bootCatalog?.catalogLba;
+    const texts = isoTree.children?.filter((c) => c.kind === 'file' && c.size <= 65536 && c.content && c.extents?.[0]?.lba !== catalog) ?? [];
+    const readme = texts.find((c) => /readme/i.test(c.name)) ?? texts[0];
     build = { ...build, udfOnly: readme?.content ? { readmeName: readme.name, readme: await collect(readme.content.stream()) } : true };
   }
   const byLba = new Map<number, string>();
