@@ -58,3 +58,19 @@ test('write --mode auto of a plain ISO with --scheme / --size / --win11-bypass: 
     cleanup();
   }
 });
+
+test('write to a target that fails (its folder does not exist): the summary says 0 of 1 written, not "written", exit 1', async (t) => {
+  if (!needTools(t, 'wimlib-imagex', 'grub-mkimage', 'mkfs.fat', 'mcopy', 'mmd', 'openssl')) return;
+  const iso = await recipeImage('windows-stick');
+  const { dir, cleanup } = tmpDir('winopts-fail');
+  try {
+    const bad = path.join(dir, 'missing', 'stick.img');
+    const r = runCli(['write', iso, bad, '--yes', '--no-verify']);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stdout, /^Windows stick from .* \(\d[\d.]* MiB to write of a [\d.]+ MiB disk\): 0 of 1 target written\n {2}FAILED {2}.*stick\.img while writing: .*no such file or directory/);
+    assert.doesNotMatch(r.stdout, /MiB written of/);
+    assert.equal(existsSync(bad), false);
+  } finally {
+    cleanup();
+  }
+});

@@ -117,9 +117,12 @@ class TtyProgress {
 }
 
 function renderSummary(ctx: CliContext, s: WriteSummary): void {
+  // the head line says what was planned; how many targets got it, when not all did
+  const ok = s.targets.filter((t) => t.ok).length;
+  const got = ok === s.targets.length ? '' : `: ${ok} of ${s.targets.length} target${s.targets.length > 1 ? 's' : ''} written`;
   const lines = s.windows
-    ? [`Windows stick${s.targets.length > 1 ? 's' : ''} from ${s.source.name} in ${formatDuration(s.durationMs / 1000)} (${s.windows.sticks.map((k) => `${formatBytes(k.writtenByteLength)} written of a ${formatBytes(k.byteLength)} disk`).join('; ')})`]
-    : [`${formatBytes(s.imageByteLength)} (${s.imageByteLength} bytes) from ${s.source.name} in ${formatDuration(s.durationMs / 1000)}`];
+    ? [`Windows stick${s.targets.length > 1 ? 's' : ''} from ${s.source.name} in ${formatDuration(s.durationMs / 1000)} (${s.windows.sticks.map((k) => `${formatBytes(k.writtenByteLength)} to write of a ${formatBytes(k.byteLength)} disk`).join('; ')})${got}`]
+    : [`${formatBytes(s.imageByteLength)} (${s.imageByteLength} bytes) from ${s.source.name} in ${formatDuration(s.durationMs / 1000)}${got}`];
   for (const t of s.targets) {
     if (t.ok) {
       const how = t.verified ? `verified (${t.verifyMethod === 'compare' ? 'byte comparison with the image' : 'SHA-256 per MiB'})` : 'not verified (--no-verify)';
