@@ -74,3 +74,11 @@ test('write to a target that fails (its folder does not exist): the summary says
     cleanup();
   }
 });
+
+test('write --size that is no whole number of 512-byte sectors: usage error naming it (was "too small: 0 bytes")', () => {
+  for (const size of ['1', '1000', '700']) {
+    const r = runCli(['write', 'no-such.iso', 'out.img', '--yes', '--size', size]);
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stderr, `isokit: usage error: --size: "${size}" is not a whole number of 512-byte sectors\n`);
+  }
+});

@@ -157,9 +157,11 @@ function windowsOptions(values: Record<string, string | boolean | undefined>, ct
       throw new UsageError(`--unattend ${values.unattend}: ${(e as Error).message}`);
     }
   }
+  const size = typeof values.size === 'string' ? parseByteSize(values.size, '--size') : undefined;
+  if (size !== undefined && size % 512 !== 0) throw new UsageError(`--size: "${values.size}" is not a whole number of 512-byte sectors`);
   return {
     ...(scheme ? { scheme } : {}),
-    ...(typeof values.size === 'string' ? { imageByteLength: parseByteSize(values.size, '--size') } : {}),
+    ...(size !== undefined ? { imageByteLength: size } : {}),
     ...(typeof values['split-size'] === 'string' ? { splitByteLength: parseByteSize(values['split-size'], '--split-size') } : {}),
     ...(unattend ? { unattend } : {}),
     ...(values['win11-bypass'] ? { win11Bypass: true } : {}),
