@@ -23,7 +23,8 @@
  * `extractTree` works on a tree already in memory.
  */
 import { availableParallelism } from 'node:os';
-import { closeSync, mkdirSync, realpathSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, realpathSync } from 'node:fs';
+import path from 'node:path';
 import { ErrorCode, IsoKitError } from '../errors/index.js';
 import { ProgressMeter, type ProgressCallback } from '../io/index.js';
 import type { NodeKind, SourceRange, TreeNode } from '../model/index.js';
@@ -131,12 +132,25 @@ interface Totals {
   eagerPool?: boolean;
 }
 
+/** mkdir -p DIR; Node's recursive mkdir says ENOENT for any failure (EROFS, EACCES), so the missing components
+ * are then made one at a time for the real error. */
+function makeDestDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    const missing: string[] = [];
+    for (let d = path.resolve(dir); !existsSync(d) && path.dirname(d) !== d; d = path.dirname(d)) missing.unshift(d);
+    for (const d of missing) mkdirSync(d);
+  }
+}
+
 async function extractEntries(
   destDir: string, opts: ExtractOptions, ancestors: string[], totals: Totals, linkKeys: boolean, entries: AsyncIterable<PlanEntry[]>,
 ): Promise<ExtractSummary> {
   let dest: string;
   try {
-    mkdirSync(destDir, { recursive: true });
+    makeDestDir(destDir);
     dest = realpathSync(destDir);
   } catch (e) {
     throw fsError(e, destDir);

@@ -64,9 +64,12 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
       const { saveBootImages } = await import('../../node/extract-boot.js');
       bootImages = await saveBootImages(image, values['boot-images'], { overwrite: !!values.overwrite, signal: ctx.signal });
     }
-    const ok = summary.failed.length === 0;
+    // directory entries whose File Entry could not be read are not in the tree: not extracted, and said so
+    const unlisted = image.findings.filter((f) => f.severity === 'error' && f.code === 'UDF_FILE_ENTRY')
+      .map((f) => ({ message: f.message, ...(f.byteOffset !== undefined ? { byteOffset: f.byteOffset } : {}) }));
+    const ok = summary.failed.length === 0 && unlisted.length === 0;
     if (values.json) {
-      ctx.stdout.write(JSON.stringify({ ok, image: imagePath, namespace: image.namespace, ...summary, ...(bootImages ? { bootImages } : {}) }, null, 2) + '\n');
+      ctx.stdout.write(JSON.stringify({ ok, image: imagePath, namespace: image.namespace, ...summary, ...(unlisted.length ? { unlisted } : {}), ...(bootImages ? { bootImages } : {}) }, null, 2) + '\n');
     } else {
       const sk = summary.skipped;
       if (sk.length) {
@@ -76,6 +79,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
       for (const b of bootImages ?? []) ctx.stderr.write(`isokit: boot image saved: ${b.path} (${b.byteLength} bytes)\n`);
       const f = summary.failed;
       if (f.length) ctx.stderr.write(`isokit: error: ${f.length} file${f.length > 1 ? 's' : ''} could not be read from the image and ${f.length > 1 ? 'were' : 'was'} not extracted (first: ${f[0]?.message})\n`);
+      if (unlisted.length) ctx.stderr.write(`isokit: error: ${unlisted.length} director${unlisted.length > 1 ? 'y entries' : 'y entry'} could not be read from the image and ${unlisted.length > 1 ? 'were' : 'was'} not extracted (first: ${unlisted[0]?.message}); isokit check lists them\n`);
     }
     if (!ok) return Exit.FAILED;
   } finally {

@@ -117,9 +117,12 @@ class TtyProgress {
 }
 
 function renderSummary(ctx: CliContext, s: WriteSummary): void {
+  // the head line says what was planned; how many targets got it, when not all did
+  const ok = s.targets.filter((t) => t.ok).length;
+  const got = ok === s.targets.length ? '' : `: ${ok} of ${s.targets.length} target${s.targets.length > 1 ? 's' : ''} written`;
   const lines = s.windows
-    ? [`Windows stick${s.targets.length > 1 ? 's' : ''} from ${s.source.name} in ${formatDuration(s.durationMs / 1000)} (${s.windows.sticks.map((k) => `${formatBytes(k.writtenByteLength)} written of a ${formatBytes(k.byteLength)} disk`).join('; ')})`]
-    : [`${formatBytes(s.imageByteLength)} (${s.imageByteLength} bytes) from ${s.source.name} in ${formatDuration(s.durationMs / 1000)}`];
+    ? [`Windows stick${s.targets.length > 1 ? 's' : ''} from ${s.source.name} in ${formatDuration(s.durationMs / 1000)} (${s.windows.sticks.map((k) => `${formatBytes(k.writtenByteLength)} to write of a ${formatBytes(k.byteLength)} disk`).join('; ')})${got}`]
+    : [`${formatBytes(s.imageByteLength)} (${s.imageByteLength} bytes) from ${s.source.name} in ${formatDuration(s.durationMs / 1000)}${got}`];
   for (const t of s.targets) {
     if (t.ok) {
       const how = t.verified ? `verified (${t.verifyMethod === 'compare' ? 'byte comparison with the image' : 'SHA-256 per MiB'})` : 'not verified (--no-verify)';
@@ -154,9 +157,11 @@ function windowsOptions(values: Record<string, string | boolean | undefined>, ct
       throw new UsageError(`--unattend ${values.unattend}: ${(e as Error).message}`);
     }
   }
+  const size = typeof values.size === 'string' ? parseByteSize(values.size, '--size') : undefined;
+  if (size !== undefined && size % 512 !== 0) throw new UsageError(`--size: "${values.size}" is not a whole number of 512-byte sectors`);
   return {
     ...(scheme ? { scheme } : {}),
-    ...(typeof values.size === 'string' ? { imageByteLength: parseByteSize(values.size, '--size') } : {}),
+    ...(size !== undefined ? { imageByteLength: size } : {}),
     ...(typeof values['split-size'] === 'string' ? { splitByteLength: parseByteSize(values['split-size'], '--split-size') } : {}),
     ...(unattend ? { unattend } : {}),
     ...(values['win11-bypass'] ? { win11Bypass: true } : {}),

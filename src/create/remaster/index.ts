@@ -14,6 +14,7 @@ import type { BootSpec } from '../boot/spec.js';
 import type { BuildOptions } from '../options.js';
 import { fileDataEnd, findAppendedPartitions } from './appended.js';
 import { addPath, cloneTree, removePath, subtreeStats, type EditContext } from './edit-tree.js';
+import { matchHiddenBootImages } from './hidden-boot.js';
 import { inferEntries } from './infer-eltorito.js';
 import { inferSystemArea } from './infer-system-area.js';
 import { findBootNode, namespaceOptions } from './options.js';
@@ -23,7 +24,7 @@ import { readOriginalUdf, type OriginalUdf } from './udf.js';
 export type * from './types.js';
 export { describeRemasterLayout, type RemasterLayoutSummary } from './summary.js';
 
-async function inferBoot(image: IsoImage, tree: TreeNode, warnings: string[], udf: OriginalUdf | undefined): Promise<{ spec?: BootSpec; boot: RemasterReport['boot'] }> {
+async function inferBoot(image: IsoImage, tree: TreeNode, warnings: string[], udf: OriginalUdf | undefined, signal?: AbortSignal): Promise<{ spec?: BootSpec; boot: RemasterReport['boot'] }> {
   const parts = findAppendedPartitions(image, Math.max(fileDataEnd(image, image.tree), udf ? fileDataEnd(image, udf.tree) : 0));
   const sa = await inferSystemArea(image, parts);
   warnings.push(...sa.warnings);
@@ -32,8 +33,11 @@ async function inferBoot(image: IsoImage, tree: TreeNode, warnings: string[], ud
     return { ...(sa.spec ? { spec: { entries: [], systemArea: sa.spec } } : {}), boot: { entries: [], systemArea: sa.report } };
   }
   // boot images that are no ISO 9660 file (a Windows-shaped original) are files of the UDF tree
-  const info = udf ? { ...image.bootCatalog, images: image.bootCatalog.images.map((i) => (i.path ? i : { ...i, ...pathOf(udf, i.lba) })) } : image.bootCatalog;
-  const inferred = inferEntries(info, parts, sa.marked);
+  const byBlock = udf ? image.bootCatalog.images.map((i) => (i.path ? i : { ...i, ...pathOf(udf, i.lba) })) : image.bootCatalog.images;
+  // hidden copies (oscdimg, pycdlib): the file of the same bytes
+  const inPartition = (o: number) => parts.some((p) => o >= p.byteOffset && o < p.byteOffset + p.byteLength);
+  const images = await matchHiddenBootImages(byBlock, udf?.udfOnly ? udf.tree : image.tree, image.source, inPartition, signal);
+  const inferred = inferEntries({ ...image.bootCatalog, images }, parts, sa.marked);
   for (const [i, e] of inferred.entries.entries()) {
     if (e.image.kind !== 'file') continue;
     const node = findBootNode(tree, e.image.path);
@@ -104,7 +108,7 @@ export async function planRemaster(image: IsoImage, edits: RemasterEdits = {}, o
   let boot: RemasterReport['boot'] = { entries: [], systemArea: noSystemArea };
   let bootSpec: BootSpec | undefined;
   if (!options.noBoot) {
-    const b = await inferBoot(image, tree, warnings, udf);
+    const b = await inferBoot(image, tree, warnings, udf, options.signal);
     boot = b.boot;
     bootSpec = b.spec;
     const catalogPath = boot.catalog?.path;

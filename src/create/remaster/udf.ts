@@ -64,7 +64,10 @@ export async function readOriginalUdf(image: IsoImage, warnings: string[], signa
   const udfOnly = iso.dirs === 0 && iso.files <= 2 && udf.files + udf.dirs > iso.files;
   let build: BuildOptions = { udf: revision };
   if (udfOnly) {
-    const readme = isoTree?.children?.find((c) => c.kind === 'file' && c.size <= 65536 && c.content);
+    // the README, not the boot catalog (BOOT.CAT sorts first)
+    const catalog = image.bootCatalog?.catalogLba;
+    const texts = isoTree?.children?.filter((c) => c.kind === 'file' && c.size <= 65536 && c.content && c.extents?.[0]?.lba !== catalog) ?? [];
+    const readme = texts.find((c) => /readme/i.test(c.name)) ?? texts[0];
     build = { ...build, udfOnly: readme?.content ? { readmeName: readme.name, readme: await collect(readme.content.stream()) } : true };
   }
   const byLba = new Map<number, string>();

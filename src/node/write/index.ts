@@ -178,9 +178,13 @@ async function planWrite(req: WriteRequest, source: WriteSourceInfo, head: Uint8
   }
 }
 
-async function planChecked(req: WriteRequest, source: WriteSourceInfo, inspection: ImageInspection, opened: OpenedWindowsMedia | undefined, say: NonNullable<WriteRequest['onMessage']>): Promise<WritePlan & { win?: WindowsState }> {
-  if (opened) say('info', `${opened.media.detection.summary}: building a bootable FAT32 stick from its files`);
-  else if ((req.mode ?? 'auto') === 'auto') {
+async function planChecked(req: WriteRequest, source: WriteSourceInfo, head: ImageInspection, opened: OpenedWindowsMedia | undefined, say: NonNullable<WriteRequest['onMessage']>): Promise<WritePlan & { win?: WindowsState }> {
+  // what is done, not what the head alone suggested (an El-Torito-only head would say "stop")
+  const inspection: ImageInspection = opened ? { ...head, decision: 'windows', message: `${opened.media.detection.summary}: building a bootable FAT32 stick from its files` } : head;
+  if (opened) say('info', inspection.message);
+  else if (Object.values(req.windows ?? {}).some((v) => v !== undefined && v !== false)) {
+    throw new IsoKitError(ErrorCode.INVALID_ARGUMENT, `${source.name} is not Windows install media: --scheme, --size, --split-size, --unattend and --win11-bypass apply to Windows sticks only`);
+  } else if ((req.mode ?? 'auto') === 'auto') {
     if (inspection.decision === 'stop') throw new IsoKitError(ErrorCode.UNSUPPORTED, inspection.message, { data: { inspection } });
     say(inspection.decision === 'raw-with-warning' ? 'warn' : 'info', inspection.message);
   }

@@ -20,7 +20,8 @@ import { memorySource } from '../../io/index.js';
 import { readPartitionTables } from '../../read/partitions.js';
 
 export type ImageKind = 'hybrid-iso' | 'disk-image' | 'eltorito-only-iso' | 'data-iso' | 'unknown';
-export type AutoDecision = 'raw' | 'raw-with-warning' | 'stop';
+/** 'windows': Windows install media, built as a FAT32 stick from its files (set by writeImage, not by the head) */
+export type AutoDecision = 'raw' | 'raw-with-warning' | 'stop' | 'windows';
 
 export interface ImageInspection {
   readonly kind: ImageKind;
