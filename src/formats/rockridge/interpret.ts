@@ -167,20 +167,40 @@ export class RockRidgeReader {
     }
   }
 
-  /** The record's information; undefined when no entry was added. */
-  finish(findings: Findings, byteOffset: number): RockRidgeInfo | undefined {
+  /**
+   * The record's information; undefined when no entry was added. `nameAsBytes` (listing rows): a name of one
+   * NM part is not decoded into `info.name`; `keptName` then says so, and `nameBytes` / `nameFrom` / `nameTo`
+   * hold it (`decodeKeptName()` gives it as a string).
+   */
+  finish(findings: Findings, byteOffset: number, nameAsBytes = false): RockRidgeInfo | undefined {
+    this.keptName = false;
     if (!this.entries) return undefined;
     const info = this.info;
     if (this.nmSeen) {
-      info.name = this.nameParts ? decodeName(concatBytes(this.nameParts)) : this.decode(this.nameBuf as Uint8Array, this.nameStart, this.nameEnd);
+      if (nameAsBytes && !this.nameParts) this.keptName = true;
+      else info.name = this.nameParts ? decodeName(concatBytes(this.nameParts)) : this.decodeKeptName();
       if (this.nameOpen) findings.warn(FindingCode.RR_NM_UNTERMINATED, 'last NM entry has the CONTINUE flag set', byteOffset, 'RockRidge NM');
     }
     if (this.slSeen) info.symlinkTarget = joinSl(this.slComps, findings, byteOffset);
     return info;
   }
 
-  private decode(b: Uint8Array, start: number, end: number): string {
-    return this.opts.nameDecoder ? this.opts.nameDecoder.decode(b, start, end) : decodeName(b.subarray(start, end));
+  /** finish(…, true) kept the NM name as bytes: nameBytes[nameFrom, nameTo) */
+  keptName = false;
+  get nameBytes(): Uint8Array {
+    return this.nameBuf as Uint8Array;
+  }
+  get nameFrom(): number {
+    return this.nameStart;
+  }
+  get nameTo(): number {
+    return this.nameEnd;
+  }
+
+  /** The name of one NM part, decoded. */
+  decodeKeptName(): string {
+    const b = this.nameBuf as Uint8Array;
+    return this.opts.nameDecoder ? this.opts.nameDecoder.decode(b, this.nameStart, this.nameEnd) : decodeName(b.subarray(this.nameStart, this.nameEnd));
   }
 
   private entry(w: SuspWalker, b: Uint8Array, findings: Findings): void {

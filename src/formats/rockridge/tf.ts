@@ -60,7 +60,8 @@ export function readTF(b: Uint8Array, p: number, n: number, at: number, findings
   const size = long ? 17 : 7;
   let q = p + 1;
   let badOffset = false;
-  for (const [bit, key] of ORDER) {
+  for (let i = 0; i < ORDER.length; i++) {
+    const bit = 1 << i;
     if ((flags & bit) === 0) continue;
     if (q + size > p + n) {
       findings.warn(FindingCode.RR_BAD_TF, `TF entry of ${n + 4} bytes is too short for the time stamps its flags announce`, at, 'RockRidge TF');
@@ -68,7 +69,11 @@ export function readTF(b: Uint8Array, p: number, n: number, at: number, findings
     }
     const t = long ? readDate17(b, q) : (keep & bit) ? dates.read(b, q) : readDate7Offset(b, q);
     if (!t.offsetValid) badOffset = true;
-    if (t.ms !== undefined && (keep & bit)) out[key] = t.ms;
+    if (t.ms !== undefined && (keep & bit)) {
+      // the usual stamp without a keyed store
+      if (bit === TfFlag.MODIFY) out.modifyMs = t.ms;
+      else out[(ORDER[i] as (typeof ORDER)[number])[1]] = t.ms;
+    }
     q += size;
   }
   if (badOffset) findings.info(FindingCode.RR_BAD_GMT_OFFSET, 'TF time stamp GMT offset outside -48..+52 quarter hours (treated as 0)', at, 'RockRidge TF');

@@ -1,0 +1,187 @@
+/**
+ * The text of long rows (views/rows.ts LongRows): mode, the four number columns padded to their widths,
+ * mtime in UTC, prefix and name, "-> target"; into chunks of bytes, without a Date or a string per row.
+ */
+import { civilFromDays } from '../../bytes/dates.js';
+import { formatDate } from './date.js';
+import { displayName } from './names.js';
+
+const SPACE = 0x20;
+const NEWLINE = 0x0a;
+const DASH = 0x2d;
+const encoder = new TextEncoder();
+const ARROW = encoder.encode(' -> ');
+/** Largest |ms| a Date holds (ECMA-262 21.4.1.1); beyond it formatDate prints "-". */
+const MAX_DATE_MS = 8.64e15;
+const DAY_S = 86400;
+/** A chunk's size before it is handed out */
+export const CHUNK = 64 * 1024;
+
+/** The texts of a row that are not numbers: "major, minor", a symlink target, odd numbers. */
+export interface RowTexts {
+  readonly size?: string;
+  readonly target?: string;
+  readonly odd?: readonly (string | undefined)[];
+}
+
+export function textOf(t: RowTexts | undefined, i: number): string | undefined {
+  if (!t) return undefined;
+  return i === 3 && t.size !== undefined ? t.size : t.odd?.[i];
+}
+
+/** Digits of a safe non-negative integer; 1 for NaN (printed as '-'). */
+export function digits(v: number): number {
+  if (v < 10 || v !== v) return 1;
+  if (v < 100) return 2;
+  if (v < 1000) return 3;
+  if (v < 10000) return 4;
+  let d = 5;
+  for (let x = Math.floor(v / 100000); x >= 1; x = Math.floor(x / 10)) d++;
+  return d;
+}
+
+/** Writes long rows into chunks. */
+export class RowWriter {
+  private buf = new Uint8Array(CHUNK + 8192);
+  length = 0;
+  private lastDay = Number.NaN;
+  private readonly lastDate = new Uint8Array(19);
+  constructor(private readonly widths: readonly number[]) {}
+
+  take(): Uint8Array {
+    const out = this.buf.subarray(0, this.length);
+    this.buf = new Uint8Array(CHUNK + 8192);
+    this.length = 0;
+    return out;
+  }
+
+  private room(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    const next = new Uint8Array(Math.max(this.buf.length * 2, this.length + n));
+    next.set(this.buf.subarray(0, this.length));
+    this.buf = next;
+  }
+
+  row(mode: Uint8Array, nums: Float64Array, r: number, t: RowTexts | undefined, mtime: number, prefix: Uint8Array, names: Uint8Array, nameFrom: number, nameTo: number): void {
+    this.room(mode.length + prefix.length + nameTo - nameFrom + 160);
+    const b = this.buf;
+    let o = this.length;
+    for (let i = 0; i < mode.length; i++) b[o++] = mode[i] as number;
+    for (let i = 0; i < 4; i++) {
+      const text = textOf(t, i);
+      const v = nums[r * 4 + i] as number;
+      const len = text !== undefined ? text.length : digits(v);
+      const pad = (this.widths[i] as number) - len;
+      b[o++] = SPACE;
+      // links and size right-aligned, uid and gid left-aligned
+      if (i === 0 || i === 3) for (let p = 0; p < pad; p++) b[o++] = SPACE;
+      if (text !== undefined) for (let c = 0; c < len; c++) b[o++] = text.charCodeAt(c);
+      else if (v !== v) b[o++] = DASH;
+      else {
+        let x = v;
+        for (let p = o + len - 1; p >= o; p--) {
+          b[p] = 0x30 + (x % 10);
+          x = Math.floor(x / 10);
+        }
+        o += len;
+      }
+      if (i === 1 || i === 2) for (let p = 0; p < pad; p++) b[o++] = SPACE;
+    }
+    b[o++] = SPACE;
+    this.length = o;
+    this.date(mtime);
+    o = this.length;
+    this.buf[o++] = SPACE;
+    this.length = o;
+    this.bytes(prefix);
+    const b2 = this.buf;
+    o = this.length;
+    for (let i = nameFrom; i < nameTo; i++) b2[o++] = names[i] as number;
+    this.length = o;
+    if (t?.target !== undefined) {
+      this.bytes(ARROW);
+      this.name(t.target);
+    }
+    this.room(1);
+    this.buf[this.length++] = NEWLINE;
+  }
+
+  private bytes(src: Uint8Array): void {
+    this.room(src.length);
+    const b = this.buf;
+    let o = this.length;
+    for (let i = 0; i < src.length; i++) b[o++] = src[i] as number;
+    this.length = o;
+  }
+
+  /** A name as displayName() shows it, in UTF-8. */
+  private name(s: string): void {
+    this.room(s.length * 3 + 4);
+    const b = this.buf;
+    let o = this.length;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x20 || c >= 0x7f || c === 0x5c) {
+        // escapes or non-ASCII: the general way
+        const rest = encoder.encode(displayName(s.slice(i)));
+        this.room(rest.length);
+        this.buf.set(rest, o);
+        this.length = o + rest.length;
+        return;
+      }
+      b[o++] = c;
+    }
+    this.length = o;
+  }
+
+  /** formatDate(ms) ("YYYY-MM-DD HH:MM:SS", UTC) without a Date or a string for years 0–9999. */
+  private date(ms: number): void {
+    if (ms !== ms || !(Math.abs(ms) <= MAX_DATE_MS)) {
+      this.bytes(encoder.encode(formatDate(ms !== ms ? undefined : ms)));
+      return;
+    }
+    // a Date keeps the time value truncated towards zero (TimeClip), then shows the second it falls in
+    const second = Math.floor(Math.trunc(ms) / 1000);
+    const day = Math.floor(second / DAY_S);
+    // the calendar date is worked out once per day (listings have few distinct days)
+    if (day !== this.lastDay) {
+      if (!civilDay(day, this.lastDate)) {
+        this.bytes(encoder.encode(formatDate(ms)));
+        return;
+      }
+      this.lastDay = day;
+    }
+    let sod = second - day * DAY_S;
+    const h = Math.floor(sod / 3600);
+    sod -= h * 3600;
+    const mi = Math.floor(sod / 60);
+    const d = this.lastDate;
+    two(d, 11, h);
+    two(d, 14, mi);
+    two(d, 17, sod - mi * 60);
+    this.bytes(d);
+  }
+}
+
+/** "YYYY-MM-DD HH:MM:SS" with the date of a count of days since 1970-01-01 (UTC); false outside years 0–9999. */
+function civilDay(days: number, out: Uint8Array): boolean {
+  const { year: y, month: m, day: d } = civilFromDays(days);
+  if (y < 0 || y > 9999) return false;
+  out[0] = 0x30 + Math.floor(y / 1000);
+  out[1] = 0x30 + (Math.floor(y / 100) % 10);
+  out[2] = 0x30 + (Math.floor(y / 10) % 10);
+  out[3] = 0x30 + (y % 10);
+  out[4] = DASH;
+  two(out, 5, m);
+  out[7] = DASH;
+  two(out, 8, d);
+  out[10] = SPACE;
+  out[13] = 0x3a;
+  out[16] = 0x3a;
+  return true;
+}
+
+function two(out: Uint8Array, at: number, v: number): void {
+  out[at] = 0x30 + Math.floor(v / 10);
+  out[at + 1] = 0x30 + (v % 10);
+}
