@@ -189,12 +189,12 @@ export class IsoTreeReader implements DirectoryReader {
         if (!h || !bytes) return [];
         names.reset();
         return this.recordsOf(h, bytes, true, true, (r, info, rr) => {
-          const made = this.row(bytes, r, info, rr, fields, names, rows, prefix);
-          if (made !== undefined && made.dir) {
-            const child = this.queue(h, nameOf(fields), made.dir, r.byteOffset);
-            if (child) dirs.set(made.row, child);
+          const row = this.row(bytes, r, info, rr, fields, names, rows, prefix);
+          if (row !== undefined && fields.kind === 'dir') {
+            const child = this.queue(h, nameOf(fields), directoryPlace(r, info), r.byteOffset);
+            if (child) dirs.set(row, child);
           }
-          return made?.row;
+          return row;
         });
       },
       isDir: (row) => dirs.has(row),
@@ -273,12 +273,13 @@ export class IsoTreeReader implements DirectoryReader {
 
   /**
    * The row of one record, as `node` makes its node in listing mode (undefined for a relocated original): the
-   * fields into `f`, the row into `rows` under `prefix`. A plain Rock Ridge name is copied as bytes.
+   * fields into `f` (the caller reads `f.kind`), the row into `rows` under `prefix`. A plain Rock Ridge name is
+   * copied as bytes.
    */
   private row(
     bytes: Uint8Array, r: RecordFacts, info: RockRidgeInfo | undefined, rr: RockRidgeReader | undefined,
     f: RowFields, names: NameSet, rows: RecordRows, prefix: number,
-  ): { row: number; dir?: DirectoryPlace } | undefined {
+  ): number | undefined {
     if (info?.relocated) return undefined;
     const ctx = this.contexts.lean;
     const kind = kindOf(ctx, r, info);
@@ -306,8 +307,7 @@ export class IsoTreeReader implements DirectoryReader {
     f.device = info?.device;
     f.symlinkTarget = info?.symlinkTarget;
     f.size = kind === 'file' ? fileSize(ctx, r, info) : 0;
-    const row = rows.addRecord(f, prefix);
-    return kind === 'dir' ? { row, dir: directoryPlace(r, info) } : { row };
+    return rows.addRecord(f, prefix);
   }
 
   /** The handle of a directory met in `parent`, or undefined (a finding) when it is not to be read. */

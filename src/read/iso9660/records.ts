@@ -19,7 +19,7 @@ const bothAgree32 = (b: Uint8Array, o: number): boolean => b[o] === b[o + 7] && 
 export class Date7Cache {
   private hi = -1;
   private lo = -1;
-  private value: { ms: number | undefined; gmtOffset: number; offsetValid: boolean } = { ms: undefined, gmtOffset: 0, offsetValid: true };
+  private readonly value: { ms: number | undefined; gmtOffset: number; offsetValid: boolean } = { ms: undefined, gmtOffset: 0, offsetValid: true };
 
   read(b: Uint8Array, o: number): { readonly ms: number | undefined; readonly gmtOffset: number; readonly offsetValid: boolean } {
     const y = b[o] as number, mo = b[o + 1] as number, d = b[o + 2] as number, h = b[o + 3] as number;
@@ -37,8 +37,12 @@ export class Date7Cache {
     }
     this.hi = hi;
     this.lo = lo;
-    this.value = { ms, gmtOffset: off, offsetValid: valid };
-    return this.value;
+    // one object, filled again (callers read it at once)
+    const v = this.value;
+    v.ms = ms;
+    v.gmtOffset = off;
+    v.offsetValid = valid;
+    return v;
   }
 }
 

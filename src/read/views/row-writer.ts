@@ -40,26 +40,43 @@ export function digits(v: number): number {
   return d;
 }
 
-/** Writes long rows into chunks. */
+/** Bytes of the blocks chunks are cut from (a few allocations for a long listing, not one per chunk). */
+const BLOCK = 1 << 20;
+
+/** Writes long rows into chunks: views of large blocks, each byte handed out once and never written again. */
 export class RowWriter {
-  private buf = new Uint8Array(CHUNK + 8192);
+  private buf = new Uint8Array(BLOCK);
+  /** where the pending chunk starts in `buf`; it ends at `length` */
+  private start = 0;
   length = 0;
   private lastDay = Number.NaN;
   private readonly lastDate = new Uint8Array(19);
   constructor(private readonly widths: readonly number[]) {}
 
+  /** Bytes written since the last take(). */
+  get pending(): number {
+    return this.length - this.start;
+  }
+
   take(): Uint8Array {
-    const out = this.buf.subarray(0, this.length);
-    this.buf = new Uint8Array(CHUNK + 8192);
-    this.length = 0;
+    const out = this.buf.subarray(this.start, this.length);
+    if (this.buf.length - this.length < CHUNK + 8192) {
+      this.buf = new Uint8Array(BLOCK);
+      this.length = 0;
+    }
+    this.start = this.length;
     return out;
   }
 
   private room(n: number): void {
     if (this.length + n <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(this.buf.length * 2, this.length + n));
-    next.set(this.buf.subarray(0, this.length));
+    // the pending chunk moves to a new block
+    const pending = this.length - this.start;
+    const next = new Uint8Array(Math.max(BLOCK, 2 * (pending + n)));
+    next.set(this.buf.subarray(this.start, this.length));
     this.buf = next;
+    this.start = 0;
+    this.length = pending;
   }
 
   row(mode: Uint8Array, nums: Float64Array, r: number, t: RowTexts | undefined, mtime: number, prefix: Uint8Array, names: Uint8Array, nameFrom: number, nameTo: number): void {

@@ -242,7 +242,8 @@ export interface RecordRows extends RowSink {
  */
 export class LongRows implements RecordRows {
   private n = 0;
-  private cap = 1 << 16;
+  // untouched pages of a large typed array cost no memory
+  private cap = 1 << 17;
   /** index of the row's mode string in `modeTable` */
   private modeIndex = new Int32Array(this.cap);
   /** links, uid, gid, size per row (NaN: '-'); odd values (not safe non-negative integers) are printed from `texts` */
@@ -418,9 +419,9 @@ export class LongRows implements RecordRows {
       const r = order[k] as number;
       const t = any ? texts.get(r) : undefined;
       w.row(modeTable[modeIndex[r] as number] as Uint8Array, nums, r, t, mtimes[r] as number, prefixes[prefixIndex[r] as number] as Uint8Array, namePool, nameStart[r] as number, nameStart[r + 1] as number);
-      if (w.length >= CHUNK) yield w.take();
+      if (w.pending >= CHUNK) yield w.take();
     }
-    if (w.length) yield w.take();
+    if (w.pending) yield w.take();
   }
 
   /** The widest links, uid, gid and size fields of the printed rows. */
