@@ -11,7 +11,7 @@
  */
 import { NameDecoder } from '../../bytes/index.js';
 import { FindingCode, type Findings } from '../../errors/index.js';
-import { throwIfAborted, type ByteSource } from '../../io/index.js';
+import { isSyncSource, throwIfAborted, type ByteSource, type SyncByteSource } from '../../io/index.js';
 import type { Namespace, TreeNode } from '../../model/index.js';
 import type { DirectoryReader, ReadDirectoryOptions } from '../namespace.js';
 import type { DepthFirstSource } from '../traverse.js';
@@ -161,11 +161,14 @@ export class IsoTreeReader implements DirectoryReader {
     });
   }
 
-  /** The directory's records, read once (undefined: nothing to read, said by findings). */
-  private async extentOf(h: DirHandle): Promise<Uint8Array | undefined> {
+  /**
+   * The directory's records, read once (undefined: nothing to read, said by findings). With `window`, from a
+   * source that reads synchronously, the bytes are a view of the window's buffer, valid until its next read.
+   */
+  private async extentOf(h: DirHandle, window?: ExtentWindow): Promise<Uint8Array | undefined> {
     throwIfAborted(this.opts.signal);
-    const source = this.ahead;
-    const dataLength = h.dataLength ?? (await this.selfLength(h, source));
+    const source = window ? window.source : this.ahead;
+    const dataLength = h.dataLength ?? (await this.selfLength(h, this.ahead));
     if (dataLength === undefined) return undefined;
     return readDirectoryExtent(source, h.lba, dataLength, this.opts.findings, h.recordByteOffset, this.opts.signal);
   }
@@ -182,10 +185,13 @@ export class IsoTreeReader implements DirectoryReader {
     if (startHandle) dirs.set(-1, startHandle);
     const names = new NameSet();
     const fields = newRowFields();
+    // a local file or memory: each directory read into one reused window (the walk reads one at a time, and
+    // nothing keeps a directory's bytes once its rows are made), no read-ahead
+    const window = isSyncSource(this.opts.source) ? new ExtentWindow(this.opts.source) : undefined;
     return {
       read: async (row, prefix) => {
         const h = dirs.get(row);
-        const bytes = h && (await this.extentOf(h));
+        const bytes = h && (await this.extentOf(h, window));
         if (!h || !bytes) return [];
         names.reset();
         return this.recordsOf(h, bytes, true, true, (r, info, rr) => {
@@ -199,7 +205,7 @@ export class IsoTreeReader implements DirectoryReader {
       },
       isDir: (row) => dirs.has(row),
       inner: (row, prefix) => rows.childPrefix(prefix, row),
-      prefetch: (next) => this.prefetchHandles(next.map((row) => dirs.get(row))),
+      ...(window ? {} : { prefetch: (next: readonly number[]) => this.prefetchHandles(next.map((row) => dirs.get(row))) }),
     };
   }
 
@@ -375,4 +381,33 @@ function nameOf(f: RowFields): string {
   let s = '';
   for (let i = f.nameFrom; i < f.nameTo; i++) s += String.fromCharCode(f.nameBytes[i] as number);
   return s;
+}
+
+/** Smallest read of the extent window (neighbouring directories come in one read). */
+const WINDOW_BYTES = 256 * 1024;
+
+/**
+ * Directory extents read synchronously into one buffer that is read into again (no new memory per directory):
+ * a view stays valid until the next read. A read the window holds is answered from it.
+ */
+class ExtentWindow {
+  private buf = new Uint8Array(WINDOW_BYTES);
+  private start = 0;
+  private end = 0;
+  /** A ByteSource whose reads are views of this window. */
+  readonly source: ByteSource;
+
+  constructor(private readonly from: SyncByteSource) {
+    this.source = { byteLength: from.byteLength, name: from.name, read: async (at, length) => this.read(at, length) };
+  }
+
+  private read(at: number, length: number): Uint8Array {
+    const source = this.from;
+    const want = Math.min(length, source.byteLength - at);
+    if (at >= this.start && at + want <= this.end) return this.buf.subarray(at - this.start, at - this.start + want);
+    if (this.buf.length < want) this.buf = new Uint8Array(want);
+    this.start = at;
+    this.end = at + source.readIntoSync(at, this.buf.subarray(0, Math.min(this.buf.length, source.byteLength - at)));
+    return this.buf.subarray(0, Math.min(want, this.end - at));
+  }
 }

@@ -43,7 +43,7 @@ export function digits(v: number): number {
 /** Bytes of the blocks chunks are cut from (a few allocations for a long listing, not one per chunk). */
 const BLOCK = 1 << 20;
 
-/** Writes long rows into chunks: views of large blocks, each byte handed out once and never written again. */
+/** Writes long rows into chunks: views of large blocks, each byte handed out once and (unless `reuse`) never written again. */
 export class RowWriter {
   private buf = new Uint8Array(BLOCK);
   /** where the pending chunk starts in `buf`; it ends at `length` */
@@ -51,7 +51,8 @@ export class RowWriter {
   length = 0;
   private lastDay = Number.NaN;
   private readonly lastDate = new Uint8Array(19);
-  constructor(private readonly widths: readonly number[]) {}
+  /** `reuse`: a block is written again once its chunks were taken (for a writer done with each chunk before the next). */
+  constructor(private readonly widths: readonly number[], private readonly reuse = false) {}
 
   /** Bytes written since the last take(). */
   get pending(): number {
@@ -61,7 +62,7 @@ export class RowWriter {
   take(): Uint8Array {
     const out = this.buf.subarray(this.start, this.length);
     if (this.buf.length - this.length < CHUNK + 8192) {
-      this.buf = new Uint8Array(BLOCK);
+      if (!this.reuse) this.buf = new Uint8Array(BLOCK);
       this.length = 0;
     }
     this.start = this.length;

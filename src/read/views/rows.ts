@@ -409,10 +409,13 @@ export class LongRows implements RecordRows {
     this.nameStart = grown(this.nameStart, this.cap + 1);
   }
 
-  /** The listing in print order, in chunks of about 64 KiB (new arrays: a writer may keep them). */
-  *chunks(): Generator<Uint8Array> {
+  /**
+   * The listing in print order, in chunks of about 64 KiB: views a writer may keep, or with `reuse`, views the
+   * next chunk may overwrite (for a writer done with each chunk before it asks for the next: less new memory).
+   */
+  *chunks(opts: { reuse?: boolean } = {}): Generator<Uint8Array> {
     const widths = this.widths();
-    const w = new RowWriter(widths);
+    const w = new RowWriter(widths, opts.reuse ?? false);
     const { modeTable, modeIndex, nums, texts, mtimes, prefixes, prefixIndex, nameStart, namePool, order } = this;
     const any = texts.size > 0;
     for (let k = 0; k < this.visited; k++) {
