@@ -87,7 +87,10 @@ export interface RockRidgeReaderOptions {
   readonly nameDecoder?: NameDecoder;
   /** reads TF's 7-byte dates (e.g. with a one-slot cache: most records of an image share their dates) */
   readonly dates?: Date7Source;
-  /** listing mode: of the TF stamps only MODIFY is decoded (the others are checked for findings, not kept) */
+  /**
+   * listing mode: of the TF stamps only MODIFY is decoded (the others are checked for findings, not kept), and
+   * the information `finish` gives is one object emptied by the next `begin` (fields unset are undefined)
+   */
   readonly lean?: boolean;
 }
 
@@ -119,6 +122,7 @@ export class RockRidgeReader {
 
   constructor(private readonly opts: RockRidgeReaderOptions = {}) {
     this.keepTimes = opts.lean ? TfFlag.MODIFY : 0x7f;
+    if (opts.lean) this.info = emptyInfo({});
   }
 
   /**
@@ -128,6 +132,7 @@ export class RockRidgeReader {
   detach(): RockRidgeReader {
     const r = new RockRidgeReader(this.opts);
     r.info = this.info;
+    if (this.opts.lean) this.info = emptyInfo({});
     r.entries = this.entries;
     r.nameBuf = this.nameBuf;
     r.nameStart = this.nameStart;
@@ -146,7 +151,9 @@ export class RockRidgeReader {
   }
 
   begin(): void {
-    this.info = {};
+    // listing mode: one object of one shape, emptied for each record (its info is read before the next begins)
+    if (this.opts.lean) emptyInfo(this.info);
+    else this.info = {};
     this.entries = 0;
     this.nameBuf = undefined;
     this.nameParts = undefined;
@@ -315,6 +322,14 @@ export class RockRidgeReader {
     }
     this.slOpen = (sl.flags & SlFlag.CONTINUE) !== 0;
   }
+}
+
+/** Every field of `info` set to undefined (the same shape each time: no new object or property store per record). */
+function emptyInfo(info: RockRidgeInfo): RockRidgeInfo {
+  info.name = info.nameFlags = info.mode = info.nlink = info.uid = info.gid = info.ino = undefined;
+  info.mtimeMs = info.atimeMs = info.ctimeMs = info.birthtimeMs = info.symlinkTarget = info.device = undefined;
+  info.relocated = info.childLinkLba = info.parentLinkLba = info.zisofs = info.lenSkp = info.extensions = info.pxLength = undefined;
+  return info;
 }
 
 function joinSl(comps: SlComp[], findings: Findings, byteOffset: number): string {

@@ -257,7 +257,8 @@ export class LongRows implements RecordRows {
   private readonly texts = new Map<number, RowTexts>();
   private readonly modeTable: Uint8Array[] = [];
   private readonly modeKeys = new Map<number, number>();
-  private lastModeKey = Number.NaN;
+  private lastKind: NodeKind | undefined;
+  private lastMode: number | undefined;
   private lastModeIndex = 0;
   /** prefix 0 is the listed directory's own ('') */
   private readonly prefixes: Uint8Array[] = [new Uint8Array(0)];
@@ -366,29 +367,39 @@ export class LongRows implements RecordRows {
   private putNumbers(r: number, nlink: number | undefined, uid: number | undefined, gid: number | undefined, size: number): (string | undefined)[] | undefined {
     const nums = this.nums;
     const at = r * 4;
-    let odd: (string | undefined)[] | undefined;
+    if (plain(nlink) && plain(uid) && plain(gid) && plain(size)) {
+      // the usual row
+      nums[at] = nlink ?? Number.NaN;
+      nums[at + 1] = uid ?? Number.NaN;
+      nums[at + 2] = gid ?? Number.NaN;
+      nums[at + 3] = size;
+      return undefined;
+    }
+    const odd: (string | undefined)[] = [];
+    const values = [nlink, uid, gid, size];
     for (let i = 0; i < 4; i++) {
-      const v = i === 0 ? nlink : i === 1 ? uid : i === 2 ? gid : size;
+      const v = values[i];
       if (v === undefined) nums[at + i] = Number.NaN;
       else if (Number.isSafeInteger(v) && v >= 0) nums[at + i] = v;
       else {
         nums[at + i] = 0;
-        (odd ??= [])[i] = String(v);
+        odd[i] = String(v);
       }
     }
     return odd;
   }
 
   private modeOf(kind: NodeKind, mode: number | undefined): number {
+    if (kind === this.lastKind && mode === this.lastMode) return this.lastModeIndex;
     const k = KINDS.indexOf(kind);
     const key = mode === undefined ? -1 - k : mode * 8 + k;
-    if (key === this.lastModeKey) return this.lastModeIndex;
     let i = this.modeKeys.get(key);
     if (i === undefined) {
       i = this.modeTable.push(encoder.encode(modeString(kind, mode))) - 1;
       this.modeKeys.set(key, i);
     }
-    this.lastModeKey = key;
+    this.lastKind = kind;
+    this.lastMode = mode;
     this.lastModeIndex = i;
     return i;
   }
@@ -456,6 +467,9 @@ export class LongRows implements RecordRows {
     return [Math.max(out[0] as number, w0), Math.max(out[1] as number, w1), Math.max(out[2] as number, w2), Math.max(out[3] as number, w3)];
   }
 }
+
+/** undefined ('-') or a safe non-negative integer (printed as digits). */
+const plain = (v: number | undefined): boolean => v === undefined || (v >= 0 && v <= Number.MAX_SAFE_INTEGER && Math.floor(v) === v);
 
 function grown<T extends Int32Array | Float64Array>(a: T, length: number): T {
   const b = new (a.constructor as new (n: number) => T)(length);
