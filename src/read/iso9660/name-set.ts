@@ -5,17 +5,6 @@
  * a Set. A plain name never equals another kind of name, so the two never need comparing.
  */
 
-/** b[from, to) is printable ASCII without '/' and '\\', and not '', '.' or '..' (usable and shown as it is). */
-export function isPlainName(b: Uint8Array, from: number, to: number): boolean {
-  if (to <= from) return false;
-  for (let i = from; i < to; i++) {
-    const c = b[i] as number;
-    if (c < 0x20 || c > 0x7e || c === 0x2f || c === 0x5c) return false;
-  }
-  if (b[from] === 0x2e && (to - from === 1 || (to - from === 2 && b[from + 1] === 0x2e))) return false;
-  return true;
-}
-
 const isPlainString = (s: string): boolean => {
   if (!s || s === '.' || s === '..') return false;
   for (let i = 0; i < s.length; i++) {
@@ -45,19 +34,25 @@ export class NameSet {
     if (this.others.size) this.others.clear();
   }
 
-  /** Add a plain name (isPlainName); true when it was there already. */
-  addBytes(b: Uint8Array, from: number, to: number): boolean {
+  /**
+   * Add b[from, to) when it is a plain name (printable ASCII without '/' and '\\', and not '', '.' or '..': usable
+   * as it is, and shown as it is): 1 when it was there already, 0 when added; -1 (nothing
+   * added) when it is not plain. One pass over the bytes.
+   */
+  addPlain(b: Uint8Array, from: number, to: number): number {
     const n = to - from;
+    if (n <= 0 || (b[from] === 0x2e && (n === 1 || (n === 2 && b[from + 1] === 0x2e)))) return -1;
     if (this.poolLength + n > this.pool.length) this.pool = grow(this.pool, this.poolLength + n);
     const pool = this.pool;
     const start = this.poolLength;
     let h = 0x811c9dc5;
     for (let i = 0; i < n; i++) {
       const c = b[from + i] as number;
+      if (c < 0x20 || c > 0x7e || c === 0x2f || c === 0x5c) return -1;
       pool[start + i] = c;
       h = Math.imul(h ^ c, 0x01000193);
     }
-    return this.insert(h, start, n);
+    return this.insert(h, start, n) ? 1 : 0;
   }
 
   /** Add any name; true when it was there already. */

@@ -21,7 +21,7 @@ import { RockRidgeReader, type RockRidgeInfo } from '../../formats/rockridge/int
 import { SuspWalker, type SuspContinuation } from '../../formats/rockridge/susp.js';
 import { MAX_DIRECTORY_BYTES, ReadAhead } from './read-ahead.js';
 import { Date7Cache, RecordCursor } from './records.js';
-import { NameSet, isPlainName } from './name-set.js';
+import { NameSet } from './name-set.js';
 import {
   applyRockRidge, directoryPlace, fileSize, kindOf, makeNode, nodeNames, type DirectoryPlace, type NodeContext, type RecordFacts, type TreeMode, type TreeStats,
 } from './nodes.js';
@@ -290,11 +290,12 @@ export class IsoTreeReader implements DirectoryReader {
     const ctx = this.contexts.lean;
     const kind = kindOf(ctx, r, info);
     let twice: boolean;
-    if (rr?.keptName && isPlainName(rr.nameBytes, rr.nameFrom, rr.nameTo)) {
+    const plain = rr?.keptName ? names.addPlain(rr.nameBytes, rr.nameFrom, rr.nameTo) : -1;
+    if (plain >= 0 && rr) {
       f.nameBytes = rr.nameBytes;
       f.nameFrom = rr.nameFrom;
       f.nameTo = rr.nameTo;
-      twice = names.addBytes(rr.nameBytes, rr.nameFrom, rr.nameTo);
+      twice = plain === 1;
     } else {
       if (rr?.keptName && info) info.name = rr.decodeKeptName();
       f.nameBytes = undefined;

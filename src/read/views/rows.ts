@@ -469,7 +469,7 @@ export class LongRows implements RecordRows {
 }
 
 /** undefined ('-') or a safe non-negative integer (printed as digits). */
-const plain = (v: number | undefined): boolean => v === undefined || (v >= 0 && v <= Number.MAX_SAFE_INTEGER && Math.floor(v) === v);
+const plain = (v: number | undefined): boolean => v === undefined || v >>> 0 === v || (v >= 0 && v <= Number.MAX_SAFE_INTEGER && Math.floor(v) === v);
 
 function grown<T extends Int32Array | Float64Array>(a: T, length: number): T {
   const b = new (a.constructor as new (n: number) => T)(length);
