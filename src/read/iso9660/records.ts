@@ -20,6 +20,8 @@ const bothAgree32 = (b: Uint8Array, o: number): boolean => b[o] === b[o + 7] && 
 export class Date7Cache {
   private hi = -1;
   private lo = -1;
+  private dayKey = -1;
+  private dayMs = 0;
   private readonly value: { ms: number | undefined; gmtOffset: number; offsetValid: boolean } = { ms: undefined, gmtOffset: 0, offsetValid: true };
 
   read(b: Uint8Array, o: number): { readonly ms: number | undefined; readonly gmtOffset: number; readonly offsetValid: boolean } {
@@ -33,7 +35,14 @@ export class Date7Cache {
     let valid = true;
     if (hi !== 0 || mi !== 0 || s !== 0) {
       valid = off >= -48 && off <= 52;
-      const v = Date.UTC(1900 + y, Math.max(mo, 1) - 1, Math.max(d, 1), h, mi, s) - (valid ? off * 15 * 60000 : 0);
+      // Date.UTC(y, m, d, h, mi, s) is the day's time value plus a sum linear in h, mi and s (ECMA-262 MakeDate,
+      // MakeTime; years 1900-2155 are far inside TimeClip): the day is worked out once for all its records
+      const dayKey = (y * 256 + mo) * 256 + d;
+      if (dayKey !== this.dayKey) {
+        this.dayKey = dayKey;
+        this.dayMs = Date.UTC(1900 + y, Math.max(mo, 1) - 1, Math.max(d, 1));
+      }
+      const v = this.dayMs + h * 3600000 + mi * 60000 + s * 1000 - (valid ? off * 15 * 60000 : 0);
       ms = Number.isFinite(v) ? v : undefined;
     }
     this.hi = hi;
