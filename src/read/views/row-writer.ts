@@ -81,40 +81,38 @@ export class RowWriter {
   }
 
   row(mode: Uint8Array, nums: Float64Array, r: number, t: RowTexts | undefined, mtime: number, prefix: Uint8Array, names: Uint8Array, nameFrom: number, nameTo: number): void {
+    // room for everything but a symlink target: the number fields are at most 4 × (1 + widest), the date 19
     this.room(mode.length + prefix.length + nameTo - nameFrom + 160);
     const b = this.buf;
     let o = this.length;
     for (let i = 0; i < mode.length; i++) b[o++] = mode[i] as number;
-    for (let i = 0; i < 4; i++) {
-      const text = textOf(t, i);
-      const v = nums[r * 4 + i] as number;
-      const len = text !== undefined ? text.length : digits(v);
-      const pad = (this.widths[i] as number) - len;
-      b[o++] = SPACE;
-      // links and size right-aligned, uid and gid left-aligned
-      if (i === 0 || i === 3) for (let p = 0; p < pad; p++) b[o++] = SPACE;
-      if (text !== undefined) for (let c = 0; c < len; c++) b[o++] = text.charCodeAt(c);
-      else if (v !== v) b[o++] = DASH;
-      else {
-        let x = v;
-        for (let p = o + len - 1; p >= o; p--) {
-          b[p] = 0x30 + (x % 10);
-          x = Math.floor(x / 10);
+    const w = this.widths;
+    const at = r * 4;
+    // links and size right-aligned, uid and gid left-aligned
+    if (t === undefined) {
+      o = putNumber(b, o, nums[at] as number, w[0] as number, true);
+      o = putNumber(b, o, nums[at + 1] as number, w[1] as number, false);
+      o = putNumber(b, o, nums[at + 2] as number, w[2] as number, false);
+      o = putNumber(b, o, nums[at + 3] as number, w[3] as number, true);
+    } else {
+      for (let i = 0; i < 4; i++) {
+        const text = textOf(t, i);
+        if (text === undefined) {
+          o = putNumber(b, o, nums[at + i] as number, w[i] as number, i === 0 || i === 3);
+          continue;
         }
-        o += len;
+        const pad = (w[i] as number) - text.length;
+        b[o++] = SPACE;
+        if (i === 0 || i === 3) for (let p = 0; p < pad; p++) b[o++] = SPACE;
+        for (let c = 0; c < text.length; c++) b[o++] = text.charCodeAt(c);
+        if (i === 1 || i === 2) for (let p = 0; p < pad; p++) b[o++] = SPACE;
       }
-      if (i === 1 || i === 2) for (let p = 0; p < pad; p++) b[o++] = SPACE;
     }
     b[o++] = SPACE;
-    this.length = o;
-    this.date(mtime);
-    o = this.length;
-    this.buf[o++] = SPACE;
-    this.length = o;
-    this.bytes(prefix);
-    const b2 = this.buf;
-    o = this.length;
-    for (let i = nameFrom; i < nameTo; i++) b2[o++] = names[i] as number;
+    o = this.date(b, o, mtime);
+    b[o++] = SPACE;
+    for (let i = 0; i < prefix.length; i++) b[o++] = prefix[i] as number;
+    for (let i = nameFrom; i < nameTo; i++) b[o++] = names[i] as number;
     this.length = o;
     if (t?.target !== undefined) {
       this.bytes(ARROW);
@@ -152,21 +150,15 @@ export class RowWriter {
     this.length = o;
   }
 
-  /** formatDate(ms) ("YYYY-MM-DD HH:MM:SS", UTC) without a Date or a string for years 0–9999. */
-  private date(ms: number): void {
-    if (ms !== ms || !(Math.abs(ms) <= MAX_DATE_MS)) {
-      this.bytes(encoder.encode(formatDate(ms !== ms ? undefined : ms)));
-      return;
-    }
+  /** formatDate(ms) ("YYYY-MM-DD HH:MM:SS", UTC, always 19 characters) at b[o] without a Date or a string for years 0–9999; returns the offset after it. */
+  private date(b: Uint8Array, o: number, ms: number): number {
+    if (ms !== ms || !(Math.abs(ms) <= MAX_DATE_MS)) return putAscii(b, o, formatDate(ms !== ms ? undefined : ms));
     // a Date keeps the time value truncated towards zero (TimeClip), then shows the second it falls in
     const second = Math.floor(Math.trunc(ms) / 1000);
     const day = Math.floor(second / DAY_S);
     // the calendar date is worked out once per day (listings have few distinct days)
     if (day !== this.lastDay) {
-      if (!civilDay(day, this.lastDate)) {
-        this.bytes(encoder.encode(formatDate(ms)));
-        return;
-      }
+      if (!civilDay(day, this.lastDate)) return putAscii(b, o, formatDate(ms));
       this.lastDay = day;
     }
     let sod = second - day * DAY_S;
@@ -177,8 +169,34 @@ export class RowWriter {
     two(d, 11, h);
     two(d, 14, mi);
     two(d, 17, sod - mi * 60);
-    this.bytes(d);
+    for (let i = 0; i < 19; i++) b[o + i] = d[i] as number;
+    return o + 19;
   }
+}
+
+/** A space, then `v` (a safe non-negative integer, NaN: '-') padded to `width`, on the left when `right`; returns the offset after it. */
+function putNumber(b: Uint8Array, o: number, v: number, width: number, right: boolean): number {
+  const len = digits(v);
+  const pad = width - len;
+  b[o++] = SPACE;
+  if (right) for (let p = 0; p < pad; p++) b[o++] = SPACE;
+  if (v !== v) b[o++] = DASH;
+  else {
+    let x = v;
+    for (let p = o + len - 1; p >= o; p--) {
+      b[p] = 0x30 + (x % 10);
+      x = Math.floor(x / 10);
+    }
+    o += len;
+  }
+  if (!right) for (let p = 0; p < pad; p++) b[o++] = SPACE;
+  return o;
+}
+
+/** The characters of an ASCII string at b[o]; returns the offset after them. */
+function putAscii(b: Uint8Array, o: number, s: string): number {
+  for (let i = 0; i < s.length; i++) b[o++] = s.charCodeAt(i);
+  return o;
 }
 
 /** "YYYY-MM-DD HH:MM:SS" with the date of a count of days since 1970-01-01 (UTC); false outside years 0–9999. */
