@@ -262,6 +262,10 @@ export class IsoTreeReader implements DirectoryReader {
         out[x.index] = make(x.facts, info, info && x.reader);
       }
     }
+    // the usual directory: every record made something (no relocated original, no unreadable record)
+    let holes = 0;
+    for (const n of out) if (n === undefined) holes++;
+    if (!holes) return out as T[];
     const made: T[] = [];
     for (const n of out) if (n !== undefined) made.push(n);
     return made;
