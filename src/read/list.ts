@@ -3,7 +3,7 @@
  * row renderer (views/rows.ts). Rows are added and visited in walk order.
  *
  * Where the namespace's reader can give rows itself (the ISO 9660 reader, `rowSource`) and the rows take them
- * (`RecordRows`: LongRows), the walk (traverse.ts depthFirst) goes over rows, not nodes: each record becomes a
+ * (`RecordRows`: LongRows, ShortRows), the walk (traverse.ts depthFirst) goes over rows, not nodes: each record becomes a
  * row in typed arrays, its Rock Ridge name copied as bytes, with no node, path string or walk entry per file
  * (about 3× less work for `ls -R -l` of 100,000 files). Else the walk hands lean nodes to `addNode`.
  */

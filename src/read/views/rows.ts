@@ -161,16 +161,41 @@ export abstract class RowBytes implements RowSink {
 }
 
 /** The short form (formatShort): one path per line, directories with a trailing slash; printed as visited. */
-export class ShortRows extends RowBytes {
+export class ShortRows extends RowBytes implements RecordRows {
   private out = new Uint8Array(CHUNK + 4096);
   private o = 0;
   private readonly ready: Uint8Array[] = [];
+  /** rows from records: the directory prefixes by number, each with its '/' (0: the listed directory's own) */
+  private readonly prefixTable: Uint8Array[] = [new Uint8Array(0)];
 
   addNode(node: TreeNode, prefix: string, name = node.name): void {
     this.startRow();
     this.putPath(prefix, name);
     if (node.kind === 'dir') this.putByte(SLASH);
     this.putByte(NEWLINE);
+  }
+
+  addRecord(f: RowFields, prefix: number): number {
+    const r = this.startRow();
+    this.putBytes(this.prefixTable[prefix] as Uint8Array);
+    const b = f.nameBytes;
+    if (b) {
+      this.reserve(f.nameTo - f.nameFrom);
+      const buf = this.buf;
+      let o = this.len;
+      for (let i = f.nameFrom; i < f.nameTo; i++) buf[o++] = b[i] as number;
+      this.len = o;
+    } else {
+      this.putName(f.name);
+    }
+    if (f.kind === 'dir') this.putByte(SLASH);
+    this.putByte(NEWLINE);
+    return r;
+  }
+
+  /** A directory row is its prefix, name and '/', then a newline: all but the newline. */
+  childPrefix(_parent: number, row: number): number {
+    return this.prefixTable.push(this.buf.slice(this.starts[row] as number, this.rowEnd(row) - 1)) - 1;
   }
 
   override visit(row: number): void {
