@@ -4,6 +4,7 @@
  * CLI loads the listing code in one piece.
  */
 import { fstatSync, writeSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { ErrorCode, IsoKitError } from '../errors/index.js';
 import { openImageFile } from '../node/open-image.js';
 import { listImage } from '../read/list.js';
@@ -60,8 +61,8 @@ async function listText(image: IsoImage, req: ListRequest, ctx: CliContext): Pro
     for await (const _ of listImage(image, rows, opts));
     const fd = regularFile(ctx);
     if (fd !== undefined) {
-      // into a file: written at once
-      for (const chunk of rows.chunks()) writeAll(fd, chunk);
+      // into a file: written at once (each chunk before the next is made: one block written again)
+      for (const chunk of rows.chunks({ reuse: true })) writeAll(fd, chunk);
     } else {
       const out = streamSink(ctx.stdout);
       for (const chunk of rows.chunks()) await out.write(chunk);
@@ -94,12 +95,13 @@ async function listJson(image: IsoImage, req: ListRequest, ctx: CliContext): Pro
   await out.flush();
 }
 
-/** stdout's descriptor when it is a regular file (where a write does not wait), else undefined. */
+/** stdout's descriptor when it is a regular file or a device other than a terminal (/dev/null: a write does not wait), else undefined. */
 function regularFile(ctx: CliContext): number | undefined {
   const fd = ctx.stdoutFd;
   if (fd === undefined) return undefined;
   try {
-    return fstatSync(fd).isFile() ? fd : undefined;
+    const st = fstatSync(fd);
+    return st.isFile() || (st.isCharacterDevice() && !isatty(fd)) ? fd : undefined;
   } catch {
     return undefined;
   }

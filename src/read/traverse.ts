@@ -70,12 +70,60 @@ export async function lookUpPath(reader: DirectoryReader, path: string, opts: { 
   return node;
 }
 
-interface Frame {
-  readonly children: TreeNode[];
+/**
+ * What the one depth-first walk walks: entries of any kind `E` (nodes, or a listing's rows), each directory's
+ * entries listed under a prefix `P` (a path, or a listing's prefix number).
+ */
+export interface DepthFirstSource<E, P> {
+  /** The entries of directory `dir`, whose entries are listed under `prefix`. */
+  read(dir: E, prefix: P): Promise<readonly E[]>;
+  /** A directory, whose entries the walk reads when it reaches it. */
+  isDir(e: E): boolean;
+  /** The prefix of directory `dir`'s entries when `dir` is listed under `prefix`. */
+  inner(dir: E, prefix: P): P;
+  /** Hint: these directories are read next, in this order. */
+  prefetch?(dirs: readonly E[]): void;
+}
+
+interface Frame<E, P> {
+  readonly children: readonly E[];
   /** next child to hand out */
   i: number;
-  readonly prefix: string;
+  readonly prefix: P;
   readonly depth: number;
+}
+
+/**
+ * The one depth-first walk: the entries below `start` (its entries, and everything below them with
+ * `recursive`), parents before children, each given to `emit` with its prefix and depth (1 for the start's
+ * entries); yields after every BATCH entries and at the end.
+ */
+export async function* depthFirst<E, P>(
+  src: DepthFirstSource<E, P>, start: E, prefix: P, emit: (e: E, prefix: P, depth: number) => void, opts: { recursive?: boolean; signal?: AbortSignal } = {},
+): AsyncGenerator<void, void, undefined> {
+  const recursive = opts.recursive ?? true;
+  const frames: Frame<E, P>[] = [];
+  const enter = async (dir: E, inner: P, depth: number) => {
+    throwIfAborted(opts.signal);
+    frames.push({ children: await src.read(dir, inner), i: 0, prefix: inner, depth });
+    if (recursive && src.prefetch) src.prefetch(upcoming(src, frames));
+  };
+  await enter(start, prefix, 1);
+  while (frames.length) {
+    let n = 0;
+    while (frames.length && n < BATCH) {
+      const f = frames[frames.length - 1] as Frame<E, P>;
+      if (f.i >= f.children.length) {
+        frames.pop();
+        continue;
+      }
+      const e = f.children[f.i++] as E;
+      emit(e, f.prefix, f.depth);
+      n++;
+      if (recursive && src.isDir(e)) await enter(e, src.inner(e, f.prefix), f.depth + 1);
+    }
+    if (n) yield;
+  }
 }
 
 /**
@@ -90,40 +138,29 @@ export async function* walkReader(
     yield [{ path: start.name, dirPath: '', node: start, depth: 0 }];
     return;
   }
-  const recursive = opts.recursive ?? true;
   const read = { ...(opts.lean ? { lean: true } : {}) };
-  const frames: Frame[] = [];
-  const enter = async (dir: TreeNode, prefix: string, depth: number) => {
-    throwIfAborted(opts.signal);
-    frames.push({ children: await reader.readDirectory(dir, read), i: 0, prefix, depth });
-    if (recursive && reader.prefetch) reader.prefetch(upcoming(frames));
+  const src: DepthFirstSource<TreeNode, string> = {
+    read: (dir) => reader.readDirectory(dir, read),
+    isDir: (node) => node.kind === 'dir',
+    inner: (node, prefix) => (prefix ? `${prefix}/${node.name}` : node.name),
+    ...(reader.prefetch ? { prefetch: (dirs: readonly TreeNode[]) => reader.prefetch?.(dirs) } : {}),
   };
-  await enter(start, '', 1);
-  while (frames.length) {
-    const out: WalkEntry[] = [];
-    while (frames.length && out.length < BATCH) {
-      const f = frames[frames.length - 1] as Frame;
-      if (f.i >= f.children.length) {
-        frames.pop();
-        continue;
-      }
-      const node = f.children[f.i++] as TreeNode;
-      const path = f.prefix ? `${f.prefix}/${node.name}` : node.name;
-      out.push({ path, dirPath: f.prefix, node, depth: f.depth });
-      if (recursive && node.kind === 'dir') await enter(node, path, f.depth + 1);
-    }
-    if (out.length) yield out;
+  let out: WalkEntry[] = [];
+  const emit = (node: TreeNode, prefix: string, depth: number) => out.push({ path: prefix ? `${prefix}/${node.name}` : node.name, dirPath: prefix, node, depth });
+  for await (const _ of depthFirst(src, start, '', emit, opts)) {
+    yield out;
+    out = [];
   }
 }
 
 /** The next READ_AHEAD directories in walk order. */
-function upcoming(frames: readonly Frame[]): TreeNode[] {
-  const out: TreeNode[] = [];
+function upcoming<E, P>(src: DepthFirstSource<E, P>, frames: readonly Frame<E, P>[]): E[] {
+  const out: E[] = [];
   for (let k = frames.length - 1; k >= 0 && out.length < READ_AHEAD; k--) {
-    const f = frames[k] as Frame;
+    const f = frames[k] as Frame<E, P>;
     for (let j = f.i; j < f.children.length && out.length < READ_AHEAD; j++) {
-      const c = f.children[j] as TreeNode;
-      if (c.kind === 'dir') out.push(c);
+      const c = f.children[j] as E;
+      if (src.isDir(c)) out.push(c);
     }
   }
   return out;

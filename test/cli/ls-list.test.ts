@@ -146,6 +146,25 @@ test('listing walk: what walkImage + render/ls print, every reference image, nam
   assert.equal(rows.rowCount, 0);
 });
 
+test('listing walk: over a source that only reads asynchronously (read-ahead windows, as over http), the same text and findings', async (t) => {
+  if (!needTools(t, 'xorriso', 'genisoimage')) return;
+  let compared = 0;
+  for await (const { name, bytes, namespace, starts } of listingCases((p) => p)) {
+    for (const path of starts) {
+      const opts = { namespace, path, recursive: true };
+      const sync = new MemorySource(bytes);
+      // no readSync: the reader reads each directory through its read-ahead windows
+      const asyncOnly = { byteLength: sync.byteLength, name: sync.name, read: async (o: number, n: number) => sync.readSync(o, n) };
+      const a = await openImage(asyncOnly, { deferTree: true });
+      const b = await openImage(new MemorySource(bytes), { deferTree: true });
+      assert.ok((await listed(a, opts, true)).equals(await listed(b, opts, true)), `${name} ${namespace} ${path}`);
+      assert.deepEqual(sortFindings(a.findings), sortFindings(b.findings), `${name} ${namespace} ${path}: findings`);
+      compared++;
+    }
+  }
+  assert.ok(compared > 20, `${compared} listings compared`);
+});
+
 test('listing walk: mutated images give IsoKitErrors only, and what the streaming walk prints otherwise', async (t) => {
   if (!needTools(t, 'xorriso', 'genisoimage')) return;
   const fuzzed: FixtureName[] = ['xorriso-rr', 'genisoimage-rr', 'zisofs', 'iso-level1', 'genisoimage-joliet'];

@@ -87,7 +87,10 @@ export interface RockRidgeReaderOptions {
   readonly nameDecoder?: NameDecoder;
   /** reads TF's 7-byte dates (e.g. with a one-slot cache: most records of an image share their dates) */
   readonly dates?: Date7Source;
-  /** listing mode: of the TF stamps only MODIFY is decoded (the others are checked for findings, not kept) */
+  /**
+   * listing mode: of the TF stamps only MODIFY is decoded (the others are checked for findings, not kept), and
+   * the information `finish` gives is one object emptied by the next `begin` (fields unset are undefined)
+   */
   readonly lean?: boolean;
 }
 
@@ -119,6 +122,7 @@ export class RockRidgeReader {
 
   constructor(private readonly opts: RockRidgeReaderOptions = {}) {
     this.keepTimes = opts.lean ? TfFlag.MODIFY : 0x7f;
+    if (opts.lean) this.info = emptyInfo({});
   }
 
   /**
@@ -128,6 +132,7 @@ export class RockRidgeReader {
   detach(): RockRidgeReader {
     const r = new RockRidgeReader(this.opts);
     r.info = this.info;
+    if (this.opts.lean) this.info = emptyInfo({});
     r.entries = this.entries;
     r.nameBuf = this.nameBuf;
     r.nameStart = this.nameStart;
@@ -146,7 +151,9 @@ export class RockRidgeReader {
   }
 
   begin(): void {
-    this.info = {};
+    // listing mode: one object of one shape, emptied for each record (its info is read before the next begins)
+    if (this.opts.lean) emptyInfo(this.info);
+    else this.info = {};
     this.entries = 0;
     this.nameBuf = undefined;
     this.nameParts = undefined;
@@ -167,20 +174,40 @@ export class RockRidgeReader {
     }
   }
 
-  /** The record's information; undefined when no entry was added. */
-  finish(findings: Findings, byteOffset: number): RockRidgeInfo | undefined {
+  /**
+   * The record's information; undefined when no entry was added. `nameAsBytes` (listing rows): a name of one
+   * NM part is not decoded into `info.name`; `keptName` then says so, and `nameBytes` / `nameFrom` / `nameTo`
+   * hold it (`decodeKeptName()` gives it as a string).
+   */
+  finish(findings: Findings, byteOffset: number, nameAsBytes = false): RockRidgeInfo | undefined {
+    this.keptName = false;
     if (!this.entries) return undefined;
     const info = this.info;
     if (this.nmSeen) {
-      info.name = this.nameParts ? decodeName(concatBytes(this.nameParts)) : this.decode(this.nameBuf as Uint8Array, this.nameStart, this.nameEnd);
+      if (nameAsBytes && !this.nameParts) this.keptName = true;
+      else info.name = this.nameParts ? decodeName(concatBytes(this.nameParts)) : this.decodeKeptName();
       if (this.nameOpen) findings.warn(FindingCode.RR_NM_UNTERMINATED, 'last NM entry has the CONTINUE flag set', byteOffset, 'RockRidge NM');
     }
     if (this.slSeen) info.symlinkTarget = joinSl(this.slComps, findings, byteOffset);
     return info;
   }
 
-  private decode(b: Uint8Array, start: number, end: number): string {
-    return this.opts.nameDecoder ? this.opts.nameDecoder.decode(b, start, end) : decodeName(b.subarray(start, end));
+  /** finish(…, true) kept the NM name as bytes: nameBytes[nameFrom, nameTo) */
+  keptName = false;
+  get nameBytes(): Uint8Array {
+    return this.nameBuf as Uint8Array;
+  }
+  get nameFrom(): number {
+    return this.nameStart;
+  }
+  get nameTo(): number {
+    return this.nameEnd;
+  }
+
+  /** The name of one NM part, decoded. */
+  decodeKeptName(): string {
+    const b = this.nameBuf as Uint8Array;
+    return this.opts.nameDecoder ? this.opts.nameDecoder.decode(b, this.nameStart, this.nameEnd) : decodeName(b.subarray(this.nameStart, this.nameEnd));
   }
 
   private entry(w: SuspWalker, b: Uint8Array, findings: Findings): void {
@@ -295,6 +322,14 @@ export class RockRidgeReader {
     }
     this.slOpen = (sl.flags & SlFlag.CONTINUE) !== 0;
   }
+}
+
+/** Every field of `info` set to undefined (the same shape each time: no new object or property store per record). */
+function emptyInfo(info: RockRidgeInfo): RockRidgeInfo {
+  info.name = info.nameFlags = info.mode = info.nlink = info.uid = info.gid = info.ino = undefined;
+  info.mtimeMs = info.atimeMs = info.ctimeMs = info.birthtimeMs = info.symlinkTarget = info.device = undefined;
+  info.relocated = info.childLinkLba = info.parentLinkLba = info.zisofs = info.lenSkp = info.extensions = info.pxLength = undefined;
+  return info;
 }
 
 function joinSl(comps: SlComp[], findings: Findings, byteOffset: number): string {

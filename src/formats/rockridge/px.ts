@@ -24,8 +24,9 @@ export interface RripPx {
 export const PX_LENGTH_1_10 = 36;
 export const PX_LENGTH_1_12 = 44;
 
+/** Little-endian 32-bit (bitwise, so V8 keeps it an integer: a small one is stored without a heap number). */
 const u32le = (b: Uint8Array, o: number): number =>
-  (b[o] as number) + (b[o + 1] as number) * 0x100 + (b[o + 2] as number) * 0x10000 + (b[o + 3] as number) * 0x1000000;
+  ((b[o] as number) | ((b[o + 1] as number) << 8) | ((b[o + 2] as number) << 16) | ((b[o + 3] as number) << 24)) >>> 0;
 /** The both-endian field at b[o] agrees (its big-endian half equals the little-endian one). */
 const agrees = (b: Uint8Array, o: number): boolean =>
   b[o] === b[o + 7] && b[o + 1] === b[o + 6] && b[o + 2] === b[o + 5] && b[o + 3] === b[o + 4];

@@ -60,15 +60,26 @@ export function readTF(b: Uint8Array, p: number, n: number, at: number, findings
   const size = long ? 17 : 7;
   let q = p + 1;
   let badOffset = false;
-  for (const [bit, key] of ORDER) {
+  for (let i = 0; i < ORDER.length; i++) {
+    const bit = 1 << i;
     if ((flags & bit) === 0) continue;
     if (q + size > p + n) {
       findings.warn(FindingCode.RR_BAD_TF, `TF entry of ${n + 4} bytes is too short for the time stamps its flags announce`, at, 'RockRidge TF');
       break;
     }
-    const t = long ? readDate17(b, q) : (keep & bit) ? dates.read(b, q) : readDate7Offset(b, q);
+    if (!long && !(keep & bit)) {
+      // a stamp not kept: only whether its GMT offset is valid (no date, no object)
+      if (!date7OffsetValid(b, q)) badOffset = true;
+      q += size;
+      continue;
+    }
+    const t = long ? readDate17(b, q) : dates.read(b, q);
     if (!t.offsetValid) badOffset = true;
-    if (t.ms !== undefined && (keep & bit)) out[key] = t.ms;
+    if (t.ms !== undefined && (keep & bit)) {
+      // the usual stamp without a keyed store
+      if (bit === TfFlag.MODIFY) out.modifyMs = t.ms;
+      else out[(ORDER[i] as (typeof ORDER)[number])[1]] = t.ms;
+    }
     q += size;
   }
   if (badOffset) findings.info(FindingCode.RR_BAD_GMT_OFFSET, 'TF time stamp GMT offset outside -48..+52 quarter hours (treated as 0)', at, 'RockRidge TF');
@@ -76,11 +87,11 @@ export function readTF(b: Uint8Array, p: number, n: number, at: number, findings
 }
 
 /** Only whether a 7-byte date's GMT offset is valid (a date that is not kept need not be computed). */
-function readDate7Offset(b: Uint8Array, o: number): DecodedDate {
+function date7OffsetValid(b: Uint8Array, o: number): boolean {
   const off = (b[o + 6] as number) >= 128 ? (b[o + 6] as number) - 256 : (b[o + 6] as number);
-  let set = false;
-  for (let i = 0; i < 6 && !set; i++) set = b[o + i] !== 0;
-  return { ms: undefined, gmtOffset: off, offsetValid: !set || (off >= -48 && off <= 52) };
+  if (off >= -48 && off <= 52) return true;
+  for (let i = 0; i < 6; i++) if (b[o + i] !== 0) return false;
+  return true;
 }
 
 export function parseTF(e: SuspEntry, findings: Findings): RripTf | undefined {

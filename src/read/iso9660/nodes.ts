@@ -67,7 +67,7 @@ function usableName(ctx: NodeContext, byteOffset: number, name: string): string 
 }
 
 /** The node's name in this tree and, for Rock Ridge, the underlying ISO 9660 name (not in listing mode). */
-function nodeNames(ctx: NodeContext, bytes: Uint8Array, r: RecordFacts, info: RockRidgeInfo | undefined): { name: string; names: TreeNode['names'] } {
+export function nodeNames(ctx: NodeContext, bytes: Uint8Array, r: RecordFacts, info: RockRidgeInfo | undefined): { name: string; names: TreeNode['names'] } {
   if (ctx.mode === 'joliet') {
     const name = usableName(ctx, r.byteOffset, decodeJolietName(bytes.subarray(r.idStart, r.idStart + r.idLength)));
     return { name, names: ctx.lean ? undefined : { joliet: name } };
@@ -85,7 +85,7 @@ function nodeNames(ctx: NodeContext, bytes: Uint8Array, r: RecordFacts, info: Ro
   return { name, names: ctx.mode === 'rockridge' ? { iso9660: isoName, rockridge: name } : { iso9660: name } };
 }
 
-function kindOf(ctx: NodeContext, r: RecordFacts, info: RockRidgeInfo | undefined): NodeKind {
+export function kindOf(ctx: NodeContext, r: RecordFacts, info: RockRidgeInfo | undefined): NodeKind {
   const isoDir = (r.flags & DirFlag.DIRECTORY) !== 0;
   if (info === undefined) return isoDir ? 'dir' : 'file';
   if (info.childLinkLba !== undefined) return 'dir';
@@ -133,27 +133,35 @@ export function makeNode(ctx: NodeContext, bytes: Uint8Array, r: RecordFacts, in
   }
   if (kind === 'dir') {
     node.children = [];
-    if (info?.childLinkLba !== undefined) return { node, dir: { lba: info.childLinkLba, dataLength: undefined } };
-    if (!ctx.lean) node.extents = [{ lba: r.lba, byteLength: r.dataLength }];
-    return { node, dir: { lba: r.lba, dataLength: r.dataLength } };
+    const dir = directoryPlace(r, info);
+    if (!ctx.lean && info?.childLinkLba === undefined) node.extents = [{ lba: r.lba, byteLength: r.dataLength }];
+    return { node, dir };
   }
   if (kind !== 'file') return { node };
-  if (r.extentLbas) ctx.stats.multiExtent = true;
-  checkExtents(ctx, r);
+  node.size = fileSize(ctx, r, info);
+  if (ctx.lean) return { node };
   if (info?.zisofs && !r.extentLbas) {
-    node.size = info.zisofs.uncompressedSize;
-    if (ctx.lean) return { node };
     node.extents = extentsOf(r);
     node.content = zisofsContent([{ source: ctx.source, byteOffset: r.lba * SECTOR_SIZE, byteLength: r.dataLength }], info.zisofs);
     node.zisofs = { blockSizeLog2: info.zisofs.blockSizeLog2, storedBytes: r.size };
     return { node };
   }
-  node.size = r.size;
-  if (ctx.lean) return { node };
   const extents = extentsOf(r);
   node.extents = extents;
   node.content = extentsContent(ctx.source, extents);
   return { node };
+}
+
+/** Where a directory record's entries are: its extent, or (a CL placeholder) only the LBA CL names. */
+export function directoryPlace(r: RecordFacts, info: RockRidgeInfo | undefined): DirectoryPlace {
+  return info?.childLinkLba !== undefined ? { lba: info.childLinkLba, dataLength: undefined } : { lba: r.lba, dataLength: r.dataLength };
+}
+
+/** The size a file record shows (zisofs: the uncompressed size); notes multi-extent files, checks the extents. */
+export function fileSize(ctx: NodeContext, r: RecordFacts, info: RockRidgeInfo | undefined): number {
+  if (r.extentLbas) ctx.stats.multiExtent = true;
+  checkExtents(ctx, r);
+  return info?.zisofs && !r.extentLbas ? info.zisofs.uncompressedSize : r.size;
 }
 
 function checkExtents(ctx: NodeContext, r: RecordFacts): void {

@@ -11,15 +11,20 @@
  */
 import { NameDecoder } from '../../bytes/index.js';
 import { FindingCode, type Findings } from '../../errors/index.js';
-import { throwIfAborted, type ByteSource } from '../../io/index.js';
+import { isSyncSource, throwIfAborted, type ByteSource, type SyncByteSource } from '../../io/index.js';
 import type { Namespace, TreeNode } from '../../model/index.js';
 import type { DirectoryReader, ReadDirectoryOptions } from '../namespace.js';
+import type { DepthFirstSource } from '../traverse.js';
+import { newRowFields, type RecordRows, type RowFields } from '../views/rows.js';
 import { SECTOR_SIZE, parseDirectoryRecord, type DirectoryRecord } from '../../formats/iso9660/index.js';
 import { RockRidgeReader, type RockRidgeInfo } from '../../formats/rockridge/interpret.js';
 import { SuspWalker, type SuspContinuation } from '../../formats/rockridge/susp.js';
 import { MAX_DIRECTORY_BYTES, ReadAhead } from './read-ahead.js';
 import { Date7Cache, RecordCursor } from './records.js';
-import { applyRockRidge, makeNode, type DirectoryPlace, type NodeContext, type RecordFacts, type TreeMode, type TreeStats } from './nodes.js';
+import { NameSet } from './name-set.js';
+import {
+  applyRockRidge, directoryPlace, fileSize, kindOf, makeNode, nodeNames, type DirectoryPlace, type NodeContext, type RecordFacts, type TreeMode, type TreeStats,
+} from './nodes.js';
 
 /** Deepest directory level followed (paths are bounded far below this in practice). */
 export const MAX_TREE_DEPTH = 1024;
@@ -123,15 +128,16 @@ export class IsoTreeReader implements DirectoryReader {
 
   /** Ask for the extents of these directories ahead (windows: adjacent ones come in one read). */
   prefetch(dirs: readonly TreeNode[]): void {
+    this.prefetchHandles(dirs.map((d) => this.handles.get(d)));
+  }
+
+  private prefetchHandles(handles: readonly (DirHandle | undefined)[]): void {
     if (this.onWalk) {
       const f = this.onWalk;
       this.onWalk = undefined;
       f();
     }
-    for (const d of dirs) {
-      const h = this.handles.get(d);
-      if (h?.dataLength !== undefined) this.ahead.want(h.lba, h.dataLength);
-    }
+    for (const h of handles) if (h?.dataLength !== undefined) this.ahead.want(h.lba, h.dataLength);
   }
 
   /**
@@ -140,13 +146,67 @@ export class IsoTreeReader implements DirectoryReader {
    */
   async readDirectory(dir: TreeNode, opts: ReadDirectoryOptions = {}): Promise<TreeNode[]> {
     const h = this.handles.get(dir);
-    if (!h) return [];
+    const bytes = h && (await this.extentOf(h));
+    if (!h || !bytes) return [];
+    const lean = opts.lean ?? false;
+    const ctx = lean ? this.contexts.lean : this.contexts.full;
+    const names = new Set<string>();
+    return this.recordsOf(h, bytes, lean, false, (r, info) => {
+      const made = this.node(ctx, bytes, r, info, names);
+      if (made && made.dir) {
+        const child = this.queue(h, made.node.name, made.dir, r.byteOffset);
+        if (child) this.handles.set(made.node, child);
+      }
+      return made?.node;
+    });
+  }
+
+  /**
+   * The directory's records, read once (undefined: nothing to read, said by findings). With `window`, from a
+   * source that reads synchronously, the bytes are a view of the window's buffer, valid until its next read.
+   */
+  private async extentOf(h: DirHandle, window?: ExtentWindow): Promise<Uint8Array | undefined> {
     throwIfAborted(this.opts.signal);
-    const source = this.ahead;
-    const dataLength = h.dataLength ?? (await this.selfLength(h, source));
-    if (dataLength === undefined) return [];
-    const bytes = await readDirectoryExtent(source, h.lba, dataLength, this.opts.findings, h.recordByteOffset, this.opts.signal);
-    return bytes ? this.nodesOf(h, bytes, opts.lean ?? false) : [];
+    const source = window ? window.source : this.ahead;
+    const dataLength = h.dataLength ?? (await this.selfLength(h, this.ahead));
+    if (dataLength === undefined) return undefined;
+    return readDirectoryExtent(source, h.lba, dataLength, this.opts.findings, h.recordByteOffset, this.opts.signal);
+  }
+
+  /**
+   * Listing mode without nodes: the walk (traverse.ts depthFirst) of the rows of `rows`, each record of a
+   * directory below `start` (a directory node of this reader) added as a row; an entry is its row number, the
+   * start directory is -1. The same records, Rock Ridge, names, findings and relocation as `readDirectory` in
+   * listing mode gives nodes for.
+   */
+  rowSource(start: TreeNode, rows: RecordRows): DepthFirstSource<number, number> {
+    const dirs = new Map<number, DirHandle>();
+    const startHandle = this.handles.get(start);
+    if (startHandle) dirs.set(-1, startHandle);
+    const names = new NameSet();
+    const fields = newRowFields();
+    // a local file or memory: each directory read into one reused window (the walk reads one at a time, and
+    // nothing keeps a directory's bytes once its rows are made), no read-ahead
+    const window = isSyncSource(this.opts.source) ? new ExtentWindow(this.opts.source) : undefined;
+    return {
+      read: async (row, prefix) => {
+        const h = dirs.get(row);
+        const bytes = h && (await this.extentOf(h, window));
+        if (!h || !bytes) return [];
+        names.reset();
+        return this.recordsOf(h, bytes, true, true, (r, info, rr) => {
+          const row = this.row(bytes, r, info, rr, fields, names, rows, prefix);
+          if (row !== undefined && fields.kind === 'dir') {
+            const child = this.queue(h, nameOf(fields), directoryPlace(r, info), r.byteOffset);
+            if (child) dirs.set(row, child);
+          }
+          return row;
+        });
+      },
+      isDir: (row) => dirs.has(row),
+      inner: (row, prefix) => rows.childPrefix(prefix, row),
+      ...(window ? {} : { prefetch: (next: readonly number[]) => this.prefetchHandles(next.map((row) => dirs.get(row))) }),
+    };
   }
 
   /** Length of a directory known only by its LBA (a CL target): its "." record says. */
@@ -160,15 +220,21 @@ export class IsoTreeReader implements DirectoryReader {
     return self.dataLength;
   }
 
-  private async nodesOf(h: DirHandle, bytes: Uint8Array, lean: boolean): Promise<TreeNode[]> {
+  /**
+   * The one pass over a directory's records: each record with its Rock Ridge information (continuation areas
+   * followed after the pass, in batches) to `make`, in record order; what `make` returns, in record order.
+   * `nameAsBytes`: a Rock Ridge name of one NM part stays bytes in the reader given to `make` (listing rows).
+   */
+  private async recordsOf<T>(
+    h: DirHandle, bytes: Uint8Array, lean: boolean, nameAsBytes: boolean,
+    make: (r: RecordFacts, info: RockRidgeInfo | undefined, rr: RockRidgeReader | undefined) => T | undefined,
+  ): Promise<T[]> {
     const { findings } = this.opts;
-    const ctx = lean ? this.contexts.lean : this.contexts.full;
     const rr = this.opts.mode === 'rockridge' ? (lean ? this.readers.lean : this.readers.full) : undefined;
     const skip = this.opts.lenSkp ?? 0;
     const base = h.lba * SECTOR_SIZE;
     const cur = new RecordCursor(bytes, base, findings, this.budget);
-    const out: (TreeNode | undefined)[] = [];
-    const names = new Set<string>();
+    const out: (T | undefined)[] = [];
     let waiting: Waiting[] | undefined;
     const w = this.walker;
     while (cur.next()) {
@@ -182,47 +248,91 @@ export class IsoTreeReader implements DirectoryReader {
           out.push(undefined);
           continue;
         }
-        info = rr.finish(findings, cur.byteOffset);
+        info = rr.finish(findings, cur.byteOffset, nameAsBytes);
       }
-      out.push(this.node(ctx, h, bytes, cur, info, names));
+      out.push(make(cur, info, info && rr));
     }
-    if (waiting) await this.continued(ctx, h, bytes, waiting, out, names);
-    const nodes: TreeNode[] = [];
-    for (const n of out) if (n) nodes.push(n);
-    return nodes;
+    if (waiting) {
+      const done: Waiting[] = [];
+      let round = waiting;
+      while (round.length) round = await this.followRound(round, done);
+      done.sort((a, b) => a.index - b.index);
+      for (const x of done) {
+        const info = x.reader.finish(findings, x.facts.byteOffset, nameAsBytes);
+        out[x.index] = make(x.facts, info, info && x.reader);
+      }
+    }
+    // the usual directory: every record made something (no relocated original, no unreadable record)
+    let holes = 0;
+    for (const n of out) if (n === undefined) holes++;
+    if (!holes) return out as T[];
+    const made: T[] = [];
+    for (const n of out) if (n !== undefined) made.push(n);
+    return made;
   }
 
   /** The node of one record (undefined for a relocated original, shown through its CL placeholder). */
-  private node(ctx: NodeContext, h: DirHandle, bytes: Uint8Array, r: RecordFacts, info: RockRidgeInfo | undefined, names: Set<string>): TreeNode | undefined {
+  private node(ctx: NodeContext, bytes: Uint8Array, r: RecordFacts, info: RockRidgeInfo | undefined, names: Set<string>): { node: TreeNode; dir?: DirectoryPlace } | undefined {
     if (info?.relocated) return undefined; // RE: shown where its CL placeholder is
     const made = makeNode(ctx, bytes, r, info);
     if (names.has(made.node.name)) this.opts.findings.warn(FindingCode.DUPLICATE_NAME, `"${made.node.name}" appears twice in one directory`, r.byteOffset, 'DirectoryRecord');
     names.add(made.node.name);
     this.stats.nodeCount++;
-    if (made.dir) this.queue(h, made.node, made.dir, r.byteOffset);
-    return made.node;
+    return made;
   }
 
-  private queue(parent: DirHandle, node: TreeNode, dir: DirectoryPlace, recordByteOffset: number): void {
+  /**
+   * The row of one record, as `node` makes its node in listing mode (undefined for a relocated original): the
+   * fields into `f` (the caller reads `f.kind`), the row into `rows` under `prefix`. A plain Rock Ridge name is
+   * copied as bytes.
+   */
+  private row(
+    bytes: Uint8Array, r: RecordFacts, info: RockRidgeInfo | undefined, rr: RockRidgeReader | undefined,
+    f: RowFields, names: NameSet, rows: RecordRows, prefix: number,
+  ): number | undefined {
+    if (info?.relocated) return undefined;
+    const ctx = this.contexts.lean;
+    const kind = kindOf(ctx, r, info);
+    let twice: boolean;
+    const plain = rr?.keptName ? names.addPlain(rr.nameBytes, rr.nameFrom, rr.nameTo) : -1;
+    if (plain >= 0 && rr) {
+      f.nameBytes = rr.nameBytes;
+      f.nameFrom = rr.nameFrom;
+      f.nameTo = rr.nameTo;
+      twice = plain === 1;
+    } else {
+      if (rr?.keptName && info) info.name = rr.decodeKeptName();
+      f.nameBytes = undefined;
+      f.name = nodeNames(ctx, bytes, r, info).name;
+      twice = names.addString(f.name);
+    }
+    if (twice) this.opts.findings.warn(FindingCode.DUPLICATE_NAME, `"${nameOf(f)}" appears twice in one directory`, r.byteOffset, 'DirectoryRecord');
+    this.stats.nodeCount++;
+    const px = info?.mode !== undefined;
+    f.kind = kind;
+    f.mode = px ? info.mode : undefined;
+    f.nlink = px ? info.nlink : undefined;
+    f.uid = px ? info.uid : undefined;
+    f.gid = px ? info.gid : undefined;
+    f.mtimeMs = info?.mtimeMs ?? r.recordedAtMs;
+    f.device = info?.device;
+    f.symlinkTarget = info?.symlinkTarget;
+    f.size = kind === 'file' ? fileSize(ctx, r, info) : 0;
+    return rows.addRecord(f, prefix);
+  }
+
+  /** The handle of a directory met in `parent`, or undefined (a finding) when it is not to be read. */
+  private queue(parent: DirHandle, name: string, dir: DirectoryPlace, recordByteOffset: number): DirHandle | undefined {
     if (this.visited.has(dir.lba)) {
-      this.opts.findings.error(FindingCode.DIRECTORY_LOOP, `directory "${node.name}" points at LBA ${dir.lba}, a directory already listed (loop or shared directory; shown empty)`, recordByteOffset, 'DirectoryRecord');
-      return;
+      this.opts.findings.error(FindingCode.DIRECTORY_LOOP, `directory "${name}" points at LBA ${dir.lba}, a directory already listed (loop or shared directory; shown empty)`, recordByteOffset, 'DirectoryRecord');
+      return undefined;
     }
     if (parent.depth + 1 >= MAX_TREE_DEPTH) {
       this.opts.findings.error(FindingCode.TREE_TOO_DEEP, `directories nested deeper than ${MAX_TREE_DEPTH} levels are not listed`, recordByteOffset, 'DirectoryRecord');
-      return;
+      return undefined;
     }
     this.visited.add(dir.lba);
-    this.handles.set(node, { lba: dir.lba, dataLength: dir.dataLength, depth: parent.depth + 1, recordByteOffset });
-  }
-
-  /** Follow the continuation areas of the waiting records (rounds of batched reads), then make their nodes. */
-  private async continued(ctx: NodeContext, h: DirHandle, bytes: Uint8Array, waiting: Waiting[], out: (TreeNode | undefined)[], names: Set<string>): Promise<void> {
-    const done: Waiting[] = [];
-    let round = waiting;
-    while (round.length) round = await this.followRound(round, done);
-    done.sort((a, b) => a.index - b.index);
-    for (const x of done) out[x.index] = this.node(ctx, h, bytes, x.facts, x.reader.finish(this.opts.findings, x.facts.byteOffset), names);
+    return { lba: dir.lba, dataLength: dir.dataLength, depth: parent.depth + 1, recordByteOffset };
   }
 
   /** Read every continuation area of this round (each needed block range once); returns the next round. */
@@ -267,5 +377,42 @@ export class IsoTreeReader implements DirectoryReader {
     }
     if (this.ceCache.size > 4096) this.ceCache.clear();
     return next;
+  }
+}
+
+/** The name of the row in `f` (a plain name's bytes are ASCII). */
+function nameOf(f: RowFields): string {
+  if (!f.nameBytes) return f.name;
+  let s = '';
+  for (let i = f.nameFrom; i < f.nameTo; i++) s += String.fromCharCode(f.nameBytes[i] as number);
+  return s;
+}
+
+/** Smallest read of the extent window (neighbouring directories come in one read). */
+const WINDOW_BYTES = 256 * 1024;
+
+/**
+ * Directory extents read synchronously into one buffer that is read into again (no new memory per directory):
+ * a view stays valid until the next read. A read the window holds is answered from it.
+ */
+class ExtentWindow {
+  private buf = new Uint8Array(WINDOW_BYTES);
+  private start = 0;
+  private end = 0;
+  /** A ByteSource whose reads are views of this window. */
+  readonly source: ByteSource;
+
+  constructor(private readonly from: SyncByteSource) {
+    this.source = { byteLength: from.byteLength, name: from.name, read: async (at, length) => this.read(at, length) };
+  }
+
+  private read(at: number, length: number): Uint8Array {
+    const source = this.from;
+    const want = Math.min(length, source.byteLength - at);
+    if (at >= this.start && at + want <= this.end) return this.buf.subarray(at - this.start, at - this.start + want);
+    if (this.buf.length < want) this.buf = new Uint8Array(want);
+    this.start = at;
+    this.end = at + source.readIntoSync(at, this.buf.subarray(0, Math.min(this.buf.length, source.byteLength - at)));
+    return this.buf.subarray(0, Math.min(want, this.end - at));
   }
 }

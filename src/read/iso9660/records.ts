@@ -8,8 +8,9 @@
 import { FindingCode, type Findings } from '../../errors/index.js';
 import { DirFlag, SECTOR_SIZE } from '../../formats/iso9660/index.js';
 
+/** Little-endian 32-bit (bitwise, so V8 keeps it an integer: a small one is stored without a heap number). */
 const u32le = (b: Uint8Array, o: number): number =>
-  (b[o] as number) + (b[o + 1] as number) * 0x100 + (b[o + 2] as number) * 0x10000 + (b[o + 3] as number) * 0x1000000;
+  ((b[o] as number) | ((b[o + 1] as number) << 8) | ((b[o + 2] as number) << 16) | ((b[o + 3] as number) << 24)) >>> 0;
 const bothAgree32 = (b: Uint8Array, o: number): boolean => b[o] === b[o + 7] && b[o + 1] === b[o + 6] && b[o + 2] === b[o + 5] && b[o + 3] === b[o + 4];
 
 /**
@@ -19,7 +20,9 @@ const bothAgree32 = (b: Uint8Array, o: number): boolean => b[o] === b[o + 7] && 
 export class Date7Cache {
   private hi = -1;
   private lo = -1;
-  private value: { ms: number | undefined; gmtOffset: number; offsetValid: boolean } = { ms: undefined, gmtOffset: 0, offsetValid: true };
+  private dayKey = -1;
+  private dayMs = 0;
+  private readonly value: { ms: number | undefined; gmtOffset: number; offsetValid: boolean } = { ms: undefined, gmtOffset: 0, offsetValid: true };
 
   read(b: Uint8Array, o: number): { readonly ms: number | undefined; readonly gmtOffset: number; readonly offsetValid: boolean } {
     const y = b[o] as number, mo = b[o + 1] as number, d = b[o + 2] as number, h = b[o + 3] as number;
@@ -32,13 +35,24 @@ export class Date7Cache {
     let valid = true;
     if (hi !== 0 || mi !== 0 || s !== 0) {
       valid = off >= -48 && off <= 52;
-      const v = Date.UTC(1900 + y, Math.max(mo, 1) - 1, Math.max(d, 1), h, mi, s) - (valid ? off * 15 * 60000 : 0);
+      // Date.UTC(y, m, d, h, mi, s) is the day's time value plus a sum linear in h, mi and s (ECMA-262 MakeDate,
+      // MakeTime; years 1900-2155 are far inside TimeClip): the day is worked out once for all its records
+      const dayKey = (y * 256 + mo) * 256 + d;
+      if (dayKey !== this.dayKey) {
+        this.dayKey = dayKey;
+        this.dayMs = Date.UTC(1900 + y, Math.max(mo, 1) - 1, Math.max(d, 1));
+      }
+      const v = this.dayMs + h * 3600000 + mi * 60000 + s * 1000 - (valid ? off * 15 * 60000 : 0);
       ms = Number.isFinite(v) ? v : undefined;
     }
     this.hi = hi;
     this.lo = lo;
-    this.value = { ms, gmtOffset: off, offsetValid: valid };
-    return this.value;
+    // one object, filled again (callers read it at once)
+    const v = this.value;
+    v.ms = ms;
+    v.gmtOffset = off;
+    v.offsetValid = valid;
+    return v;
   }
 }
 

@@ -5,23 +5,15 @@
  * chunks of about 64 KiB. The long form pads its number columns to the widest value of the listing, so its
  * text is ready once every row was added; the short form is printed as rows are visited.
  */
-import { civilFromDays } from '../../bytes/dates.js';
 import type { NodeKind, TreeNode } from '../../model/index.js';
-import { formatDate } from './date.js';
 import { displayName } from './names.js';
 import { modeString } from './mode.js';
+import { CHUNK, RowWriter, digits, textOf, type RowTexts } from './row-writer.js';
 
-const CHUNK = 64 * 1024;
-const SPACE = 0x20;
 const NEWLINE = 0x0a;
 const SLASH = 0x2f;
-const DASH = 0x2d;
 const encoder = new TextEncoder();
-const ARROW = encoder.encode(' -> ');
 const KINDS: readonly NodeKind[] = ['file', 'dir', 'symlink', 'chardev', 'blockdev', 'fifo', 'socket'];
-/** Largest |ms| a Date holds (ECMA-262 21.4.1.1); beyond it formatDate prints "-". */
-const MAX_DATE_MS = 8.64e15;
-const DAY_S = 86400;
 
 /** Where a listing puts its rows: added in one order, printed in the order they are visited. */
 export interface RowSink {
@@ -169,16 +161,41 @@ export abstract class RowBytes implements RowSink {
 }
 
 /** The short form (formatShort): one path per line, directories with a trailing slash; printed as visited. */
-export class ShortRows extends RowBytes {
+export class ShortRows extends RowBytes implements RecordRows {
   private out = new Uint8Array(CHUNK + 4096);
   private o = 0;
   private readonly ready: Uint8Array[] = [];
+  /** rows from records: the directory prefixes by number, each with its '/' (0: the listed directory's own) */
+  private readonly prefixTable: Uint8Array[] = [new Uint8Array(0)];
 
   addNode(node: TreeNode, prefix: string, name = node.name): void {
     this.startRow();
     this.putPath(prefix, name);
     if (node.kind === 'dir') this.putByte(SLASH);
     this.putByte(NEWLINE);
+  }
+
+  addRecord(f: RowFields, prefix: number): number {
+    const r = this.startRow();
+    this.putBytes(this.prefixTable[prefix] as Uint8Array);
+    const b = f.nameBytes;
+    if (b) {
+      this.reserve(f.nameTo - f.nameFrom);
+      const buf = this.buf;
+      let o = this.len;
+      for (let i = f.nameFrom; i < f.nameTo; i++) buf[o++] = b[i] as number;
+      this.len = o;
+    } else {
+      this.putName(f.name);
+    }
+    if (f.kind === 'dir') this.putByte(SLASH);
+    this.putByte(NEWLINE);
+    return r;
+  }
+
+  /** A directory row is its prefix, name and '/', then a newline: all but the newline. */
+  childPrefix(_parent: number, row: number): number {
+    return this.prefixTable.push(this.buf.slice(this.starts[row] as number, this.rowEnd(row) - 1)) - 1;
   }
 
   override visit(row: number): void {
@@ -207,27 +224,71 @@ export class ShortRows extends RowBytes {
 }
 
 /**
- * The long form (formatLong). Each row keeps its fields (mode, links, uid, gid, size or device, mtime, the
- * directory prefix and the name) in typed arrays; `chunks()` writes the text once, in print order, with the
- * four number columns padded to the widest value of the printed rows.
+ * The fields of one row as a reader gives them in listing mode (`RecordRows.addRecord`), without a node: one
+ * object, filled again for each row. The name is `nameBytes[nameFrom, nameTo)` when those bytes are shown as
+ * they are (printable ASCII without '/' and '\\'), else `name`.
  */
-export class LongRows implements RowSink {
+export interface RowFields {
+  kind: NodeKind;
+  mode: number | undefined;
+  nlink: number | undefined;
+  uid: number | undefined;
+  gid: number | undefined;
+  size: number;
+  mtimeMs: number | undefined;
+  device: { readonly major: number; readonly minor: number } | undefined;
+  symlinkTarget: string | undefined;
+  nameBytes: Uint8Array | undefined;
+  nameFrom: number;
+  nameTo: number;
+  name: string;
+}
+
+export const newRowFields = (): RowFields => ({
+  kind: 'file', mode: undefined, nlink: undefined, uid: undefined, gid: undefined, size: 0, mtimeMs: undefined,
+  device: undefined, symlinkTarget: undefined, nameBytes: undefined, nameFrom: 0, nameTo: 0, name: '',
+});
+
+/**
+ * Rows a reader adds straight from its records (listing mode, read/list.ts): each row in a directory prefix
+ * (0: the listed directory itself), and a directory row's own prefix made from its parent's and its name.
+ */
+export interface RecordRows extends RowSink {
+  addRecord(f: RowFields, prefix: number): number;
+  /** The prefix of the entries of directory row `row`, listed in prefix `parent`. */
+  childPrefix(parent: number, row: number): number;
+}
+
+/**
+ * The long form (formatLong). Each row keeps its fields (mode, links, uid, gid, size or device, mtime, the
+ * directory prefix and the name) in typed arrays and its name as the bytes it is printed with; `chunks()`
+ * writes the text once, in print order, with the four number columns padded to the widest value of the
+ * printed rows.
+ */
+export class LongRows implements RecordRows {
   private n = 0;
-  private cap = 1 << 16;
+  // untouched pages of a large typed array cost no memory
+  private cap = 1 << 17;
   /** index of the row's mode string in `modeTable` */
   private modeIndex = new Int32Array(this.cap);
   /** links, uid, gid, size per row (NaN: '-'); odd values (not safe non-negative integers) are printed from `texts` */
   private nums = new Float64Array(this.cap * 4);
   private mtimes = new Float64Array(this.cap);
   private prefixIndex = new Int32Array(this.cap);
-  private names: string[] = [];
+  /** the names as printed (escaped, UTF-8), one after the other: row r's starts at nameStart[r] */
+  private nameStart = new Float64Array(this.cap + 1);
+  private namePool = new Uint8Array(4 << 20);
   /** "major, minor" of device rows, symlink targets, odd numbers: by row */
-  private readonly texts = new Map<number, { readonly size?: string; readonly target?: string; readonly odd?: readonly (string | undefined)[] }>();
+  private readonly texts = new Map<number, RowTexts>();
   private readonly modeTable: Uint8Array[] = [];
   private readonly modeKeys = new Map<number, number>();
-  private readonly prefixes: Uint8Array[] = [];
-  private lastPrefix: string | undefined;
-  private lastPrefixIndex = -1;
+  private lastKind: NodeKind | undefined;
+  private lastMode: number | undefined;
+  private lastModeIndex = 0;
+  /** prefix 0 is the listed directory's own ('') */
+  private readonly prefixes: Uint8Array[] = [new Uint8Array(0)];
+  private lastPrefix: string | undefined = '';
+  private lastPrefixIndex = 0;
   /** rows in print order */
   private order = new Int32Array(this.cap);
   private visited = 0;
@@ -240,7 +301,6 @@ export class LongRows implements RowSink {
     if (rowCount >= this.n) return;
     for (let r = rowCount; r < this.n; r++) this.texts.delete(r);
     this.n = rowCount;
-    this.names.length = rowCount;
   }
 
   visit(row: number): void {
@@ -253,33 +313,109 @@ export class LongRows implements RowSink {
     if (this.n === this.cap) this.grow();
     const r = this.n++;
     this.modeIndex[r] = this.modeOf(node.kind, node.mode);
-    const odd = this.putNumbers(r, node);
+    const size = node.device ? 0 : node.size;
+    const odd = this.putNumbers(r, node.nlink, node.uid, node.gid, size);
     this.mtimes[r] = node.mtimeMs ?? Number.NaN;
     this.prefixIndex[r] = this.prefixOf(prefix);
-    this.names[r] = name;
-    const device = node.device ? `${node.device.major}, ${node.device.minor}` : undefined;
-    const target = node.kind === 'symlink' ? (node.symlinkTarget ?? '') : undefined;
-    if (device !== undefined || target !== undefined || odd) this.texts.set(r, { ...(device !== undefined ? { size: device } : {}), ...(target !== undefined ? { target } : {}), ...(odd ? { odd } : {}) });
+    this.putText(r, name);
+    this.putTexts(r, node.kind, node.device, node.symlinkTarget, odd);
+  }
+
+  addRecord(f: RowFields, prefix: number): number {
+    if (this.n === this.cap) this.grow();
+    const r = this.n++;
+    this.modeIndex[r] = this.modeOf(f.kind, f.mode);
+    const odd = this.putNumbers(r, f.nlink, f.uid, f.gid, f.device ? 0 : f.size);
+    this.mtimes[r] = f.mtimeMs ?? Number.NaN;
+    this.prefixIndex[r] = prefix;
+    if (f.nameBytes) this.putBytes(r, f.nameBytes, f.nameFrom, f.nameTo);
+    else this.putText(r, f.name);
+    this.putTexts(r, f.kind, f.device, f.symlinkTarget, odd);
+    return r;
+  }
+
+  childPrefix(parent: number, row: number): number {
+    const p = this.prefixes[parent] as Uint8Array;
+    const from = this.nameStart[row] as number, to = this.nameStart[row + 1] as number;
+    const out = new Uint8Array(p.length + to - from + 1);
+    out.set(p);
+    out.set(this.namePool.subarray(from, to), p.length);
+    out[out.length - 1] = SLASH;
+    this.lastPrefix = undefined;
+    return this.prefixes.push(out) - 1;
+  }
+
+  private putTexts(r: number, kind: NodeKind, device: RowFields['device'], symlinkTarget: string | undefined, odd: (string | undefined)[] | undefined): void {
+    const size = device ? `${device.major}, ${device.minor}` : undefined;
+    const target = kind === 'symlink' ? (symlinkTarget ?? '') : undefined;
+    if (size !== undefined || target !== undefined || odd) this.texts.set(r, { ...(size !== undefined ? { size } : {}), ...(target !== undefined ? { target } : {}), ...(odd ? { odd } : {}) });
+  }
+
+  /** Row r's name: bytes printed as they are. */
+  private putBytes(r: number, b: Uint8Array, from: number, to: number): void {
+    let o = this.nameStart[r] as number;
+    if (o + to - from > this.namePool.length) this.growPool(to - from);
+    const pool = this.namePool;
+    for (let i = from; i < to; i++) pool[o++] = b[i] as number;
+    this.nameStart[r + 1] = o;
+  }
+
+  /** Row r's name as displayName() shows it, in UTF-8. */
+  private putText(r: number, s: string): void {
+    const start = this.nameStart[r] as number;
+    const n = s.length;
+    if (start + n > this.namePool.length) this.growPool(n);
+    const pool = this.namePool;
+    let o = start;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x20 || c >= 0x7f || c === 0x5c) {
+        // escapes or non-ASCII: the general way
+        const rest = encoder.encode(displayName(s.slice(i)));
+        if (o + rest.length > this.namePool.length) this.growPool(o - start + rest.length);
+        this.namePool.set(rest, o);
+        o += rest.length;
+        break;
+      }
+      pool[o++] = c;
+    }
+    this.nameStart[r + 1] = o;
+  }
+
+  private growPool(need: number): void {
+    const next = new Uint8Array(Math.max(this.namePool.length * 2, this.namePool.length + need * 2));
+    next.set(this.namePool);
+    this.namePool = next;
   }
 
   /** The numbers of row r; returns the texts of values String() must print (not safe non-negative integers). */
-  private putNumbers(r: number, n: TreeNode): (string | undefined)[] | undefined {
+  private putNumbers(r: number, nlink: number | undefined, uid: number | undefined, gid: number | undefined, size: number): (string | undefined)[] | undefined {
     const nums = this.nums;
-    const values = [n.nlink, n.uid, n.gid, n.device ? 0 : n.size];
-    let odd: (string | undefined)[] | undefined;
+    const at = r * 4;
+    if (plain(nlink) && plain(uid) && plain(gid) && plain(size)) {
+      // the usual row
+      nums[at] = nlink ?? Number.NaN;
+      nums[at + 1] = uid ?? Number.NaN;
+      nums[at + 2] = gid ?? Number.NaN;
+      nums[at + 3] = size;
+      return undefined;
+    }
+    const odd: (string | undefined)[] = [];
+    const values = [nlink, uid, gid, size];
     for (let i = 0; i < 4; i++) {
       const v = values[i];
-      if (v === undefined) nums[r * 4 + i] = Number.NaN;
-      else if (Number.isSafeInteger(v) && v >= 0) nums[r * 4 + i] = v;
+      if (v === undefined) nums[at + i] = Number.NaN;
+      else if (Number.isSafeInteger(v) && v >= 0) nums[at + i] = v;
       else {
-        nums[r * 4 + i] = 0;
-        (odd ??= [])[i] = String(v);
+        nums[at + i] = 0;
+        odd[i] = String(v);
       }
     }
     return odd;
   }
 
   private modeOf(kind: NodeKind, mode: number | undefined): number {
+    if (kind === this.lastKind && mode === this.lastMode) return this.lastModeIndex;
     const k = KINDS.indexOf(kind);
     const key = mode === undefined ? -1 - k : mode * 8 + k;
     let i = this.modeKeys.get(key);
@@ -287,6 +423,9 @@ export class LongRows implements RowSink {
       i = this.modeTable.push(encoder.encode(modeString(kind, mode))) - 1;
       this.modeKeys.set(key, i);
     }
+    this.lastKind = kind;
+    this.lastMode = mode;
+    this.lastModeIndex = i;
     return i;
   }
 
@@ -303,48 +442,59 @@ export class LongRows implements RowSink {
     this.nums = grown(this.nums, this.cap * 4);
     this.mtimes = grown(this.mtimes, this.cap);
     this.prefixIndex = grown(this.prefixIndex, this.cap);
+    this.nameStart = grown(this.nameStart, this.cap + 1);
   }
 
-  /** The listing in print order, in chunks of about 64 KiB (new arrays: a writer may keep them). */
-  *chunks(): Generator<Uint8Array> {
+  /**
+   * The listing in print order, in chunks of about 64 KiB: views a writer may keep, or with `reuse`, views the
+   * next chunk may overwrite (for a writer done with each chunk before it asks for the next: less new memory).
+   */
+  *chunks(opts: { reuse?: boolean } = {}): Generator<Uint8Array> {
     const widths = this.widths();
-    const w = new RowWriter(widths);
+    const w = new RowWriter(widths, opts.reuse ?? false);
+    const { modeTable, modeIndex, nums, texts, mtimes, prefixes, prefixIndex, nameStart, namePool, order } = this;
+    const any = texts.size > 0;
     for (let k = 0; k < this.visited; k++) {
-      const r = this.order[k] as number;
-      const t = this.texts.get(r);
-      w.row(this.modeTable[this.modeIndex[r] as number] as Uint8Array, this.nums, r, t, this.mtimes[r] as number, this.prefixes[this.prefixIndex[r] as number] as Uint8Array, this.names[r] as string);
-      if (w.length >= CHUNK) yield w.take();
+      const r = order[k] as number;
+      const t = any ? texts.get(r) : undefined;
+      w.row(modeTable[modeIndex[r] as number] as Uint8Array, nums, r, t, mtimes[r] as number, prefixes[prefixIndex[r] as number] as Uint8Array, namePool, nameStart[r] as number, nameStart[r + 1] as number);
+      if (w.pending >= CHUNK) yield w.take();
     }
-    if (w.length) yield w.take();
+    if (w.pending) yield w.take();
   }
 
   /** The widest links, uid, gid and size fields of the printed rows. */
   private widths(): number[] {
     const out = [0, 0, 0, 0];
+    const any = this.texts.size > 0;
+    let w0 = 0, w1 = 0, w2 = 0, w3 = 0;
+    const nums = this.nums;
     for (let k = 0; k < this.visited; k++) {
       const r = this.order[k] as number;
-      const t = this.texts.get(r);
-      for (let i = 0; i < 4; i++) {
-        const len = textOf(t, i) !== undefined ? (textOf(t, i) as string).length : digits(this.nums[r * 4 + i] as number);
-        if (len > (out[i] as number)) out[i] = len;
+      const t = any ? this.texts.get(r) : undefined;
+      if (t) {
+        for (let i = 0; i < 4; i++) {
+          const len = textOf(t, i) !== undefined ? (textOf(t, i) as string).length : digits(nums[r * 4 + i] as number);
+          if (len > (out[i] as number)) out[i] = len;
+        }
+        continue;
       }
+      const a = r * 4;
+      let d = digits(nums[a] as number);
+      if (d > w0) w0 = d;
+      d = digits(nums[a + 1] as number);
+      if (d > w1) w1 = d;
+      d = digits(nums[a + 2] as number);
+      if (d > w2) w2 = d;
+      d = digits(nums[a + 3] as number);
+      if (d > w3) w3 = d;
     }
-    return out;
+    return [Math.max(out[0] as number, w0), Math.max(out[1] as number, w1), Math.max(out[2] as number, w2), Math.max(out[3] as number, w3)];
   }
 }
 
-function textOf(t: { readonly size?: string; readonly odd?: readonly (string | undefined)[] } | undefined, i: number): string | undefined {
-  if (!t) return undefined;
-  return i === 3 && t.size !== undefined ? t.size : t.odd?.[i];
-}
-
-/** Digits of a safe non-negative integer; 1 for NaN (printed as '-'). */
-function digits(v: number): number {
-  if (v !== v) return 1;
-  let d = 1;
-  for (let x = v; x >= 10; x = Math.floor(x / 10)) d++;
-  return d;
-}
+/** undefined ('-') or a safe non-negative integer (printed as digits). */
+const plain = (v: number | undefined): boolean => v === undefined || v >>> 0 === v || (v >= 0 && v <= Number.MAX_SAFE_INTEGER && Math.floor(v) === v);
 
 function grown<T extends Int32Array | Float64Array>(a: T, length: number): T {
   const b = new (a.constructor as new (n: number) => T)(length);
@@ -352,145 +502,3 @@ function grown<T extends Int32Array | Float64Array>(a: T, length: number): T {
   return b;
 }
 
-/** Writes long rows into chunks. */
-class RowWriter {
-  private buf = new Uint8Array(CHUNK + 8192);
-  length = 0;
-  private lastDay = Number.NaN;
-  private readonly lastDate = new Uint8Array(19);
-  constructor(private readonly widths: readonly number[]) {}
-
-  take(): Uint8Array {
-    const out = this.buf.subarray(0, this.length);
-    this.buf = new Uint8Array(CHUNK + 8192);
-    this.length = 0;
-    return out;
-  }
-
-  private room(n: number): void {
-    if (this.length + n <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(this.buf.length * 2, this.length + n));
-    next.set(this.buf.subarray(0, this.length));
-    this.buf = next;
-  }
-
-  row(mode: Uint8Array, nums: Float64Array, r: number, t: { readonly size?: string; readonly target?: string; readonly odd?: readonly (string | undefined)[] } | undefined, mtime: number, prefix: Uint8Array, name: string): void {
-    this.room(mode.length + prefix.length + name.length * 3 + 160);
-    const b = this.buf;
-    let o = this.length;
-    for (let i = 0; i < mode.length; i++) b[o++] = mode[i] as number;
-    for (let i = 0; i < 4; i++) {
-      const text = textOf(t, i);
-      const v = nums[r * 4 + i] as number;
-      const len = text !== undefined ? text.length : digits(v);
-      const pad = (this.widths[i] as number) - len;
-      b[o++] = SPACE;
-      // links and size right-aligned, uid and gid left-aligned
-      if (i === 0 || i === 3) for (let p = 0; p < pad; p++) b[o++] = SPACE;
-      if (text !== undefined) for (let c = 0; c < len; c++) b[o++] = text.charCodeAt(c);
-      else if (v !== v) b[o++] = DASH;
-      else {
-        let x = v;
-        for (let p = o + len - 1; p >= o; p--) {
-          b[p] = 0x30 + (x % 10);
-          x = Math.floor(x / 10);
-        }
-        o += len;
-      }
-      if (i === 1 || i === 2) for (let p = 0; p < pad; p++) b[o++] = SPACE;
-    }
-    b[o++] = SPACE;
-    this.length = o;
-    this.date(mtime);
-    o = this.length;
-    this.buf[o++] = SPACE;
-    this.length = o;
-    this.bytes(prefix);
-    this.name(name);
-    if (t?.target !== undefined) {
-      this.bytes(ARROW);
-      this.name(t.target);
-    }
-    this.room(1);
-    this.buf[this.length++] = NEWLINE;
-  }
-
-  private bytes(src: Uint8Array): void {
-    this.room(src.length);
-    const b = this.buf;
-    let o = this.length;
-    for (let i = 0; i < src.length; i++) b[o++] = src[i] as number;
-    this.length = o;
-  }
-
-  /** A name as displayName() shows it, in UTF-8. */
-  private name(s: string): void {
-    this.room(s.length * 3 + 4);
-    const b = this.buf;
-    let o = this.length;
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      if (c < 0x20 || c >= 0x7f || c === 0x5c) {
-        // escapes or non-ASCII: the general way
-        const rest = encoder.encode(displayName(s.slice(i)));
-        this.room(rest.length);
-        this.buf.set(rest, o);
-        this.length = o + rest.length;
-        return;
-      }
-      b[o++] = c;
-    }
-    this.length = o;
-  }
-
-  /** formatDate(ms) ("YYYY-MM-DD HH:MM:SS", UTC) without a Date or a string for years 0–9999. */
-  private date(ms: number): void {
-    if (ms !== ms || !(Math.abs(ms) <= MAX_DATE_MS)) {
-      this.bytes(encoder.encode(formatDate(ms !== ms ? undefined : ms)));
-      return;
-    }
-    // a Date keeps the time value truncated towards zero (TimeClip), then shows the second it falls in
-    const second = Math.floor(Math.trunc(ms) / 1000);
-    const day = Math.floor(second / DAY_S);
-    // the calendar date is worked out once per day (listings have few distinct days)
-    if (day !== this.lastDay) {
-      if (!civilDay(day, this.lastDate)) {
-        this.bytes(encoder.encode(formatDate(ms)));
-        return;
-      }
-      this.lastDay = day;
-    }
-    let sod = second - day * DAY_S;
-    const h = Math.floor(sod / 3600);
-    sod -= h * 3600;
-    const mi = Math.floor(sod / 60);
-    const d = this.lastDate;
-    two(d, 11, h);
-    two(d, 14, mi);
-    two(d, 17, sod - mi * 60);
-    this.bytes(d);
-  }
-}
-
-/** "YYYY-MM-DD HH:MM:SS" with the date of a count of days since 1970-01-01 (UTC); false outside years 0–9999. */
-function civilDay(days: number, out: Uint8Array): boolean {
-  const { year: y, month: m, day: d } = civilFromDays(days);
-  if (y < 0 || y > 9999) return false;
-  out[0] = 0x30 + Math.floor(y / 1000);
-  out[1] = 0x30 + (Math.floor(y / 100) % 10);
-  out[2] = 0x30 + (Math.floor(y / 10) % 10);
-  out[3] = 0x30 + (y % 10);
-  out[4] = DASH;
-  two(out, 5, m);
-  out[7] = DASH;
-  two(out, 8, d);
-  out[10] = SPACE;
-  out[13] = 0x3a;
-  out[16] = 0x3a;
-  return true;
-}
-
-function two(out: Uint8Array, at: number, v: number): void {
-  out[at] = 0x30 + Math.floor(v / 10);
-  out[at + 1] = 0x30 + (v % 10);
-}
