@@ -144,9 +144,11 @@ export function resolveOptions(o: BuildOptions, root: TreeNode): ResolvedOptions
     isoLevel,
     joliet,
     jolietUtf16: o.jolietUtf16 ?? false,
-    rockRidge: o.rockRidge ?? true,
+    // a UDF-only layout's ISO 9660 side is one README: without Rock Ridge (as Microsoft's), so readers that
+    // prefer Rock Ridge to UDF (isokit's automatic choice among them) show the UDF tree
+    rockRidge: o.rockRidge ?? !o.udfOnly,
     rripVersion,
-    relocateDeep: (o.rockRidge ?? true) && isoLevel !== 4 && (o.relocateDeepDirectories ?? o.strictIso9660 ?? false),
+    relocateDeep: (o.rockRidge ?? !o.udfOnly) && isoLevel !== 4 && (o.relocateDeepDirectories ?? o.strictIso9660 ?? false),
     strictIso9660: isoLevel !== 4 && (o.strictIso9660 ?? false),
     volumeId: o.volumeId !== undefined ? checkText('volume id', o.volumeId, 32) : toDChars(root.name ?? '').slice(0, 32) || 'CDROM',
     jolietVolumeId: o.volumeId !== undefined ? o.volumeId : utf16Measure.truncate(root.name ?? '', 16) || 'CDROM',

@@ -53,6 +53,17 @@ test('create --udf-only with BIOS + UEFI El Torito: entries point at the UDF fil
   const r = runCli(['create', p.all, '-o', image, '-V', 'WINLIKE', '--udf-only', '-b', 'boot/grub/bios.img', '--boot-load-size', '4', '-e', 'images/efiboot.img', '--hide-boot-catalog', '--date', '0']);
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(xorrisoPaths(image), ['/', '/README.TXT']);
+  // no Rock Ridge on the README side (as Microsoft's media): isokit's automatic choice shows the UDF tree
+  const ls = runCli(['ls', image, '--json']);
+  assert.equal(ls.status, 0, ls.stderr);
+  const listed = JSON.parse(ls.stdout) as { namespace?: string; entries: { name: string }[] };
+  assert.ok(listed.entries.some((e) => e.name === 'boot') && !listed.entries.some((e) => e.name === 'README.TXT'), ls.stdout.slice(0, 300));
+  assert.match(sh('isoinfo', ['-d', '-i', image]), /NO Rock Ridge present/);
+  // an unreadable --iso-readme is one usage line
+  const bad = runCli(['create', p.all, '-o', path.join(tmp.dir, 'bad.iso'), '--udf-only', '--iso-readme', path.join(tmp.dir, 'missing.txt')]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /^isokit: usage error: --iso-readme .*missing\.txt: cannot read it \(no such file\)\n/);
+  assert.equal(bad.stderr.trim().split('\n').length, 1, bad.stderr);
   const x = path.join(tmp.dir, 'x-win');
   sh('7zz', ['x', '-y', '-tudf', `-o${x}`, image]);
   assert.deepEqual(diffMaps('7zz -tudf', filesAndDirs(snapshotDir(p.all)), filesAndDirs(snapshotDir(x))), []);

@@ -127,14 +127,25 @@ function imageOptions(v: Values) {
     ...(isoLevel ? { isoLevel } : {}),
     joliet: v['no-joliet'] ? false : v['joliet-long'] ? ('long' as const) : true,
     ...(v['joliet-utf16'] ? { jolietUtf16: true } : {}),
-    rockRidge: !v['no-rock-ridge'],
+    ...(v['no-rock-ridge'] ? { rockRidge: false } : {}),
     ...(v.rrip ? { rripVersion: v.rrip as '1.10' | '1.12' } : {}),
     relocateDeepDirectories: !!v['relocate-deep'],
     ...(udf ? { udf: (udfRev as UdfRevision | undefined) ?? true } : {}),
-    ...(v['udf-only'] ? { udfOnly: v['iso-readme'] !== undefined ? { readme: readFileSync(v['iso-readme']) } : true } : {}),
+    ...(v['udf-only'] ? { udfOnly: v['iso-readme'] !== undefined ? { readme: readReadme(v['iso-readme']) } : true } : {}),
     ...(v['udf-special-files'] ? { udfSpecialFiles: true } : {}),
     ...(large ? { isoLargeFiles: large as 'multi-extent' | 'leave-out' | 'limited-size' } : {}),
   };
+}
+
+/** The --iso-readme text: an unreadable file is one usage line, not an internal error. */
+function readReadme(file: string): Uint8Array {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
+    throw new UsageError(`--iso-readme ${file}: cannot read it (${why})`);
+  }
 }
 
 /** What create prints when done: the size, a dry-run summary or the image's report. */
