@@ -57,8 +57,10 @@ test('bench: a tiny list run produces results JSON of the documented shape', (t)
     // xorriso built the images, so at least that anchor must have been measured.
     assert.equal(g.tools.find((x) => x.id === 'xorriso')?.status, 'ok');
     if (!result.isokit.commands.includes('ls')) assert.match(g.tools[0].reason ?? '', /isokit command missing/);
-    // ratio, within 0.1 s of isoinfo, the same with Node's start-up at the goal's 65 ms (+ one without NODE_EXTRA_CA_CERTS)
-    assert.equal(g.goals.length, 3 + extraCa.length / 2);
+    // ratio, within 0.1 s of isoinfo, the same with Node's start-up at the goal's 65 ms (+ one without
+    // NODE_EXTRA_CA_CERTS), then ≤ 0.5× bsdtar (issue 12)
+    assert.equal(g.goals.length, 4 + extraCa.length / 2);
+    assert.match(g.goals.at(-1)?.text ?? '', /≤ 0\.5× bsdtar -tvf/);
     const startup = g.goals[2];
     assert.match(startup?.text ?? '', /Node's start-up at the goal's 65 ms/);
     if (startup?.verdict !== 'n/a') assert.match(startup?.detail ?? '', /isokit's own -?[\d.]+ ms/);

@@ -88,6 +88,9 @@ export function run(ctx) {
       const g = diffGoal(`isokit ls within 0.1 s of isoinfo, ${EXTRA_CA} unset (isokit and Node only)`, byId(tools, 'isokit-no-ca'), byId(tools, 'isoinfo'), 0.1);
       goals.push({ ...g, informative: true });
     }
+    // issue 12's listing goal: 100,000 files (many-small) at half bsdtar's time
+    const half = ratioGoal(`isokit ls -R -l ≤ 0.5× bsdtar -tvf${wl === 'many-small' ? ' (100,000 files)' : ' (goal set on many-small; informative here)'}`, isokit, byId(tools, 'bsdtar'), 0.5);
+    goals.push(wl === 'many-small' ? half : { ...half, informative: true });
     groups.push({ workload: wl, title: `list · ${wl}`, info: { ...manifest, image: img, pairs }, tools, goals });
   }
   return groups;
