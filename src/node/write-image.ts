@@ -27,8 +27,8 @@ export interface WriteImageOptions {
   /** a source file that changes while the image is written is an error (default: padded/cut and reported) */
   strict?: boolean;
   /**
-   * read the source files on worker threads, ahead of the writer (default 'auto': for 2,000+ files; a few large files
-   * are copied faster on the writing thread); the image is the same either way
+   * read the source files on worker threads, ahead of the writer (default 'auto': for 2,000+ files or 256+ MiB of
+   * data); the image is the same either way
    */
   readAhead?: boolean | 'auto';
   /**
