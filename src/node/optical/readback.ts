@@ -261,19 +261,36 @@ async function readDirect(o: ReadbackOptions, reader: RipReader): Promise<Readba
   }
 }
 
+/** Direct reads are this large (4 digest chunks): fewer thread-pool round trips, each MiB still checked alone. */
+const READ_CHUNK = 4 * DIGEST_CHUNK;
+
+/** Check the digest chunks of one read unit in order; the first differing one's result, else undefined. */
+async function checkUnit(c: Checker, unit: number, buf: Uint8Array, len: number): Promise<ReadbackResult | undefined> {
+  const per = READ_CHUNK / DIGEST_CHUNK;
+  const parts: Promise<ReadbackResult | undefined>[] = [];
+  for (let k = 0; k * DIGEST_CHUNK < len; k++) parts.push(c.check(unit * per + k, buf.subarray(k * DIGEST_CHUNK, Math.min(len, (k + 1) * DIGEST_CHUNK))));
+  for (const p of parts) {
+    const bad = await p;
+    if (bad) {
+      await Promise.allSettled(parts);
+      return bad;
+    }
+  }
+  return undefined;
+}
+
 async function readDirectWith(o: ReadbackOptions, reader: RipReader, c: Checker): Promise<ReadbackResult> {
-  const pool = new AlignedPool(DIGEST_CHUNK, 9);
+  const pool = new AlignedPool(READ_CHUNK, 5);
   const base = o.startLba * BLOCK;
-  const chunks = Math.ceil(c.total / DIGEST_CHUNK);
-  const lenOf = (i: number) => Math.min(DIGEST_CHUNK, c.total - i * DIGEST_CHUNK);
-  // reads in flight: the device serves the next MiBs while earlier ones are compared (4 rather than 2: a
-  // thread-pool round trip per MiB costs more than the compare on a loaded machine)
-  const reads: Promise<{ index: number; buf: Uint8Array; r: Awaited<ReturnType<typeof readChunk>> }>[] = [];
+  const units = Math.ceil(c.total / READ_CHUNK);
+  const lenOf = (u: number) => Math.min(READ_CHUNK, c.total - u * READ_CHUNK);
+  // two 4 MiB reads in flight: the device serves the next ones while earlier ones are compared
+  const reads: Promise<{ unit: number; buf: Uint8Array; r: Awaited<ReturnType<typeof readChunk>> }>[] = [];
   let issued = 0;
   const issue = () => {
-    while (reads.length < 4 && issued < chunks) {
-      const index = issued++;
-      reads.push(pool.acquire().then(async (buf) => ({ index, buf, r: await readChunk(reader, buf, base + index * DIGEST_CHUNK, Math.ceil(lenOf(index) / BLOCK) * BLOCK, o.retries ?? 3) })));
+    while (reads.length < 2 && issued < units) {
+      const unit = issued++;
+      reads.push(pool.acquire().then(async (buf) => ({ unit, buf, r: await readChunk(reader, buf, base + unit * READ_CHUNK, Math.ceil(lenOf(unit) / BLOCK) * BLOCK, o.retries ?? 3) })));
     }
   };
   const checks: Promise<ReadbackResult | undefined>[] = [];
@@ -281,22 +298,29 @@ async function readDirectWith(o: ReadbackOptions, reader: RipReader, c: Checker)
     issue();
     while (reads.length) {
       if (o.signal?.aborted) throw new IsoKitError(ErrorCode.ABORTED, 'interrupted', { cause: o.signal.reason });
-      const { index, buf, r } = await (reads.shift() as (typeof reads)[number]);
-      const len = lenOf(index);
+      const { unit, buf, r } = await (reads.shift() as (typeof reads)[number]);
+      const len = lenOf(unit);
       if ('badByteOffset' in r || r.n < len) {
-        pool.release(buf);
-        const lba = 'badByteOffset' in r ? r.badByteOffset / BLOCK : Math.floor((base + index * DIGEST_CHUNK + r.n) / BLOCK);
+        // what came before the failure is checked first: an earlier differing block is the first problem
+        const good = 'badByteOffset' in r ? r.badByteOffset - base - unit * READ_CHUNK : r.n;
+        for (const p of checks.splice(0)) {
+          const bad = await p;
+          if (bad) return bad;
+        }
+        const before = await checkUnit(c, unit, buf, Math.floor(good / DIGEST_CHUNK) * DIGEST_CHUNK).finally(() => pool.release(buf));
+        if (before) return before;
+        const lba = 'badByteOffset' in r ? r.badByteOffset / BLOCK : Math.floor((base + unit * READ_CHUNK + r.n) / BLOCK);
         return 'badByteOffset' in r
           ? c.result(false, { firstBadLba: lba, problem: 'unreadable', message: `block ${lba} could not be read back (${o.retries ?? 3} attempts)` })
           : c.result(false, { firstBadLba: lba, problem: 'short', message: `the medium ends at block ${lba}, before the image does` });
       }
-      checks.push(c.check(index, buf.subarray(0, len)).finally(() => pool.release(buf)));
+      checks.push(checkUnit(c, unit, buf, len).finally(() => pool.release(buf)));
       issue();
-      if (checks.length > 4) {
+      if (checks.length > 2) {
         const bad = await checks.shift();
         if (bad) return bad;
       }
-      c.progress(index * DIGEST_CHUNK + len);
+      c.progress(unit * READ_CHUNK + len);
     }
     for (const p of checks) {
       const bad = await p;
