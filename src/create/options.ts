@@ -75,8 +75,9 @@ export interface BuildOptions {
    */
   isoLargeFiles?: IsoLargeFiles;
   /**
-   * The Windows media layout (oscdimg -u2): the file tree only in UDF, the ISO 9660 / Joliet / Rock Ridge trees
-   * hold one text file telling readers without UDF what the disc is. El Torito boot images are still the tree's
+   * The Windows media layout (oscdimg -u2): the file tree only in UDF, the ISO 9660 / Joliet trees hold one text
+   * file telling readers without UDF what the disc is (no Rock Ridge unless `rockRidge: true`, as on Microsoft's
+   * media: readers that prefer Rock Ridge to UDF then show the UDF tree). El Torito boot images are still the tree's
    * files (the entries point at the extents UDF lists). Implies `udf` (1.02 unless given). Default: off.
    */
   udfOnly?: boolean | { readonly readmeName?: string; readonly readme?: string | Uint8Array };
