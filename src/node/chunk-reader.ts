@@ -29,6 +29,10 @@ export function skewedBuffers(count: number, byteLength: number, shared = false)
 /** One skewed buffer (see `skewedBuffers`). */
 export const skewedBuffer = (byteLength: number): Uint8Array => skewedBuffers(1, byteLength)[0] as Uint8Array;
 
+/** Byte equality through Buffer.equals (memcmp): read-back checks compare hundreds of MiB. */
+export const sameBytes = (a: Uint8Array, b: Uint8Array): boolean =>
+  a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
+
 /** pread until `want` bytes or end of file; returns bytes read. */
 export function readFullSync(fd: number, path: string, buf: Uint8Array, position: number, want: number): number {
   let got = 0;

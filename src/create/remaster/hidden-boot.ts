@@ -4,13 +4,12 @@
  * UDF files of the same bytes. Such an image is replayed from the tree's file with exactly its bytes (same
  * length, same content), so the remaster boots the same code; without one it stays unreplayable (an error).
  */
+import { bytesEqual } from '../../bytes/index.js';
 import { collect, type ByteSource } from '../../io/index.js';
 import { walkTree, type TreeNode } from '../../model/index.js';
 import type { BootImageInfo } from '../../read/boot.js';
 
 const MAX_HIDDEN_IMAGE = 64 * 1024 * 1024;
-
-const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.byteLength === b.byteLength && a.every((v, i) => v === b[i]);
 
 /** `images` with `path` set for the hidden ones that equal a file of `tree` (the original's tree). */
 export async function matchHiddenBootImages(
@@ -32,7 +31,7 @@ export async function matchHiddenBootImages(
     const bytes = await source.read(img.byteOffset, img.byteLength, signal ? { signal } : undefined);
     for (const c of candidates) {
       if (c.node.size !== img.byteLength || !c.node.content) continue;
-      if (sameBytes(bytes, await collect(c.node.content.stream()))) {
+      if (bytesEqual(bytes, await collect(c.node.content.stream()))) {
         found.set(img.index, c.path);
         break;
       }

@@ -20,6 +20,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, read as readCb, readSync } from 'node:fs';
 import { ErrorCode, IsoKitError } from '../../errors/index.js';
 import { ProgressMeter } from '../../io/index.js';
+import { sameBytes } from '../chunk-reader.js';
 import { AlignedPool } from '../write/aligned.js';
 import { ioError } from '../errors.js';
 import { ReadFailure, openRipReader, type RipReader } from '../rip/reader.js';
@@ -38,7 +39,6 @@ export interface ImageDigests {
 }
 
 const subtleSha256 = async (data: Uint8Array): Promise<Uint8Array> => new Uint8Array(await crypto.subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>));
-const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
 
 /** Digest an image file: the whole SHA-256 on this thread, the per-MiB ones on the thread pool. */
 export async function digestImage(path: string, opts: { signal?: AbortSignal; onBytes?: (n: number) => void } = {}): Promise<ImageDigests> {

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, read as fsRead } from 'node:fs';
 import { ErrorCode, IsoKitError, asIsoKitError } from '../../errors/index.js';
 import { errnoText, withByteOffset } from '../device-sink.js';
+import { sameBytes } from '../chunk-reader.js';
 import { AlignedPool, alignUp } from './aligned.js';
 import { TargetMeter, type TargetResult, type WriteProgressCallback } from './progress.js';
 import type { ImageReader, ImageSegment } from './source.js';
@@ -145,7 +146,6 @@ export function firstDifference(a: Uint8Array, b: Uint8Array): { start: number; 
   return { start: i, end };
 }
 
-const bytesEqual = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
 
 /** Digest mode: check one chunk of the first live target against the stored block digests. */
 function digestMismatch(data: Uint8Array, pos: number, digests: Uint8Array[], block: number): { byteOffset: number; byteLength: number } | undefined {
@@ -153,7 +153,7 @@ function digestMismatch(data: Uint8Array, pos: number, digests: Uint8Array[], bl
     const part = data.subarray(o, Math.min(data.length, o + block));
     const want = digests[(pos + o) / block];
     const got = createHash('sha256').update(part).digest();
-    if (!want || !bytesEqual(got, want)) return { byteOffset: pos + o, byteLength: part.length };
+    if (!want || !sameBytes(got, want)) return { byteOffset: pos + o, byteLength: part.length };
   }
   return undefined;
 }
@@ -205,7 +205,7 @@ async function checkChunk(live: Reading[], s: Pick<Slot, 'pos' | 'at' | 'len'>, 
       continue;
     }
     if (reference) {
-      if (bytesEqual(data, reference)) continue;
+      if (sameBytes(data, reference)) continue;
       const d = firstDifference(data, reference) as { start: number; end: number };
       finish(r, false, method, { byteOffset: at + d.start, byteLength: d.end - d.start });
       continue;
