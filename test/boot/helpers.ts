@@ -30,6 +30,14 @@ export function stagePayload(dir: string): Payload {
 
 export const bootToolsPresent = (): boolean => existsSync(path.join(BOOT, 'make-payload.sh')) && existsSync(ISOHDPFX) && existsSync(GRUB_HYBRID);
 
+/** The boot harness (../shared/boot, boot-check and its payload tools): false and a skip outside CI, an error in CI. */
+export function needBootHarness(t: import('node:test').TestContext): boolean {
+  if (bootToolsPresent() && existsSync(path.join(BOOT, 'boot-check'))) return true;
+  if (process.env.CI === 'true') throw new Error('boot harness missing (../shared/boot)');
+  t.skip('boot harness missing');
+  return false;
+}
+
 /** Build `src` with the library and the given boot spec into `out`. */
 export async function buildWithLibrary(src: string, out: string, spec: BootSpec, volumeId: string): Promise<void> {
   const tree = await treeFromFileSystem([{ path: src }], {});

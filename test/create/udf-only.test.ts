@@ -5,13 +5,13 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Findings, MemorySource, findNode } from '../../src/index.js';
 import { openUdfVolume } from '../../src/read/udf/index.js';
 import { BOOT, needTools, runCli, sh, shAsync, tmpDir } from '../helpers/index.js';
 import { snapshotDir } from '../helpers/xorriso-compare.js';
-import { bootToolsPresent, stagePayload } from '../boot/helpers.js';
+import { needBootHarness, stagePayload } from '../boot/helpers.js';
 import { buildBytes, dir, file } from './helpers.js';
 import { diffMaps, elToritoEntries, filesAndDirs, udfinfo } from './udf-helpers.js';
 
@@ -43,11 +43,7 @@ test('udfOnly: ISO 9660 and Joliet hold only the README, UDF the tree; a chosen 
 
 test('create --udf-only with BIOS + UEFI El Torito: entries point at the UDF files; 7-Zip extracts the tree; UEFI boots in OVMF', { timeout: 300_000 }, async (t) => {
   if (!needTools(t, 'xorriso', '7zz', 'udfinfo', 'qemu-system-x86_64')) return;
-  if (!bootToolsPresent() || !existsSync(BOOT_CHECK)) {
-    if (process.env.CI === 'true') throw new Error('boot harness missing (../shared/boot)');
-    t.skip('boot harness missing');
-    return;
-  }
+  if (!needBootHarness(t)) return;
   const p = stagePayload(path.join(tmp.dir, 'payload'));
   const image = path.join(tmp.dir, 'win.iso');
   const r = runCli(['create', p.all, '-o', image, '-V', 'WINLIKE', '--udf-only', '-b', 'boot/grub/bios.img', '--boot-load-size', '4', '-e', 'images/efiboot.img', '--hide-boot-catalog', '--date', '0']);
